@@ -1,0 +1,117 @@
+"""Settings for the registry. Every value can be set from an environment variable.
+
+Values are read when a config object is created (not at import), so a `.env` file
+loaded by the development app factory is seen. The agency-specific values default
+to the Ministry for Ethnic Communities so the registry runs out of the box, and
+another agency changes them without code.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+# Anything shorter is a placeholder, not a secret.
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def instance_dir() -> Path:
+    return Path(os.environ.get("REGISTRY_INSTANCE_PATH") or BASE_DIR / "instance")
+
+
+def sqlite_url(filename: str) -> str:
+    return f"sqlite:///{instance_dir() / filename}"
+
+
+class Config:
+    ENV_NAME = "base"
+    DEBUG = False
+    TESTING = False
+    DEMO_ALLOWED = True
+
+    def __init__(self) -> None:
+        env = os.environ.get
+        self.SECRET_KEY = env("SECRET_KEY", "")
+        self.SQLALCHEMY_DATABASE_URI = env("DATABASE_URL") or sqlite_url("registry.sqlite3")
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+        # Agency: MEC's values by default.
+        self.AGENCY_NAME = env("AGENCY_NAME", "Ministry for Ethnic Communities")
+        self.AGENCY_TE_REO_NAME = env("AGENCY_TE_REO_NAME", "Te Tari Mātāwaka")
+        self.AGENCY_SHORT_NAME = env("AGENCY_SHORT_NAME", "MEC")
+        self.AGENCY_DOMAIN = env("AGENCY_DOMAIN", "ethniccommunities.govt.nz")
+        self.AGENCY_TIMEZONE = env("AGENCY_TIMEZONE", "Pacific/Auckland")
+        self.REVIEW_INTERVAL_MONTHS = env_int("REVIEW_INTERVAL_MONTHS", 12)
+        self.BASE_URL = env("REGISTRY_BASE_URL", "http://127.0.0.1:5000")
+
+        self.SESSION_COOKIE_NAME = "registry_session"
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+        self.WTF_CSRF_ENABLED = True
+        # The session lifetime bounds the token; a form left open over lunch still saves.
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+
+        # argon2id cost; argon2-cffi's RFC 9106 low-memory profile by default.
+        self.ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 3)
+        self.ARGON2_MEMORY_COST = env_int("ARGON2_MEMORY_COST", 65536)
+
+        self.MAIL_SERVER = env("MAIL_SERVER", "")
+        self.MAIL_PORT = env_int("MAIL_PORT", 25)
+        self.MAIL_SENDER = env("MAIL_SENDER", f"registry@{self.AGENCY_DOMAIN}")
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SECRET_KEY = self.SECRET_KEY or "development-only-key-never-use-in-production"
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SECRET_KEY = "testing-only-key-never-use-in-production-xx"  # noqa: S105
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or sqlite_url(
+            "test.sqlite3"
+        )
+        # Tests sign in hundreds of times; cheap hashes keep them fast on the same code path.
+        self.ARGON2_TIME_COST = 1
+        self.ARGON2_MEMORY_COST = 1024
+        self.WTF_CSRF_ENABLED = False
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    DEMO_ALLOWED = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SESSION_COOKIE_SECURE = True
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,189 @@
+"""The channel governance registry: a Flask application factory."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from config import CONFIGS, MIN_SECRET_KEY_LENGTH, Config, instance_dir
+from registry.database import configure_sqlite
+from registry.extensions import csrf, db, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_config(config_name_or_object: str | object | None) -> object:
+    if config_name_or_object is None:
+        config_name_or_object = os.environ.get("REGISTRY_ENV", "development")
+    if isinstance(config_name_or_object, str):
+        if config_name_or_object not in CONFIGS:
+            raise SystemExit(
+                f"Unknown REGISTRY_ENV {config_name_or_object!r}: use one of {', '.join(CONFIGS)}."
+            )
+        if config_name_or_object == "development":
+            # .env is a developer convenience; production takes its settings from the environment.
+            from dotenv import load_dotenv
+
+            load_dotenv(PROJECT_ROOT / ".env")
+        return CONFIGS[config_name_or_object]()
+    if isinstance(config_name_or_object, type):
+        return config_name_or_object()
+    return config_name_or_object
+
+
+def _refuse_weak_secret(app: Flask) -> None:
+    if app.config.get("ENV_NAME") != "production":
+        return
+    secret = app.config.get("SECRET_KEY") or ""
+    if len(secret) < MIN_SECRET_KEY_LENGTH or "development" in secret or "testing" in secret:
+        print(
+            "Refusing to start: set SECRET_KEY to a random value of at least "
+            f"{MIN_SECRET_KEY_LENGTH} characters (e.g. python -c 'import secrets; "
+            "print(secrets.token_hex(32))').",
+            file=sys.stderr,
+        )
+        raise SystemExit(1)
+
+
+def create_app(config_name_or_object: str | Config | type | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(instance_dir()),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(_load_config(config_name_or_object))
+    _refuse_weak_secret(app)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+
+    _register_models()
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    _register_error_pages(app)
+    _register_security_headers(app)
+
+    from registry.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _register_models() -> None:
+    # Imported for their side effect: every table is known to Alembic and the ORM.
+    from registry.audit import models as _audit  # noqa: F401
+    from registry.auth import models as _auth  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from registry.admin.views import blueprint as admin_bp
+    from registry.auth.views import blueprint as auth_bp
+    from registry.dashboard.views import blueprint as dashboard_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(admin_bp)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_login import current_user
+
+    from registry.auth.models import Office
+    from registry.auth.offices import offices_held
+    from registry.timeutil import format_date, format_local
+
+    tz = app.config["AGENCY_TIMEZONE"]
+    app.jinja_env.filters["local_time"] = lambda moment: format_local(moment, tz)
+    app.jinja_env.filters["long_date"] = format_date
+
+    @app.context_processor
+    def inject_navigation() -> dict[str, Any]:
+        offices: set[str] = set()
+        if current_user.is_authenticated:
+            offices = {a.office for a in offices_held(current_user)}
+        return {
+            "agency_name": app.config["AGENCY_NAME"],
+            "agency_te_reo_name": app.config["AGENCY_TE_REO_NAME"],
+            "current_offices": offices,
+            "Office": Office,
+        }
+
+
+def _register_error_pages(app: Flask) -> None:
+    messages = {
+        400: ("The request could not be understood", "Go back, reload the page and try again."),
+        403: (
+            "You do not have access to this page",
+            "It belongs to another role or business unit. Ask a registry administrator if you "
+            "think you should have access.",
+        ),
+        404: ("Page not found", "Check the address, or start again from the dashboard."),
+        405: ("That action is not available here", "Use the buttons on the page."),
+        409: ("That cannot be done now", "The record has changed. Reload it to see where it is."),
+        413: (
+            "The upload is too large",
+            "Send a smaller file, or split it into parts.",
+        ),
+        500: (
+            "Something went wrong on our side",
+            "Nothing you entered was saved by the failed request. Try again in a moment; if it "
+            "keeps happening, tell the registry administrator.",
+        ),
+    }
+
+    def render_error(code: int, detail: str | None = None):  # noqa: ANN202
+        title, advice = messages.get(code, ("Something went wrong", "Try again."))
+        return (
+            render_template(
+                "errors/error.html", code=code, title=title, advice=advice, detail=detail
+            ),
+            code,
+        )
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):  # noqa: ANN202
+        return render_error(
+            400, "The form had expired or came from somewhere else. Reload the page and try again."
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # noqa: ANN202
+        detail = error.description if error.code == 409 else None
+        return render_error(error.code or 500, detail)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):  # noqa: ANN202
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return render_error(500)
+
+
+def _register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def set_headers(response):  # noqa: ANN001, ANN202
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if app.config.get("ENV_NAME") == "production":
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
+        return response

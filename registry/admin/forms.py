@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from registry.auth.models import Office
+from registry.forms import choices
+
+NO_UNIT = ""
+
+
+def _optional_int(value: str | None) -> int | None:
+    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+
+
+class UnitForm(FlaskForm):
+    code = StringField(
+        "Short code",
+        validators=[DataRequired("Enter a short code, e.g. POL."), Length(max=20)],
+        description="Letters, digits and hyphens, e.g. POL or COMMS. Used by the CLI and imports.",
+    )
+    name = StringField(
+        "Name",
+        validators=[DataRequired("Enter the business unit's name."), Length(max=200)],
+    )
+
+
+class UnitRenameForm(FlaskForm):
+    name = StringField(
+        "Name",
+        validators=[DataRequired("Enter the business unit's name."), Length(max=200)],
+    )
+
+
+class UserForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        validators=[DataRequired("Enter the person's work email address."), Length(max=254)],
+    )
+    name = StringField(
+        "Name",
+        validators=[DataRequired("Enter the person's name."), Length(max=200)],
+        description="As it should appear on sign-offs and charters.",
+    )
+    business_unit = SelectField("Business unit", coerce=_optional_int, validate_choice=False)
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired("Set a first password of at least 12 characters."),
+            Length(max=1024),
+        ],
+        description="At least 12 characters. Give it to the person privately.",
+    )
+
+
+class UserEditForm(FlaskForm):
+    name = StringField(
+        "Name",
+        validators=[DataRequired("Enter the person's name."), Length(max=200)],
+        description="As it should appear on sign-offs and charters.",
+    )
+    business_unit = SelectField("Business unit", coerce=_optional_int, validate_choice=False)
+    active = BooleanField(
+        "Account active", description="Untick to deactivate: the person is signed out everywhere."
+    )
+    new_password = PasswordField(
+        "New password",
+        validators=[Optional(), Length(max=1024)],
+        description="Leave blank to keep the current password.",
+    )
+
+
+class AppointmentForm(FlaskForm):
+    user = SelectField(
+        "Person",
+        coerce=_optional_int,
+        validate_choice=False,
+        validators=[DataRequired("Choose who holds the office.")],
+    )
+    office = SelectField(
+        "Office",
+        choices=choices((o.value, o.title) for o in Office),
+        validators=[DataRequired("Choose the office.")],
+    )
+    business_unit = SelectField(
+        "Business unit",
+        coerce=_optional_int,
+        validate_choice=False,
+        description="Only for a Deputy Chief Executive: the unit they are responsible for.",
+    )
+    acting = BooleanField(
+        "Acting appointment",
+        description="Tick when someone holds the office temporarily; their sign-offs say Acting.",
+    )
+    starts_on = DateField(
+        "Start date",
+        validators=[DataRequired("Enter the first day of the appointment, e.g. 2026-03-01.")],
+        format="%Y-%m-%d",
+    )
+    ends_on = DateField(
+        "End date",
+        validators=[Optional()],
+        format="%Y-%m-%d",
+        description="Optional. The last day the person holds the office.",
+    )
+
+
+class EndAppointmentForm(FlaskForm):
+    ends_on = DateField(
+        "End date",
+        validators=[DataRequired("Enter the last day of the appointment, e.g. 2026-03-14.")],
+        format="%Y-%m-%d",
+        description="The last day the person holds the office.",
+    )

@@ -1,0 +1,219 @@
+"""Admin pages: people, business units and appointments. Admin office only."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from registry.admin.forms import (
+    AppointmentForm,
+    EndAppointmentForm,
+    UnitForm,
+    UnitRenameForm,
+    UserEditForm,
+    UserForm,
+)
+from registry.auth import offices, services
+from registry.auth.models import Appointment, BusinessUnit, Office, User
+from registry.auth.permissions import office_required
+from registry.errors import RegistryError
+from registry.extensions import db
+from registry.forms import choices, show_error
+
+blueprint = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _units() -> list[BusinessUnit]:
+    return list(db.session.scalars(select(BusinessUnit).order_by(BusinessUnit.name)))
+
+
+def _unit_choices(blank: str) -> list[tuple[str, str]]:
+    return choices([("", blank)] + [(u.id, f"{u.name} ({u.code})") for u in _units()])
+
+
+def _unit_or_none(unit_id: int | None) -> BusinessUnit | None:
+    return db.session.get(BusinessUnit, unit_id) if unit_id else None
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+@blueprint.route("/")
+@office_required(Office.ADMIN)
+def index():
+    return redirect(url_for("admin.users"))
+
+
+@blueprint.route("/users")
+@office_required(Office.ADMIN)
+def users():
+    people = db.session.scalars(select(User).order_by(User.display_name)).unique().all()
+    return render_template("admin/users.html", users=people)
+
+
+@blueprint.route("/users/new", methods=["GET", "POST"])
+@office_required(Office.ADMIN)
+def new_user():
+    form = UserForm()
+    form.business_unit.choices = _unit_choices("No business unit")
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                form.email.data,
+                form.name.data,
+                form.password.data,
+                _unit_or_none(form.business_unit.data),
+                actor=_actor(),
+            )
+        except RegistryError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(f"{user.display_name} can now sign in as {user.email}.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@blueprint.route("/users/<int:user_id>", methods=["GET", "POST"])
+@office_required(Office.ADMIN)
+def edit_user(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserEditForm(
+        data={
+            "name": user.display_name,
+            "business_unit": user.business_unit_id,
+            "active": user.is_active_account,
+        }
+    )
+    form.business_unit.choices = _unit_choices("No business unit")
+    if form.validate_on_submit():
+        try:
+            services.update_user(
+                user,
+                _actor(),
+                form.name.data,
+                _unit_or_none(form.business_unit.data),
+                form.active.data,
+                form.new_password.data or None,
+            )
+        except RegistryError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(f"Saved {user.display_name}.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@blueprint.route("/units")
+@office_required(Office.ADMIN)
+def units():
+    return render_template("admin/units.html", units=_units())
+
+
+@blueprint.route("/units/new", methods=["GET", "POST"])
+@office_required(Office.ADMIN)
+def new_unit():
+    form = UnitForm()
+    if form.validate_on_submit():
+        try:
+            unit = services.create_unit(form.code.data, form.name.data, actor=_actor())
+        except RegistryError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(f"Added {unit.name}.", "success")
+            return redirect(url_for("admin.units"))
+    return render_template("admin/unit_form.html", form=form, unit=None)
+
+
+@blueprint.route("/units/<int:unit_id>", methods=["GET", "POST"])
+@office_required(Office.ADMIN)
+def edit_unit(unit_id: int):
+    unit = db.session.get(BusinessUnit, unit_id) or abort(404)
+    form = UnitRenameForm(data={"name": unit.name})
+    if form.validate_on_submit():
+        try:
+            services.rename_unit(unit, form.name.data, _actor())
+        except RegistryError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(f"Renamed to {unit.name}.", "success")
+            return redirect(url_for("admin.units"))
+    return render_template("admin/unit_form.html", form=form, unit=unit)
+
+
+@blueprint.route("/appointments")
+@office_required(Office.ADMIN)
+def appointments():
+    rows = (
+        db.session.scalars(
+            select(Appointment).order_by(Appointment.office, Appointment.starts_on.desc())
+        )
+        .unique()
+        .all()
+    )
+    today = offices.agency_today()
+    return render_template("admin/appointments.html", appointments=rows, today=today)
+
+
+@blueprint.route("/appointments/new", methods=["GET", "POST"])
+@office_required(Office.ADMIN)
+def new_appointment():
+    form = AppointmentForm()
+    people = db.session.scalars(
+        select(User).where(User.is_active_account).order_by(User.display_name)
+    ).unique()
+    form.user.choices = choices(
+        [("", "Choose a person")] + [(u.id, f"{u.display_name} ({u.email})") for u in people]
+    )
+    form.business_unit.choices = _unit_choices("Not a DCE appointment")
+    if form.validate_on_submit():
+        person = db.session.get(User, form.user.data) if form.user.data else None
+        try:
+            if person is None:
+                raise RegistryError("Choose who holds the office.", "user")
+            appointment = offices.appoint(
+                person,
+                Office(form.office.data),
+                form.starts_on.data,
+                form.ends_on.data,
+                acting=form.acting.data,
+                business_unit=_unit_or_none(form.business_unit.data),
+                actor=_actor(),
+            )
+        except RegistryError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(
+                f"{appointment.user.display_name} is {appointment.capacity} "
+                f"from {appointment.starts_on.isoformat()}.",
+                "success",
+            )
+            return redirect(url_for("admin.appointments"))
+    return render_template("admin/appointment_form.html", form=form)
+
+
+@blueprint.route("/appointments/<int:appointment_id>/end", methods=["GET", "POST"])
+@office_required(Office.ADMIN)
+def end_appointment(appointment_id: int):
+    appointment = db.session.get(Appointment, appointment_id) or abort(404)
+    form = EndAppointmentForm()
+    if form.validate_on_submit():
+        try:
+            offices.end_appointment(appointment, form.ends_on.data, actor=_actor())
+        except RegistryError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(
+                f"{appointment.capacity} for {appointment.user.display_name} ends "
+                f"{appointment.ends_on.isoformat()}.",
+                "success",
+            )
+            return redirect(url_for("admin.appointments"))
+    return render_template("admin/end_appointment.html", form=form, appointment=appointment)

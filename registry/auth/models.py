@@ -1,0 +1,126 @@
+"""People, business units and the offices they hold (appointments)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.extensions import db
+from registry.timeutil import UTCDateTime, utcnow
+
+
+class Office(enum.StrEnum):
+    """Offices named in the policy, plus the two registry roles. Values are the CLI's words."""
+
+    MANAGER_COMMUNICATIONS = "manager-communications"
+    CHIEF_EXECUTIVE = "chief-executive"
+    DCE = "dce"
+    COMMUNICATIONS_TEAM = "communications-team"
+    ADMIN = "admin"
+
+    @property
+    def title(self) -> str:
+        return OFFICE_TITLES[self]
+
+    @property
+    def single_holder(self) -> bool:
+        """Offices one person holds at a time (per business unit for a DCE)."""
+        return self in {Office.MANAGER_COMMUNICATIONS, Office.CHIEF_EXECUTIVE, Office.DCE}
+
+    @property
+    def needs_unit(self) -> bool:
+        return self is Office.DCE
+
+
+OFFICE_TITLES = {
+    Office.MANAGER_COMMUNICATIONS: "Manager Communications",
+    Office.CHIEF_EXECUTIVE: "Chief Executive",
+    Office.DCE: "Deputy Chief Executive",
+    Office.COMMUNICATIONS_TEAM: "Communications team",
+    Office.ADMIN: "Registry administrator",
+}
+
+
+class BusinessUnit(db.Model):
+    __tablename__ = "business_unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<BusinessUnit {self.code}>"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, so the unique index is case-insensitive on every database.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_active_account: Mapped[bool] = mapped_column("active", Boolean, default=True)
+    business_unit_id: Mapped[int | None] = mapped_column(ForeignKey("business_unit.id"))
+    # Bumped at sign-out and deactivation: every cookie issued before is refused.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    business_unit: Mapped[BusinessUnit | None] = relationship(lazy="joined")
+    appointments: Mapped[list[Appointment]] = relationship(
+        back_populates="user", order_by="Appointment.starts_on"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users.
+        return self.is_active_account
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_generation}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class Appointment(db.Model):
+    """A person holds an office from a start date to an optional end date (both inclusive,
+    agency-local dates), substantively or acting."""
+
+    __tablename__ = "appointment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    office: Mapped[str] = mapped_column(String(40), index=True)
+    business_unit_id: Mapped[int | None] = mapped_column(ForeignKey("business_unit.id"))
+    acting: Mapped[bool] = mapped_column(Boolean, default=False)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="appointments", lazy="joined")
+    business_unit: Mapped[BusinessUnit | None] = relationship(lazy="joined")
+
+    @property
+    def office_enum(self) -> Office:
+        return Office(self.office)
+
+    @property
+    def capacity(self) -> str:
+        """How the holder signs: 'Acting Chief Executive', 'Deputy Chief Executive, Policy'."""
+        title = self.office_enum.title
+        if self.business_unit is not None:
+            title = f"{title}, {self.business_unit.name}"
+        return f"Acting {title}" if self.acting else title
+
+    def covers(self, day: date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+def email_lookup_key(email: str) -> str:
+    return email.strip().lower()

@@ -1,0 +1,173 @@
+"""Who holds which office, when. Offices are appointments, never flags on a user."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from registry.audit.log import record
+from registry.auth.models import Appointment, BusinessUnit, Office, User
+from registry.database import begin_write
+from registry.errors import RegistryError
+from registry.extensions import db
+from registry.timeutil import local_date, utcnow
+
+
+def agency_today(at: datetime | None = None) -> date:
+    """The agency-local date at a moment: appointments run on local calendar days."""
+    return local_date(at or utcnow(), current_app.config["AGENCY_TIMEZONE"])
+
+
+def _covering(day: date):  # noqa: ANN202
+    return (Appointment.starts_on <= day) & or_(
+        Appointment.ends_on.is_(None), Appointment.ends_on >= day
+    )
+
+
+def holders(
+    office: Office, at: datetime | None = None, business_unit_id: int | None = None
+) -> list[Appointment]:
+    """Appointments to ``office`` in force at ``at`` (default now), substantive first.
+
+    Inactive accounts hold nothing: a deactivated person cannot act in an office.
+    """
+    day = agency_today(at)
+    query = (
+        select(Appointment)
+        .join(Appointment.user)
+        .where(Appointment.office == office.value, _covering(day), User.is_active_account)
+        .order_by(Appointment.acting, Appointment.starts_on)
+    )
+    if office.needs_unit:
+        query = query.where(Appointment.business_unit_id == business_unit_id)
+    return list(db.session.scalars(query).unique())
+
+
+def offices_held(user: User, at: datetime | None = None) -> list[Appointment]:
+    """The appointments ``user`` holds at ``at`` (default now)."""
+    if not user.is_active_account:
+        return []
+    day = agency_today(at)
+    query = (
+        select(Appointment)
+        .where(Appointment.user_id == user.id, _covering(day))
+        .order_by(Appointment.office, Appointment.acting)
+    )
+    return list(db.session.scalars(query).unique())
+
+
+def holds(user: User, office: Office, at: datetime | None = None) -> bool:
+    return any(a.office == office.value for a in offices_held(user, at))
+
+
+def _ranges_overlap(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:
+    return (a_end is None or b_start <= a_end) and (b_end is None or a_start <= b_end)
+
+
+def appoint(
+    user: User,
+    office: Office,
+    starts_on: date,
+    ends_on: date | None = None,
+    acting: bool = False,
+    business_unit: BusinessUnit | None = None,
+    actor: User | None = None,
+) -> Appointment:
+    """Record an appointment; refuses what would leave two people in one office at once.
+
+    Two substantive holders of a single-holder office may not overlap, nor may two acting
+    holders; an acting holder may overlap the substantive one (that is what acting means).
+    """
+    begin_write()
+    if office.needs_unit and business_unit is None:
+        raise RegistryError(
+            "Choose the business unit this Deputy Chief Executive is responsible for.",
+            "business_unit",
+        )
+    if not office.needs_unit:
+        business_unit = None
+    if ends_on is not None and ends_on < starts_on:
+        raise RegistryError("The end date must be on or after the start date.", "ends_on")
+    if not user.is_active_account:
+        raise RegistryError(f"{user.display_name}'s account is deactivated.", "user")
+
+    if office.single_holder:
+        query = select(Appointment).where(
+            Appointment.office == office.value, Appointment.acting == acting
+        )
+        if business_unit is not None:
+            query = query.where(Appointment.business_unit_id == business_unit.id)
+        for other in db.session.scalars(query).unique():
+            if _ranges_overlap(starts_on, ends_on, other.starts_on, other.ends_on):
+                kind = "an acting" if acting else "a substantive"
+                until = f" to {other.ends_on.isoformat()}" if other.ends_on else " with no end date"
+                raise RegistryError(
+                    f"{other.user.display_name} already holds {kind} appointment as "
+                    f"{other.capacity.removeprefix('Acting ')} from "
+                    f"{other.starts_on.isoformat()}{until}. End that appointment first, "
+                    "or choose dates that do not overlap.",
+                    "starts_on",
+                )
+    else:
+        # Team membership and admin: one open appointment per person is enough.
+        for other in user.appointments:
+            if other.office == office.value and _ranges_overlap(
+                starts_on, ends_on, other.starts_on, other.ends_on
+            ):
+                raise RegistryError(
+                    f"{user.display_name} already holds {office.title} for those dates.",
+                    "starts_on",
+                )
+
+    appointment = Appointment(
+        user=user,
+        office=office.value,
+        business_unit=business_unit,
+        acting=acting,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    db.session.add(appointment)
+    db.session.flush()
+    record(
+        "appointment-made",
+        "appointment",
+        appointment.id,
+        actor=actor,
+        after=_appointment_summary(appointment),
+    )
+    db.session.commit()
+    return appointment
+
+
+def end_appointment(appointment: Appointment, ends_on: date, actor: User | None = None) -> None:
+    """End an appointment on a date (inclusive); the record stays as history."""
+    begin_write()
+    if ends_on < appointment.starts_on:
+        raise RegistryError("The end date must be on or after the start date.", "ends_on")
+    if appointment.ends_on is not None and appointment.ends_on < ends_on:
+        raise RegistryError(
+            "This appointment already ended; make a new appointment to extend it.", "ends_on"
+        )
+    before = _appointment_summary(appointment)
+    appointment.ends_on = ends_on
+    record(
+        "appointment-ended",
+        "appointment",
+        appointment.id,
+        actor=actor,
+        before=before,
+        after=_appointment_summary(appointment),
+    )
+    db.session.commit()
+
+
+def _appointment_summary(appointment: Appointment) -> dict:
+    return {
+        "user": appointment.user.email,
+        "capacity": appointment.capacity,
+        "starts_on": appointment.starts_on.isoformat(),
+        "ends_on": appointment.ends_on.isoformat() if appointment.ends_on else None,
+    }

@@ -1,0 +1,187 @@
+"""People and business units: create, change, deactivate, authenticate."""
+
+from __future__ import annotations
+
+import re
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+
+from registry.audit.log import record
+from registry.auth.models import BusinessUnit, User, email_lookup_key
+from registry.auth.passwords import hash_password, verify_password
+from registry.database import begin_write
+from registry.errors import RegistryError
+from registry.extensions import db
+
+MIN_PASSWORD_LENGTH = 12
+_UNIT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
+
+
+def normalise_email(email: str) -> str:
+    try:
+        result = validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise RegistryError(f"Enter a valid email address: {exc}", "email") from exc
+    return email_lookup_key(result.normalized)
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise RegistryError(
+            f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.", "password"
+        )
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email_lookup_key(email)))
+
+
+def find_unit_by_code(code: str) -> BusinessUnit | None:
+    return db.session.scalar(select(BusinessUnit).where(BusinessUnit.code == code.strip().upper()))
+
+
+def authenticate(email: str, password: str, remote_addr: str | None) -> User | None:
+    """The user, if the email and password match an active account; audits both outcomes."""
+    begin_write()
+    user = find_user_by_email(email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if ok and user is not None and user.is_active_account:
+        record("sign-in", "user", user.id, actor=user, address=remote_addr)
+        db.session.commit()
+        return user
+    reason = "deactivated" if ok and user is not None else "bad credentials"
+    record(
+        "sign-in-failed",
+        "user",
+        user.id if user else "-",
+        actor_label=email_lookup_key(email)[:254] or "(blank)",
+        address=remote_addr,
+        reason=reason,
+    )
+    db.session.commit()
+    return None
+
+
+def sign_out(user: User) -> None:
+    """Invalidate every session of ``user``: cookies carry the generation they were issued in."""
+    begin_write()
+    user.session_generation += 1
+    record("sign-out", "user", user.id, actor=user)
+    db.session.commit()
+
+
+def create_unit(code: str, name: str, actor: User | None = None) -> BusinessUnit:
+    begin_write()
+    code = code.strip().upper()
+    name = " ".join(name.split())
+    if not _UNIT_CODE.match(code):
+        raise RegistryError(
+            "Use a short code of letters, digits and hyphens (up to 20), e.g. POL or COMMS.",
+            "code",
+        )
+    if not name:
+        raise RegistryError("Enter the business unit's name.", "name")
+    if find_unit_by_code(code):
+        raise RegistryError(f"A business unit with the code {code} already exists.", "code")
+    if db.session.scalar(select(BusinessUnit).where(BusinessUnit.name == name)):
+        raise RegistryError(f"A business unit called {name} already exists.", "name")
+    unit = BusinessUnit(code=code, name=name)
+    db.session.add(unit)
+    db.session.flush()
+    record(
+        "unit-created", "business_unit", unit.id, actor=actor, after={"code": code, "name": name}
+    )
+    db.session.commit()
+    return unit
+
+
+def rename_unit(unit: BusinessUnit, name: str, actor: User) -> None:
+    begin_write()
+    name = " ".join(name.split())
+    if not name:
+        raise RegistryError("Enter the business unit's name.", "name")
+    clash = db.session.scalar(
+        select(BusinessUnit).where(BusinessUnit.name == name, BusinessUnit.id != unit.id)
+    )
+    if clash:
+        raise RegistryError(f"A business unit called {name} already exists.", "name")
+    before = unit.name
+    unit.name = name
+    record("unit-renamed", "business_unit", unit.id, actor=actor, before=before, after=name)
+    db.session.commit()
+
+
+def create_user(
+    email: str,
+    display_name: str,
+    password: str,
+    business_unit: BusinessUnit | None = None,
+    actor: User | None = None,
+) -> User:
+    begin_write()
+    email = normalise_email(email)
+    display_name = " ".join(display_name.split())
+    if not display_name:
+        raise RegistryError("Enter the person's name as it should appear on sign-offs.", "name")
+    check_password_strength(password)
+    if find_user_by_email(email):
+        raise RegistryError(f"Someone is already registered with {email}.", "email")
+    user = User(
+        email=email,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        business_unit=business_unit,
+        is_active_account=True,
+    )
+    db.session.add(user)
+    db.session.flush()
+    record(
+        "user-created",
+        "user",
+        user.id,
+        actor=actor,
+        after={"email": email, "name": display_name, "unit": getattr(business_unit, "code", None)},
+    )
+    db.session.commit()
+    return user
+
+
+def update_user(
+    user: User,
+    actor: User,
+    display_name: str,
+    business_unit: BusinessUnit | None,
+    active: bool,
+    new_password: str | None = None,
+) -> None:
+    begin_write()
+    display_name = " ".join(display_name.split())
+    if not display_name:
+        raise RegistryError("Enter the person's name as it should appear on sign-offs.", "name")
+    if user.id == actor.id and not active:
+        raise RegistryError("You cannot deactivate your own account.", "active")
+    if new_password:
+        check_password_strength(new_password)
+    before = _user_summary(user)
+    user.display_name = display_name
+    user.business_unit = business_unit
+    if user.is_active_account and not active:
+        user.session_generation += 1  # signs them out everywhere
+    user.is_active_account = active
+    if new_password:
+        user.password_hash = hash_password(new_password)
+        user.session_generation += 1
+    after = _user_summary(user)
+    if new_password:
+        after["password"] = "changed"  # noqa: S105 - a note that it changed, never the value
+    record("user-updated", "user", user.id, actor=actor, before=before, after=after)
+    db.session.commit()
+
+
+def _user_summary(user: User) -> dict:
+    return {
+        "name": user.display_name,
+        "unit": user.business_unit.code if user.business_unit else None,
+        "active": user.is_active_account,
+    }

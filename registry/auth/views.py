@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from registry.auth import services
+from registry.auth.forms import SignInForm
+from registry.auth.models import User
+from registry.extensions import db, login_manager
+
+blueprint = Blueprint("auth", __name__)
+
+login_manager.login_view = "auth.sign_in"
+login_manager.login_message = "Sign in to continue."
+login_manager.login_message_category = "info"
+login_manager.session_protection = "basic"
+
+SIGN_IN_FAILED = "The email or password is not right, or the account is not active."
+
+
+@login_manager.user_loader
+def load_user(user_token: str) -> User | None:
+    """Cookies carry ``id:generation``; a cookie from before sign-out no longer matches."""
+    user_id, _, generation = user_token.partition(":")
+    if not user_id.isdigit() or not generation.isdigit():
+        return None
+    user = db.session.scalar(select(User).where(User.id == int(user_id)))
+    if user is None or not user.is_active_account or user.session_generation != int(generation):
+        return None
+    return user
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a local path: no scheme, no host, no protocol-relative or backslash tricks."""
+    if not target:
+        return None
+    target = target.strip()
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@blueprint.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")) or url_for("dashboard.home"))
+    form = SignInForm()
+    failed = False
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
+        if user is not None:
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")) or url_for("dashboard.home"))
+        failed = True
+        form.password.data = ""
+    return render_template("auth/sign_in.html", form=form, failed=failed, message=SIGN_IN_FAILED)
+
+
+@blueprint.route("/sign-out", methods=["POST"])
+@login_required
+def sign_out():
+    services.sign_out(current_user._get_current_object())
+    logout_user()
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.sign_in"))

@@ -1,0 +1,151 @@
+"""Operator commands: ``flask registry ...`` and ``flask audit ...``.
+
+Each exits non-zero with one line on bad input, so scripts can rely on them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from registry.audit.log import verify_chain
+from registry.auth import offices, services
+from registry.auth.models import BusinessUnit, Office, User
+from registry.errors import RegistryError
+from registry.extensions import db
+
+registry_cli = AppGroup("registry", help="Manage the registry's people, units and data.")
+audit_cli = AppGroup("audit", help="Check the audit log.")
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for demo sign-in; refused in production
+
+
+def fail(message: str) -> None:
+    db.session.rollback()
+    raise click.ClickException(message)
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} must be a date as YYYY-MM-DD, not {value!r}.")
+    return None
+
+
+def _unit(code: str | None) -> BusinessUnit | None:
+    if code is None:
+        return None
+    unit = services.find_unit_by_code(code)
+    if unit is None:
+        fail(f"No business unit has the code {code!r}; create it with flask registry create-unit.")
+    return unit
+
+
+@registry_cli.command("create-unit")
+@click.option("--code", required=True, help="Short code, e.g. POL.")
+@click.option("--name", required=True, help="Full name of the business unit.")
+def create_unit(code: str, name: str) -> None:
+    """Add a business unit."""
+    try:
+        unit = services.create_unit(code, name)
+    except RegistryError as error:
+        fail(error.message)
+    click.echo(f"Created business unit {unit.code}: {unit.name}")
+
+
+@registry_cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True, help="Name as it appears on sign-offs.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--unit", "unit_code", help="Business unit code.")
+def create_user(email: str, name: str, password: str, unit_code: str | None) -> None:
+    """Add a person who can sign in."""
+    unit = _unit(unit_code)
+    try:
+        user = services.create_user(email, name, password, unit)
+    except RegistryError as error:
+        fail(error.message)
+    click.echo(f"Created user {user.email} ({user.display_name})")
+
+
+@registry_cli.command("appoint")
+@click.option("--email", required=True)
+@click.option(
+    "--office",
+    required=True,
+    type=click.Choice([o.value for o in Office]),
+    help="The office the person holds.",
+)
+@click.option("--unit", "unit_code", help="Business unit code (required for dce).")
+@click.option("--acting", is_flag=True, help="An acting appointment.")
+@click.option("--start", help="First day, YYYY-MM-DD (default today).")
+@click.option("--end", help="Last day, YYYY-MM-DD (default open-ended).")
+def appoint(
+    email: str,
+    office: str,
+    unit_code: str | None,
+    acting: bool,
+    start: str | None,
+    end: str | None,
+) -> None:
+    """Appoint a person to an office."""
+    user = services.find_user_by_email(email)
+    if user is None:
+        fail(f"No user has the email {email!r}.")
+    chosen = Office(office)
+    if chosen.needs_unit and unit_code is None:
+        fail("--office dce needs --unit CODE: the business unit the DCE is responsible for.")
+    unit = _unit(unit_code)
+    starts_on = _date(start, "--start") or offices.agency_today()
+    try:
+        appointment = offices.appoint(
+            user, chosen, starts_on, _date(end, "--end"), acting=acting, business_unit=unit
+        )
+    except RegistryError as error:
+        fail(error.message)
+    until = appointment.ends_on.isoformat() if appointment.ends_on else "no end date"
+    click.echo(
+        f"{user.display_name} is {appointment.capacity} from "
+        f"{appointment.starts_on.isoformat()} ({until})"
+    )
+
+
+@registry_cli.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) if people already exist.")
+def demo(if_empty: bool) -> None:
+    """Create demo business units and a person for every role (never in production)."""
+    if not current_app.config.get("DEMO_ALLOWED"):
+        fail("Refusing to create demo data in production.")
+    if db.session.scalar(select(func.count(User.id))):
+        if if_empty:
+            click.echo(
+                "The registry already has people in it. Demo accounts, where they exist, "
+                f"sign in with the password {DEMO_PASSWORD}."
+            )
+            return
+        fail("The registry already has people in it; demo data goes only into an empty registry.")
+    from registry.demo import create_demo_data
+
+    for line in create_demo_data(DEMO_PASSWORD):
+        click.echo(line)
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Walk the audit log's hash chain and name the first broken row."""
+    checked, broken = verify_chain()
+    if broken is not None:
+        fail(f"Audit log broken at row {broken.entry_id}: {broken.reason} ({checked} rows read).")
+    click.echo(f"Audit log intact: {checked} rows verified.")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(registry_cli)
+    app.cli.add_command(audit_cli)

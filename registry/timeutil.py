@@ -1,0 +1,64 @@
+"""Time: stored in UTC, shown in the agency's time zone (NZ by default)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import DateTime
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp that is always timezone-aware UTC in Python, whatever the database keeps.
+
+    SQLite has no time zones and returns naive values; this makes both databases agree.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):  # noqa: ANN001
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("refusing to store a naive datetime; use timeutil.utcnow()")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect):  # noqa: ANN001
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def to_local(moment: datetime, tz_name: str) -> datetime:
+    return moment.astimezone(ZoneInfo(tz_name))
+
+
+def local_date(moment: datetime, tz_name: str) -> date:
+    return to_local(moment, tz_name).date()
+
+
+def format_local(moment: datetime | None, tz_name: str, with_zone: bool = True) -> str:
+    """'25 Nov 2026, 10:43am NZDT' — the form people read in letters and on the charter."""
+    if moment is None:
+        return ""
+    local = to_local(moment, tz_name)
+    hour = local.strftime("%I").lstrip("0") or "12"
+    text = f"{local.day} {local.strftime('%b %Y')}, {hour}:{local.strftime('%M')}"
+    text += local.strftime("%p").lower()
+    if with_zone:
+        text += f" {local.tzname()}"
+    return text
+
+
+def format_date(day: date | None) -> str:
+    if day is None:
+        return ""
+    return f"{day.day} {day.strftime('%B %Y')}"

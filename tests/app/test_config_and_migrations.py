@@ -1,0 +1,102 @@
+"""Configuration refuses unsafe production settings; migrations go up, down and up again."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
+
+from tests.conftest import build_app, make_config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_production_refuses_to_start_without_a_real_secret_key():
+    env = {**os.environ, "REGISTRY_ENV": "production", "SECRET_KEY": "changeme"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Refusing to start: set SECRET_KEY")
+
+
+def test_production_sets_secure_cookies_and_hsts(database_url, db):
+    from config import ProductionConfig
+
+    config = ProductionConfig()
+    config.SECRET_KEY = "x" * 48
+    config.SQLALCHEMY_DATABASE_URI = database_url
+    app = build_app(config)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    response = app.test_client().get("/sign-in")
+    assert "max-age" in response.headers["Strict-Transport-Security"]
+
+
+def test_agency_defaults_are_mec():
+    from config import DevelopmentConfig
+
+    config = DevelopmentConfig()
+    assert config.AGENCY_NAME == "Ministry for Ethnic Communities"
+    assert config.AGENCY_TE_REO_NAME == "Te Tari Mātāwaka"
+    assert config.AGENCY_DOMAIN == "ethniccommunities.govt.nz"
+    assert config.AGENCY_TIMEZONE == "Pacific/Auckland"
+    assert config.REVIEW_INTERVAL_MONTHS == 12
+
+
+@pytest.fixture
+def fresh_database_url(database_url: str, tmp_path: Path):
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+        return
+    name = f"registry_mig_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield database_url.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _tables(app) -> set[str]:  # noqa: ANN001
+    from registry.extensions import db
+
+    return set(sa.inspect(db.engine).get_table_names())
+
+
+def test_migrations_upgrade_downgrade_upgrade(fresh_database_url):
+    app = build_app(make_config(fresh_database_url))
+    with app.app_context():
+        upgrade()
+        full = _tables(app)
+        assert {"user_account", "appointment", "business_unit", "audit_entry"} <= full
+        downgrade(revision="base")
+        assert _tables(app) <= {"alembic_version"}
+        upgrade()
+        assert _tables(app) == full
+        from registry.extensions import db
+
+        db.engine.dispose()
+
+
+def test_flask_db_upgrade_command_builds_the_schema(fresh_database_url):
+    app = build_app(make_config(fresh_database_url))
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert "user_account" in _tables(app)
+        from registry.extensions import db
+
+        db.engine.dispose()

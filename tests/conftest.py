@@ -1,0 +1,142 @@
+"""Fixtures shared by every test.
+
+The schema comes from the Alembic migrations (``flask db upgrade``), never create_all, so
+migrations are tested on every run. SQLite by default; set TEST_DATABASE_URL to a
+PostgreSQL database to run the same suite there (its contents are wiped).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask, has_app_context
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from config import TestingConfig
+from registry import create_app
+from registry.extensions import db as _db
+from tests import factories
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def reset_postgres_schema(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def make_config(database_url: str, **overrides: object) -> TestingConfig:
+    config = TestingConfig()
+    config.SQLALCHEMY_DATABASE_URI = database_url
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    return config
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        reset_postgres_schema(url)
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'registry.sqlite3'}"
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context, as in production.
+
+    Tests hold an app context to call services; Flask would otherwise reuse it for the
+    request, sharing ``g`` (the signed-in user) and the database session across requests.
+    """
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            # End the test's read snapshot so it sees what the request committed.
+            _db.session.rollback()
+        return response
+
+
+def run_isolated(function: Callable, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    """Run ``function`` outside the test's app context (for CLI invocations)."""
+    return contextvars.Context().run(function, *args, **kwargs)
+
+
+def build_app(config: TestingConfig) -> Flask:
+    application = create_app(config)
+    application.test_client_class = IsolatedClient
+    return application
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Flask:
+    application = build_app(make_config(database_url))
+    with application.app_context():
+        upgrade()
+    return application
+
+
+def _wipe(application: Flask) -> None:
+    with application.app_context():
+        _db.session.remove()
+        tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+        with _db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # TRUNCATE is not a row DELETE: the audit log's append-only trigger stays armed.
+                quoted = ", ".join(f'"{name}"' for name in tables)
+                connection.execute(sa.text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+            else:
+                for name in tables:
+                    connection.execute(sa.text(f'DELETE FROM "{name}"'))  # noqa: S608
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator:
+    """An app context over a migrated, empty database; emptied again after the test."""
+    with app.app_context():
+        yield _db
+        _db.session.remove()
+    _wipe(app)
+
+
+@pytest.fixture
+def client(app: Flask, db) -> FlaskClient:  # noqa: ANN001
+    return app.test_client()
+
+
+@pytest.fixture
+def people(db) -> factories.People:  # noqa: ANN001
+    """A person for every role (the demo cast), created through the services."""
+    return factories.create_people()
+
+
+@pytest.fixture
+def client_as(app: Flask, people: factories.People) -> Callable[[str], FlaskClient]:
+    """``client_as("admin")`` — a test client signed in as that member of ``people``."""
+
+    def sign_in(role: str) -> FlaskClient:
+        user = getattr(people, role)
+        test_client = app.test_client()
+        response = test_client.post(
+            "/sign-in", data={"email": user.email, "password": factories.PASSWORD}
+        )
+        assert response.status_code == 302, f"{role} could not sign in"
+        return test_client
+
+    return sign_in
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

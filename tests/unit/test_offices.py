@@ -1,0 +1,101 @@
+"""Who holds which office, when: appointments, acting, overlap, deactivation."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from registry.auth import services
+from registry.auth.models import Office
+from registry.auth.offices import appoint, end_appointment, holders, offices_held
+from registry.errors import RegistryError
+from tests import factories
+
+
+def at(day: str, hour: int = 12) -> datetime:
+    """A moment on an NZ calendar day (noon NZ is around midnight UTC, so use 00:00 UTC+)."""
+    d = date.fromisoformat(day)
+    return datetime(d.year, d.month, d.day, hour, tzinfo=UTC)
+
+
+def test_who_holds_an_office_at_a_time(db):
+    alice = factories.make_user("alice")
+    bob = factories.make_user("bob")
+    appoint(alice, Office.CHIEF_EXECUTIVE, date(2025, 1, 1), date(2025, 12, 31))
+    appoint(bob, Office.CHIEF_EXECUTIVE, date(2026, 1, 1))
+    assert [a.user.email for a in holders(Office.CHIEF_EXECUTIVE, at("2025-06-01"))] == [
+        "alice@example.govt.nz"
+    ]
+    assert [a.user.email for a in holders(Office.CHIEF_EXECUTIVE, at("2026-06-01"))] == [
+        "bob@example.govt.nz"
+    ]
+    assert holders(Office.CHIEF_EXECUTIVE, at("2024-06-01")) == []
+
+
+def test_end_date_is_inclusive_in_nz_time(db):
+    alice = factories.make_user("alice")
+    appoint(alice, Office.MANAGER_COMMUNICATIONS, date(2026, 3, 1), date(2026, 3, 14))
+    # 14 March 23:30 NZDT is 14 March 10:30 UTC: still in office.
+    assert holders(Office.MANAGER_COMMUNICATIONS, datetime(2026, 3, 14, 10, 30, tzinfo=UTC))
+    # 14 March 12:30 UTC is 15 March 01:30 NZDT: no longer.
+    assert not holders(Office.MANAGER_COMMUNICATIONS, datetime(2026, 3, 14, 12, 30, tzinfo=UTC))
+
+
+def test_acting_appointment_overlaps_the_substantive_one_and_says_acting(db):
+    ce = factories.make_user("ce")
+    acting = factories.make_user("acting")
+    appoint(ce, Office.CHIEF_EXECUTIVE, date(2026, 1, 1))
+    appoint(acting, Office.CHIEF_EXECUTIVE, date(2026, 3, 1), date(2026, 3, 14), acting=True)
+    during = holders(Office.CHIEF_EXECUTIVE, at("2026-03-05"))
+    assert [(a.user.email, a.acting) for a in during] == [
+        ("ce@example.govt.nz", False),
+        ("acting@example.govt.nz", True),
+    ]
+    assert during[1].capacity == "Acting Chief Executive"
+    assert [a.capacity for a in offices_held(acting, at("2026-03-20"))] == []
+
+
+def test_overlapping_substantive_appointments_are_refused(db):
+    ce = factories.make_user("ce")
+    other = factories.make_user("other")
+    appoint(ce, Office.CHIEF_EXECUTIVE, date(2026, 1, 1), date(2026, 6, 30))
+    with pytest.raises(RegistryError, match="Ce already holds a substantive appointment"):
+        appoint(other, Office.CHIEF_EXECUTIVE, date(2026, 6, 30))
+    appoint(other, Office.CHIEF_EXECUTIVE, date(2026, 7, 1))  # the day after is fine
+
+
+def test_two_acting_holders_at_once_are_refused(db):
+    a, b = factories.make_user("a"), factories.make_user("b")
+    appoint(a, Office.CHIEF_EXECUTIVE, date(2026, 3, 1), date(2026, 3, 14), acting=True)
+    with pytest.raises(RegistryError, match="acting appointment"):
+        appoint(b, Office.CHIEF_EXECUTIVE, date(2026, 3, 10), date(2026, 3, 20), acting=True)
+
+
+def test_dce_is_per_business_unit(db):
+    pol, cen = factories.make_unit("POL"), factories.make_unit("CEN")
+    a, b = factories.make_user("a"), factories.make_user("b")
+    appoint(a, Office.DCE, date(2026, 1, 1), business_unit=pol)
+    appoint(b, Office.DCE, date(2026, 1, 1), business_unit=cen)  # another unit: no clash
+    assert [x.user_id for x in holders(Office.DCE, at("2026-02-01"), pol.id)] == [a.id]
+    assert offices_held(a, at("2026-02-01"))[0].capacity == "Deputy Chief Executive, Unit POL"
+    with pytest.raises(RegistryError, match="Choose the business unit"):
+        appoint(b, Office.DCE, date(2026, 1, 1))
+
+
+def test_end_before_start_is_refused(db):
+    a = factories.make_user("a")
+    with pytest.raises(RegistryError, match="on or after the start date"):
+        appoint(a, Office.ADMIN, date(2026, 3, 1), date(2026, 2, 1))
+    appointment = appoint(a, Office.ADMIN, date(2026, 3, 1))
+    with pytest.raises(RegistryError, match="on or after the start date"):
+        end_appointment(appointment, date(2026, 2, 1))
+
+
+def test_a_deactivated_person_holds_no_office(db):
+    admin = factories.make_user("admin")
+    ce = factories.make_user("ce")
+    appoint(ce, Office.CHIEF_EXECUTIVE, date(2026, 1, 1))
+    services.update_user(ce, admin, "Ce", None, active=False)
+    assert holders(Office.CHIEF_EXECUTIVE, at("2026-02-01")) == []
+    assert offices_held(ce, at("2026-02-01")) == []

@@ -86,16 +86,22 @@ def _register_models() -> None:
     # Imported for their side effect: every table is known to Alembic and the ORM.
     from registry.audit import models as _audit  # noqa: F401
     from registry.auth import models as _auth  # noqa: F401
+    from registry.proposals import models as _proposals  # noqa: F401
+    from registry.signoffs import models as _signoffs  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from registry.admin.views import blueprint as admin_bp
     from registry.auth.views import blueprint as auth_bp
     from registry.dashboard.views import blueprint as dashboard_bp
+    from registry.proposals.views import blueprint as proposals_bp
+    from registry.signoffs.views import blueprint as signoffs_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(proposals_bp)
+    app.register_blueprint(signoffs_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
@@ -103,11 +109,13 @@ def _register_template_helpers(app: Flask) -> None:
 
     from registry.auth.models import Office
     from registry.auth.offices import offices_held
+    from registry.forms import error_items
     from registry.timeutil import format_date, format_local
 
     tz = app.config["AGENCY_TIMEZONE"]
     app.jinja_env.filters["local_time"] = lambda moment: format_local(moment, tz)
     app.jinja_env.filters["long_date"] = format_date
+    app.jinja_env.globals["error_items"] = error_items
 
     @app.context_processor
     def inject_navigation() -> dict[str, Any]:
@@ -161,7 +169,9 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # noqa: ANN202
-        detail = error.description if error.code == 409 else None
+        # Our own aborts carry a sentence for the person; Werkzeug's stock text is not shown.
+        custom = error.description != type(error).description
+        detail = error.description if custom and error.code in (403, 409, 413) else None
         return render_error(error.code or 500, detail)
 
     @app.errorhandler(Exception)

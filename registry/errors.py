@@ -17,3 +17,7 @@ class RegistryError(Exception):
 
 class ConflictError(RegistryError):
     """The action does not fit the record's current state (answered with HTTP 409)."""
+
+
+class ForbiddenError(RegistryError):
+    """The person may not do this, whatever the record's state (answered with HTTP 403)."""

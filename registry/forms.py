@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
+from wtforms import FieldList, FormField
 from wtforms.fields.choices import SelectChoice
 
 from registry.errors import RegistryError
+
+# C0/C1 control characters other than tab and newline: no person types them, PostgreSQL
+# refuses NUL in text, and they can forge lines in logs.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean_text(value: object) -> object:
+    """Normalise newlines and drop control characters from anything a person typed."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return value
+
+
+class RegistryForm(FlaskForm):
+    """Every form's base: typed text is cleaned before any validator sees it."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):  # noqa: ANN001, ANN201
+            filters = unbound_field.kwargs.get("filters", [])
+            takes_filters = not issubclass(unbound_field.field_class, FieldList | FormField)
+            if takes_filters and clean_text not in filters:
+                unbound_field.kwargs["filters"] = [clean_text, *filters]
+            return unbound_field.bind(form=form, **options)
 
 
 def show_error(
@@ -29,3 +54,29 @@ def form_has_errors(form: FlaskForm) -> bool:
 def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
     """Options for a select, from (value, label) pairs."""
     return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def error_items(form: FlaskForm) -> list[tuple[str | None, str]]:
+    """Every error on a form as (field id to link to, message), nested fields flattened."""
+    items: list[tuple[str | None, str]] = [(None, message) for message in form.form_errors]
+
+    def walk(field) -> None:  # noqa: ANN001
+        if field.type == "CSRFTokenField":
+            return
+        if field.type == "FieldList":
+            if isinstance(field.errors, list):
+                items.extend((field.id, m) for m in field.errors if isinstance(m, str))
+            for entry in field.entries:
+                walk(entry)
+            return
+        if field.type == "FormField":
+            for sub in field.form:
+                walk(sub)
+            return
+        for message in field.errors or []:
+            if isinstance(message, str):
+                items.append((field.id, message))
+
+    for field in form:
+        walk(field)
+    return items

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from registry.auth.models import Office
-from registry.forms import choices
+from registry.forms import RegistryForm, choices
 
 NO_UNIT = ""
 
@@ -14,7 +13,7 @@ def _optional_int(value: str | None) -> int | None:
     return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
 
 
-class UnitForm(FlaskForm):
+class UnitForm(RegistryForm):
     code = StringField(
         "Short code",
         validators=[DataRequired("Enter a short code, e.g. POL."), Length(max=20)],
@@ -26,14 +25,14 @@ class UnitForm(FlaskForm):
     )
 
 
-class UnitRenameForm(FlaskForm):
+class UnitRenameForm(RegistryForm):
     name = StringField(
         "Name",
         validators=[DataRequired("Enter the business unit's name."), Length(max=200)],
     )
 
 
-class UserForm(FlaskForm):
+class UserForm(RegistryForm):
     email = EmailField(
         "Email",
         validators=[DataRequired("Enter the person's work email address."), Length(max=254)],
@@ -54,7 +53,7 @@ class UserForm(FlaskForm):
     )
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(RegistryForm):
     name = StringField(
         "Name",
         validators=[DataRequired("Enter the person's name."), Length(max=200)],
@@ -71,7 +70,7 @@ class UserEditForm(FlaskForm):
     )
 
 
-class AppointmentForm(FlaskForm):
+class AppointmentForm(RegistryForm):
     user = SelectField(
         "Person",
         coerce=_optional_int,
@@ -106,7 +105,7 @@ class AppointmentForm(FlaskForm):
     )
 
 
-class EndAppointmentForm(FlaskForm):
+class EndAppointmentForm(RegistryForm):
     ends_on = DateField(
         "End date",
         validators=[DataRequired("Enter the last day of the appointment, e.g. 2026-03-14.")],

@@ -1,9 +1,10 @@
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
+from registry.forms import RegistryForm
 
-class SignInForm(FlaskForm):
+
+class SignInForm(RegistryForm):
     email = EmailField(
         "Email",
         validators=[DataRequired("Enter your work email address."), Length(max=254)],

@@ -1,0 +1,319 @@
+"""The social media platforms a proposal can choose, and what a handle and channel URL on each
+look like. Pure Python: no Flask, no database. Nothing here raises on odd input; problems come
+back as a sentence telling the proposer what a valid value looks like.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from urllib.parse import unquote, urlsplit
+
+__all__ = [
+    "PLATFORMS",
+    "channel_url_problem",
+    "expected_channel_url",
+    "handle_problem",
+    "normalise_handle",
+]
+
+PLATFORMS: Mapping[str, str] = MappingProxyType(
+    {
+        "facebook": "Facebook",
+        "instagram": "Instagram",
+        "linkedin": "LinkedIn",
+        "x": "X",
+        "youtube": "YouTube",
+        "tiktok": "TikTok",
+        "threads": "Threads",
+        "bluesky": "Bluesky",
+        "wechat": "WeChat",
+        "weibo": "Weibo",
+        "whatsapp-channel": "WhatsApp channel",
+        "other": "Other",
+    }
+)
+
+_MAX_SHOWN = 60
+
+
+def _shown(value: str, limit: int = _MAX_SHOWN) -> str:
+    """A user's value quoted for a message, on one line and cut short so messages stay short."""
+    flat = " ".join(value.split())
+    flat = "".join(ch for ch in flat if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
+    if len(flat) > limit:
+        flat = flat[: limit - 1].rstrip() + "…"
+    return f"“{flat}”"
+
+
+def _bare(handle: str) -> str:
+    handle = handle.strip()
+    return handle[1:] if handle.startswith("@") else handle
+
+
+def normalise_handle(platform: str, handle: str) -> str:
+    """The form two handles are compared in to find duplicates: no spaces, no leading "@",
+    lower case (every platform here treats handles case-insensitively)."""
+    return _bare(handle).strip().lower()
+
+
+# --- Handles -------------------------------------------------------------------------------
+
+
+def _instagram_like(handle: str) -> bool:
+    return (
+        re.fullmatch(r"[A-Za-z0-9._]{1,30}", handle) is not None
+        and not handle.startswith(".")
+        and not handle.endswith(".")
+        and ".." not in handle
+    )
+
+
+def _tiktok(handle: str) -> bool:
+    return re.fullmatch(r"[A-Za-z0-9._]{2,24}", handle) is not None and not handle.endswith(".")
+
+
+_DOMAIN_HANDLE = re.compile(
+    r"(?=.{1,253}\Z)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?",
+    re.IGNORECASE,
+)
+
+
+def _pattern(regex: str) -> Callable[[str], bool]:
+    compiled = re.compile(regex)
+    return lambda handle: compiled.fullmatch(handle) is not None
+
+
+def _generic(handle: str) -> bool:
+    return len(handle) <= 100 and not any(
+        ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") for ch in handle
+    )
+
+
+_HANDLE_RULES: dict[str, tuple[Callable[[str], bool], str]] = {
+    "x": (
+        _pattern(r"[A-Za-z0-9_]{1,15}"),
+        "An X handle is 1 to 15 letters, digits or underscores, for example @EthnicCommsNZ.",
+    ),
+    "instagram": (
+        _instagram_like,
+        "An Instagram handle is 1 to 30 letters, digits, full stops or underscores, not starting"
+        " or ending with a full stop and without two full stops in a row, for example"
+        " @ethniccommunitiesnz.",
+    ),
+    "threads": (
+        _instagram_like,
+        "A Threads handle is your Instagram handle: 1 to 30 letters, digits, full stops or"
+        " underscores, not starting or ending with a full stop and without two full stops in a"
+        " row, for example @ethniccommunitiesnz.",
+    ),
+    "tiktok": (
+        _tiktok,
+        "A TikTok handle is 2 to 24 letters, digits, full stops or underscores, not ending with a"
+        " full stop, for example @ethniccommsnz.",
+    ),
+    "youtube": (
+        _pattern(r"[A-Za-z0-9._-]{3,30}"),
+        "A YouTube handle is 3 to 30 letters, digits, full stops, underscores or hyphens, for"
+        " example @EthnicCommunitiesNZ.",
+    ),
+    "facebook": (
+        _pattern(r"[A-Za-z0-9.]{5,50}"),
+        "A Facebook page username is 5 to 50 letters, digits or full stops, for example"
+        " EthnicCommunitiesNZ.",
+    ),
+    "linkedin": (
+        _pattern(r"[a-z0-9-]{2,100}"),
+        "A LinkedIn handle is the company page name after linkedin.com/company/: 2 to 100"
+        " lower-case letters, digits or hyphens, for example ministry-for-ethnic-communities.",
+    ),
+    "bluesky": (
+        lambda handle: _DOMAIN_HANDLE.fullmatch(handle) is not None,
+        "A Bluesky handle is a domain name, for example ethniccommunities.bsky.social or"
+        " ethniccommunities.govt.nz.",
+    ),
+}
+
+_GENERIC_RULE = (
+    _generic,
+    "A handle is at most 100 characters with no spaces, for example @EthnicCommunitiesNZ.",
+)
+
+
+def handle_problem(platform: str, handle: str) -> str | None:
+    """None if the handle fits the platform's rules, else what a valid handle looks like."""
+    label = PLATFORMS.get(platform, "")
+    bare = _bare(handle)
+    valid, description = _HANDLE_RULES.get(platform, _GENERIC_RULE)
+    if not bare.strip():
+        where = f"the {label} " if label and platform != "other" else "the "
+        return f"Enter {where}handle. {description}"
+    if valid(bare):
+        return None
+    return f"{_shown(handle.strip())} is not a valid handle. {description}"
+
+
+# --- Channel URLs --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _UrlShape:
+    hosts: tuple[str, ...]
+    # Path segments before the handle, e.g. ("company",) for linkedin.com/company/<slug>.
+    prefix: tuple[str, ...]
+    at_sign: bool  # whether the handle segment is written "@handle"
+    example: str  # with {handle}
+
+
+_URL_SHAPES: dict[str, _UrlShape] = {
+    "facebook": _UrlShape(
+        ("facebook.com", "www.facebook.com", "m.facebook.com"),
+        (),
+        False,
+        "https://www.facebook.com/{handle}",
+    ),
+    "instagram": _UrlShape(
+        ("instagram.com", "www.instagram.com"), (), False, "https://www.instagram.com/{handle}"
+    ),
+    "linkedin": _UrlShape(
+        ("linkedin.com", "www.linkedin.com"),
+        ("company",),
+        False,
+        "https://www.linkedin.com/company/{handle}",
+    ),
+    "x": _UrlShape(
+        ("x.com", "www.x.com", "twitter.com", "www.twitter.com"),
+        (),
+        False,
+        "https://x.com/{handle}",
+    ),
+    "youtube": _UrlShape(
+        ("youtube.com", "www.youtube.com", "m.youtube.com"),
+        (),
+        True,
+        "https://www.youtube.com/@{handle}",
+    ),
+    "tiktok": _UrlShape(
+        ("tiktok.com", "www.tiktok.com"), (), True, "https://www.tiktok.com/@{handle}"
+    ),
+    "threads": _UrlShape(
+        ("threads.net", "www.threads.net", "threads.com", "www.threads.com"),
+        (),
+        True,
+        "https://www.threads.net/@{handle}",
+    ),
+    "bluesky": _UrlShape(("bsky.app",), ("profile",), False, "https://bsky.app/profile/{handle}"),
+}
+
+_EXAMPLE_HANDLES = {
+    "facebook": "EthnicCommunitiesNZ",
+    "instagram": "ethniccommunitiesnz",
+    "linkedin": "ministry-for-ethnic-communities",
+    "x": "EthnicCommsNZ",
+    "youtube": "EthnicCommunitiesNZ",
+    "tiktok": "ethniccommsnz",
+    "threads": "ethniccommunitiesnz",
+    "bluesky": "ethniccommunities.bsky.social",
+}
+
+_HOST = re.compile(r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*")
+
+
+def _host(raw: str | None) -> str | None:
+    """Lower-case ASCII (IDNA) host without a trailing dot, or None if it is not a host."""
+    if not raw:
+        return None
+    host = raw.rstrip(".").lower()
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return host
+    try:
+        host = host.encode("idna").decode("ascii").lower()
+    except (UnicodeError, ValueError):
+        return None
+    return host if _HOST.fullmatch(host) else None
+
+
+def expected_channel_url(platform: str, handle: str) -> str | None:
+    """The channel's address built from its handle (None where URLs do not carry a handle)."""
+    shape = _URL_SHAPES.get(platform)
+    bare = _bare(handle).strip()
+    if shape is None or not bare:
+        return None
+    return shape.example.format(handle=bare)
+
+
+def _example(platform: str, handle: str) -> str:
+    shape = _URL_SHAPES.get(platform)
+    if shape is None:
+        return "https://example.com/your-channel"
+    if handle_problem(platform, handle) is None:
+        return shape.example.format(handle=_bare(handle).strip())
+    return shape.example.format(handle=_EXAMPLE_HANDLES[platform])
+
+
+def channel_url_problem(platform: str, handle: str, url: str) -> str | None:
+    """None if the URL is an https address on the platform's own site (and, where the
+    platform's addresses carry the handle, the page for this handle); else what to fix."""
+    url = url.strip()
+    label = PLATFORMS.get(platform, "the platform")
+    example = _example(platform, handle)
+    if not url:
+        return f"Enter the Channel URL: the channel's full web address, for example {example}."
+    shown = _shown(url)
+    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in url):
+        return f"The Channel URL {shown} contains spaces or hidden characters: use {example}."
+    # A backslash is read as "/" by browsers but not by urlsplit, so the two would disagree
+    # about which site the address goes to.
+    if "\\" in url:
+        return f"The Channel URL {shown} contains a backslash: use {example}."
+    try:
+        parts = urlsplit(url)
+        host = _host(parts.hostname)
+        _ = parts.port
+    except ValueError:
+        return f"The Channel URL {shown} is not a web address: use {example}."
+    scheme = parts.scheme.lower()
+    if scheme == "http":
+        return f"The Channel URL must use https: change it to {_shown('https' + url[4:])}."
+    if scheme != "https" or not parts.netloc:
+        return (
+            f"The Channel URL {shown} is not a full web address: it must start with https://,"
+            f" for example {example}."
+        )
+    if "@" in parts.netloc:
+        return (
+            f"The Channel URL {shown} has a name and “@” before the site name, which hides"
+            f" where it really goes: use {example}."
+        )
+    if host is None:
+        return f"The Channel URL {shown} does not have a valid site name: use {example}."
+    shape = _URL_SHAPES.get(platform)
+    if shape is None:
+        return None
+    if host not in shape.hosts:
+        return (
+            f"A {label} Channel URL must be on {shape.hosts[0]}, but {shown} is on"
+            f" {_shown(host)}: use {example}."
+        )
+    bare = _bare(handle).strip()
+    if not bare:
+        return None
+    segments = [s for s in unquote(parts.path).split("/") if s]
+    wanted = [*shape.prefix, ("@" if shape.at_sign else "") + bare]
+    if [s.casefold() for s in segments[: len(wanted)]] != [w.casefold() for w in wanted]:
+        # A valid handle is short enough that the whole address can be shown, and a cut-off
+        # address would be no use to copy.
+        limit = 200 if handle_problem(platform, handle) is None else _MAX_SHOWN
+        return (
+            f"The Channel URL should be the page for the handle {_shown(handle.strip())}:"
+            f" {_shown(shape.example.format(handle=bare), limit)}."
+        )
+    return None

@@ -1,0 +1,56 @@
+"""Keep what someone typed when their session expired, and give it back after sign-in."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import timedelta
+
+from flask import Request
+from sqlalchemy import delete, select
+
+from registry.database import begin_write
+from registry.extensions import db
+from registry.proposals.models import FormStash
+from registry.timeutil import utcnow
+
+STASH_LIFETIME = timedelta(hours=24)
+MAX_STASH_BYTES = 512 * 1024
+
+
+def stash_form(request: Request) -> str | None:
+    """Store the posted form (not the CSRF token); return its token, or None if too large."""
+    body = {
+        key: request.form.getlist(key)
+        for key in request.form
+        if key not in ("csrf_token", "action")
+    }
+    body_json = json.dumps(body, ensure_ascii=False)
+    if len(body_json.encode("utf-8")) > MAX_STASH_BYTES:
+        return None
+    begin_write()
+    db.session.execute(delete(FormStash).where(FormStash.created_at < utcnow() - STASH_LIFETIME))
+    token = secrets.token_urlsafe(32)
+    db.session.add(FormStash(token=token, path=request.path, body_json=body_json))
+    db.session.commit()
+    return token
+
+
+def take_stash(token: str, path: str) -> dict[str, list[str]] | None:
+    """The stashed form for ``path``, removed as it is handed back (one use)."""
+    if not token or len(token) > 64:
+        return None
+    begin_write()
+    stash = db.session.scalar(
+        select(FormStash).where(
+            FormStash.token == token,
+            FormStash.path == path,
+            FormStash.created_at >= utcnow() - STASH_LIFETIME,
+        )
+    )
+    if stash is None:
+        return None
+    body = json.loads(stash.body_json)
+    db.session.delete(stash)
+    db.session.commit()
+    return body

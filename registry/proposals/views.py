@@ -1,0 +1,321 @@
+"""Proposal pages: thin — parse the form, call a service, redirect or render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from registry.auth.models import BusinessUnit, User
+from registry.errors import ConflictError, RegistryError
+from registry.extensions import csrf, db
+from registry.forms import choices, show_error
+from registry.policy.content import MonitoringWindow
+from registry.policy.hours import monitoring_statement
+from registry.proposals import presenters, services
+from registry.proposals.forms import (
+    WINDOW_ROWS_BLANK,
+    ProposalForm,
+    content_from_form,
+    form_data_from_content,
+)
+from registry.proposals.models import Proposal
+from registry.proposals.stash import stash_form, take_stash
+from registry.proposals.workflow import Action, allowed
+
+blueprint = Blueprint("proposals", __name__, url_prefix="/proposals")
+
+STATEMENT_START = "We monitor this page"
+
+
+def keeps_post_when_signed_out(view: Callable) -> Callable:
+    """Like login_required, but a POST from an expired session is kept, not lost.
+
+    The form body is stashed under a random token and handed back after sign-in. CSRF
+    cannot be checked without a session, so these views check it themselves once the
+    person is signed in; a stash only ever pre-fills a form the person must save again.
+    """
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            target = request.path
+            if request.method == "POST":
+                token = stash_form(request)
+                if token:
+                    target = f"{request.path}?restore={token}"
+            flash("Your session has ended. Sign in to continue — what you typed is kept.", "info")
+            return redirect(url_for("auth.sign_in", next=target))
+        if request.method == "POST" and current_app.config["WTF_CSRF_ENABLED"]:
+            csrf.protect()
+        return view(*args, **kwargs)
+
+    return csrf.exempt(wrapped)
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+def _visible_proposal(proposal_id: int) -> Proposal:
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or not services.can_view(_actor(), proposal):
+        abort(404)  # the same answer whether it does not exist or is not yours to see
+    return proposal
+
+
+def _prepare(form: ProposalForm, actor: User, proposal: Proposal | None, extra_rows: int) -> None:
+    allowed_units = services.proposable_unit_ids(actor)
+    units_query = select(BusinessUnit).order_by(BusinessUnit.name)
+    if allowed_units is not None:
+        units_query = units_query.where(BusinessUnit.id.in_(allowed_units))
+    form.business_unit.choices = choices(
+        [("", "Choose a business unit")] + [(u.id, u.name) for u in db.session.scalars(units_query)]
+    )
+    people = list(
+        db.session.scalars(
+            select(User).where(User.is_active_account).order_by(User.display_name)
+        ).unique()
+    )
+    person_choices = [(u.id, u.display_name) for u in people]
+    form.liaison.choices = choices(
+        [("", "Choose a member of the Communications team")]
+        + [(u.id, u.display_name) for u in services.communications_team()]
+    )
+    form.spokespeople.choices = choices(person_choices)
+    form.peer_reviewers.choices = choices(person_choices)
+    form.information_contact.choices = choices([("", "Choose a person")] + person_choices)
+    form.related_channels.choices = choices(
+        (p.id, f"{p.title} ({p.reference})")
+        for p in services.registered_channels()
+        if proposal is None or p.id != proposal.id
+    )
+    blanks = sum(1 for entry in form.monitoring_windows.entries if entry.form.is_blank)
+    for _ in range(max(0, extra_rows - blanks)):
+        form.monitoring_windows.append_entry()
+
+
+def _render_form(form: ProposalForm, proposal: Proposal | None, status: int = 200, **extra: Any):
+    return (
+        render_template("proposals/form.html", form=form, proposal=proposal, **extra),
+        status,
+    )
+
+
+def _insert_statement(form: ProposalForm) -> bool:
+    windows = []
+    for entry in form.monitoring_windows.entries:
+        sub = entry.form
+        if not sub.is_blank and sub.weekday.data is not None and sub.starts.data and sub.ends.data:
+            windows.append(MonitoringWindow(sub.weekday.data, sub.starts.data, sub.ends.data))
+    statement = monitoring_statement(windows)
+    if not statement:
+        form.monitoring_windows.errors = [
+            "Add at least one monitoring window (day, from, to) before inserting the statement."
+        ]
+        return False
+    paragraphs = [p for p in (form.terms_of_use.data or "").split("\n\n") if p.strip()]
+    # Replace a statement inserted earlier rather than adding a second, contradicting one.
+    paragraphs = [p for p in paragraphs if not p.strip().startswith(STATEMENT_START)]
+    paragraphs.append(statement)
+    form.terms_of_use.data = "\n\n".join(paragraphs)
+    return True
+
+
+def _form_from_request(proposal: Proposal | None) -> ProposalForm:
+    restored = take_stash(request.args.get("restore", ""), request.path)
+    if request.method == "GET" and restored is not None:
+        flash(
+            "You were signed out before your changes were saved. We kept what you typed: "
+            "check it, then save.",
+            "warning",
+        )
+        return ProposalForm(formdata=MultiDict(restored))
+    if request.method == "POST":
+        return ProposalForm()
+    if proposal is None:
+        content = services.empty_content(_actor().business_unit_id)
+        return ProposalForm(data=form_data_from_content(content, None))
+    return ProposalForm(
+        data=form_data_from_content(proposal.current_revision.content, proposal.version)
+    )
+
+
+def _edit(proposal: Proposal | None):
+    actor = _actor()
+    form = _form_from_request(proposal)
+    action = request.form.get("action", "save") if request.method == "POST" else None
+    _prepare(form, actor, proposal, WINDOW_ROWS_BLANK if action != "add_window" else 0)
+
+    if action == "add_window":
+        form.monitoring_windows.append_entry()
+        return _render_form(form, proposal)
+    if action == "insert_hours":
+        form.validate()
+        if _insert_statement(form):
+            flash(
+                "Inserted the monitoring hours statement into the terms of use. Save to keep it.",
+                "success",
+            )
+        return _render_form(form, proposal)
+    if action not in ("save", "check", "submit"):
+        return _render_form(form, proposal)
+    if not form.validate():
+        return _render_form(form, proposal)
+
+    content = content_from_form(form)
+    expected = int(form.version.data) if (form.version.data or "").isdigit() else None
+    try:
+        if proposal is None:
+            proposal = services.create_proposal(actor, content)
+        else:
+            result = services.save_proposal(proposal.id, actor, content, expected)
+            if result.new_revision:
+                flash(
+                    f"Saved as revision {result.proposal.current_revision.number}. "
+                    "It needs to be submitted for sign-off again.",
+                    "info",
+                )
+    except services.StaleEditError as stale:
+        db.session.rollback()
+        form.version.data = str(stale.proposal.version)
+        return _render_form(
+            form,
+            stale.proposal,
+            409,
+            stale=stale,
+            differences=presenters.differences(content, stale.saved_content),
+        )
+    except ConflictError as error:
+        db.session.rollback()
+        abort(409, error.message)
+    except RegistryError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return _render_form(form, proposal)
+
+    if action == "submit":
+        try:
+            services.submit_proposal(proposal.id, actor, proposal.version)
+        except services.PolicyNotMet as not_met:
+            db.session.rollback()
+            form.version.data = str(proposal.version)
+            for result in not_met.results:
+                for finding in result.findings:
+                    show_error(
+                        form, RegistryError(f"{result.rule.id}: {finding.message}", finding.field)
+                    )
+            return _render_form(
+                form,
+                proposal,
+                intro="Your draft is saved, but it cannot be submitted until every rule passes:",
+            )
+        flash("Submitted for sign-off. The signatories have been told.", "success")
+        return redirect(url_for("proposals.show", proposal_id=proposal.id))
+    if action == "check":
+        return redirect(url_for("proposals.show", proposal_id=proposal.id, _anchor="policy-report"))
+    flash("Draft saved.", "success")
+    return redirect(url_for("proposals.show", proposal_id=proposal.id))
+
+
+@blueprint.route("/")
+@login_required
+def mine():
+    return render_template("proposals/mine.html", proposals=services.proposals_of(_actor()))
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@keeps_post_when_signed_out
+def new():
+    if services.proposable_unit_ids(_actor()) == []:
+        flash(
+            "You are not in a business unit yet, so you cannot propose a channel. "
+            "Ask a registry administrator to add you to one.",
+            "error",
+        )
+        return redirect(url_for("dashboard.home"))
+    return _edit(None)
+
+
+@blueprint.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
+@keeps_post_when_signed_out
+def edit(proposal_id: int):
+    proposal = _visible_proposal(proposal_id)
+    if not services.can_edit(_actor(), proposal):
+        abort(403)
+    if not allowed(proposal.state_enum, Action.SAVE):
+        abort(
+            409,
+            f"{proposal.title} is {proposal.state_enum.label.lower()} and can no longer be edited.",
+        )
+    return _edit(proposal)
+
+
+@blueprint.route("/<int:proposal_id>")
+@login_required
+def show(proposal_id: int):
+    proposal = _visible_proposal(proposal_id)
+    actor = _actor()
+    content = proposal.current_revision.content
+    return render_template(
+        "proposals/show.html",
+        proposal=proposal,
+        sections=presenters.sections(content),
+        report=services.policy_report(content, proposal.proposer),
+        can_edit=services.can_edit(actor, proposal) and allowed(proposal.state_enum, Action.SAVE),
+        can_submit=services.can_edit(actor, proposal)
+        and allowed(proposal.state_enum, Action.SUBMIT),
+        can_withdraw=services.can_edit(actor, proposal)
+        and allowed(proposal.state_enum, Action.WITHDRAW),
+    )
+
+
+def _expected_version() -> int | None:
+    raw = request.form.get("version", "")
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
+@blueprint.route("/<int:proposal_id>/submit", methods=["POST"])
+@login_required
+def submit(proposal_id: int):
+    proposal = _visible_proposal(proposal_id)
+    try:
+        services.submit_proposal(proposal.id, _actor(), _expected_version())
+    except services.PolicyNotMet as not_met:
+        db.session.rollback()
+        flash(not_met.message + " The policy report below says how to fix each.", "error")
+        return redirect(url_for("proposals.show", proposal_id=proposal_id, _anchor="policy-report"))
+    except ConflictError as error:
+        db.session.rollback()
+        abort(409, error.message)
+    flash("Submitted for sign-off. The signatories have been told.", "success")
+    return redirect(url_for("proposals.show", proposal_id=proposal_id))
+
+
+@blueprint.route("/<int:proposal_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(proposal_id: int):
+    proposal = _visible_proposal(proposal_id)
+    try:
+        services.withdraw_proposal(
+            proposal.id, _actor(), _expected_version(), request.form.get("reason", "")
+        )
+    except ConflictError as error:
+        db.session.rollback()
+        abort(409, error.message)
+    flash(f"{proposal.title} was withdrawn. Its record stays in the registry.", "success")
+    return redirect(url_for("proposals.show", proposal_id=proposal_id))

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms.validators import Length
+
+from registry.forms import RegistryForm
+
+
+class DecisionForm(RegistryForm):
+    # The revision the signatory read; a decision on any other revision is refused.
+    revision_number = HiddenField()
+    content_sha256 = HiddenField()
+    capacity = SelectField("Sign as", validate_choice=False)
+    comment = TextAreaField(
+        "Comment",
+        validators=[Length(max=5000, message="Keep the comment under 5,000 characters.")],
+        description="Required to request changes or decline: the proposer sees it.",
+    )

@@ -1,0 +1,432 @@
+"""Sign-off: the Manager Communications, the unit's DCE and the Chief Executive each give
+express permission — once each, three different people, none of them the proposer, all on
+the exact revision they read (SMP-APPROVALS)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import holidays
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from registry import notifications
+from registry.audit.log import record
+from registry.auth.models import Office, User
+from registry.auth.offices import agency_today, holders, offices_held
+from registry.database import begin_write
+from registry.errors import ConflictError, ForbiddenError, RegistryError
+from registry.extensions import db
+from registry.policy.content import SignoffFact
+from registry.proposals import services as proposal_services
+from registry.proposals.models import Proposal, ProposalState
+from registry.proposals.workflow import Action, next_state
+from registry.signoffs.models import SIGNING_OFFICES, Decision, Signoff
+from registry.timeutil import local_date, utcnow
+
+
+@dataclass(frozen=True)
+class Capacity:
+    office: Office
+    acting: bool
+    business_unit_id: int | None
+    label: str
+
+
+@dataclass
+class Position:
+    """What ``user`` may do on ``proposal`` now, and if not, why — in words for the page."""
+
+    approve_as: list[Capacity]
+    can_comment: bool  # request changes or decline
+    reasons: list[str]
+
+
+def office_title(office: Office, proposal: Proposal) -> str:
+    if office is Office.DCE:
+        return f"Deputy Chief Executive, {proposal.business_unit.name}"
+    return office.title
+
+
+def capacities(user: User, proposal: Proposal, at: datetime | None = None) -> list[Capacity]:
+    """The signing offices ``user`` holds for ``proposal`` at ``at`` (substantive first)."""
+    found: dict[Office, Capacity] = {}
+    for appointment in offices_held(user, at):
+        office = appointment.office_enum
+        if office not in SIGNING_OFFICES:
+            continue
+        if office is Office.DCE and appointment.business_unit_id != proposal.business_unit_id:
+            continue
+        if office in found and not found[office].acting:
+            continue
+        found[office] = Capacity(
+            office, appointment.acting, appointment.business_unit_id, appointment.capacity
+        )
+    return [found[o] for o in SIGNING_OFFICES if o in found]
+
+
+def live_approvals(proposal: Proposal) -> list[Signoff]:
+    """Approvals that count: not void, on the current revision."""
+    revision = proposal.current_revision
+    return list(
+        db.session.scalars(
+            select(Signoff)
+            .where(
+                Signoff.proposal_id == proposal.id,
+                Signoff.decision == Decision.APPROVE.value,
+                Signoff.void.is_(False),
+                Signoff.revision_number == revision.number,
+                Signoff.content_sha256 == revision.content_sha256,
+            )
+            .order_by(Signoff.signed_at)
+        ).unique()
+    )
+
+
+def history(proposal: Proposal) -> list[Signoff]:
+    return list(
+        db.session.scalars(
+            select(Signoff).where(Signoff.proposal_id == proposal.id).order_by(Signoff.signed_at)
+        ).unique()
+    )
+
+
+def signoff_facts(approvals: list[Signoff]) -> list[SignoffFact]:
+    return [
+        SignoffFact(
+            office=s.office,
+            signer_id=s.signer_id,
+            signer_name=s.signer.display_name,
+            acting=s.acting,
+            business_unit_id=s.business_unit_id,
+        )
+        for s in approvals
+    ]
+
+
+def who_can_sign(office: Office, proposal: Proposal, exclude: set[int]) -> list[str]:
+    unit_id = proposal.business_unit_id if office is Office.DCE else None
+    return [
+        a.user.display_name + (" (acting)" if a.acting else "")
+        for a in holders(office, None, unit_id)
+        if a.user_id not in exclude
+    ]
+
+
+def position(user: User, proposal: Proposal) -> Position:
+    reasons: list[str] = []
+    if proposal.state_enum is not ProposalState.AWAITING_SIGNOFF:
+        return Position(
+            [], False, [f"It is {proposal.state_enum.label.lower()}, not awaiting sign-off."]
+        )
+    if user.id == proposal.proposer_id:
+        return Position(
+            [],
+            False,
+            ["You proposed this channel, so you cannot sign it off in any capacity."],
+        )
+    held = capacities(user, proposal)
+    if not held:
+        reason = (
+            "You do not hold an office that signs off this proposal: the Manager "
+            f"Communications, the Deputy Chief Executive of {proposal.business_unit.name}, or "
+            "the Chief Executive."
+        )
+        if any(a.office_enum is Office.ADMIN for a in offices_held(user)):
+            reason += " Being a registry administrator gives no sign-off power."
+        return Position([], False, [reason])
+
+    approvals = live_approvals(proposal)
+    signed = {s.office_enum: s for s in approvals}
+    mine = [s for s in approvals if s.signer_id == user.id]
+    signers = {s.signer_id for s in approvals} | {proposal.proposer_id}
+    if mine:
+        remaining = [o for o in SIGNING_OFFICES if o not in signed]
+        reason = f"You have already signed off this revision as {mine[0].capacity}."
+        if remaining:
+            needs = "; ".join(
+                f"{office_title(o, proposal)}: "
+                + (", ".join(who_can_sign(o, proposal, signers)) or "nobody holds this office now")
+                for o in remaining
+            )
+            reason += (
+                " One person cannot give two of the three sign-offs, so the rest must come from "
+                f"someone else — {needs}."
+            )
+        reasons.append(reason)
+        return Position([], True, reasons)
+    open_capacities = [c for c in held if c.office not in signed]
+    for capacity in held:
+        if capacity.office in signed:
+            other = signed[capacity.office]
+            reasons.append(
+                f"{other.capacity} has already signed off, by {other.signer.display_name}."
+            )
+    return Position(open_capacities, True, reasons if not open_capacities else [])
+
+
+def awaiting_for(user: User) -> list[Proposal]:
+    """Proposals waiting for a sign-off ``user`` can give now (the queue)."""
+    held = [a for a in offices_held(user) if a.office_enum in SIGNING_OFFICES]
+    if not held:
+        return []
+    query = select(Proposal).where(Proposal.state == ProposalState.AWAITING_SIGNOFF.value)
+    if not any(
+        a.office_enum in (Office.MANAGER_COMMUNICATIONS, Office.CHIEF_EXECUTIVE) for a in held
+    ):
+        query = query.where(Proposal.business_unit_id.in_([a.business_unit_id for a in held]))
+    proposals = db.session.scalars(query.order_by(Proposal.submitted_at)).unique().all()
+    return [p for p in proposals if position(user, p).approve_as]
+
+
+def waiting_since(proposal: Proposal) -> datetime | None:
+    return proposal.submitted_at
+
+
+def describe_wait(since: datetime | None, now: datetime | None = None) -> str:
+    if since is None:
+        return ""
+    delta = (now or utcnow()) - since
+    if delta < timedelta(hours=1):
+        minutes = max(1, int(delta.total_seconds() // 60))
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    if delta < timedelta(days=1):
+        hours = int(delta.total_seconds() // 3600)
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    days = delta.days
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+def _still_needed(proposal: Proposal) -> list[User]:
+    """People who could give a sign-off that is still missing."""
+    approvals = live_approvals(proposal)
+    signed = {s.office_enum for s in approvals}
+    exclude = {s.signer_id for s in approvals} | {proposal.proposer_id}
+    people: dict[int, User] = {}
+    for office in SIGNING_OFFICES:
+        if office in signed:
+            continue
+        unit_id = proposal.business_unit_id if office is Office.DCE else None
+        for appointment in holders(office, None, unit_id):
+            if appointment.user_id not in exclude:
+                people[appointment.user_id] = appointment.user
+    return list(people.values())
+
+
+def notify_submitted(proposal: Proposal) -> None:
+    link = notifications.link(f"/proposals/{proposal.id}/signoff")
+    notifications.send(
+        _still_needed(proposal),
+        f"Sign-off needed: {proposal.title} ({proposal.reference})",
+        f"{proposal.proposer.display_name} of {proposal.business_unit.name} has submitted "
+        f"{proposal.title} for sign-off under the Social Media Policy.\n\n"
+        f"Review it and decide: {link}\n",
+    )
+
+
+def decide(
+    proposal_id: int,
+    actor: User,
+    decision: Decision,
+    office: Office | None,
+    comment: str,
+    revision_number: int | None,
+    content_sha256: str | None,
+) -> Signoff:
+    """Record a decision. Raises ConflictError (409) for the wrong state, a replay or a race,
+    ForbiddenError (403) for separation of duties, RegistryError for a missing comment."""
+    comment = comment.strip()
+    if decision is not Decision.APPROVE and not comment:
+        raise RegistryError(
+            "Say what needs to change."
+            if decision is Decision.REQUEST_CHANGES
+            else "Give the reason for declining: the proposer will see it.",
+            "comment",
+        )
+    begin_write()
+    proposal = proposal_services.locked(proposal_id)
+    approvals = live_approvals(proposal)
+    if decision is Decision.APPROVE:
+        last = len({s.office for s in approvals}) == len(SIGNING_OFFICES) - 1
+        action = Action.APPROVE if last else Action.SIGN
+    else:
+        action = Action.REQUEST_CHANGES if decision is Decision.REQUEST_CHANGES else Action.DECLINE
+    new_state = next_state(proposal.state_enum, action)
+
+    revision = proposal.current_revision
+    if revision_number != revision.number or content_sha256 != revision.content_sha256:
+        raise ConflictError(
+            f"The proposal changed after you opened it: revision {revision.number} is now "
+            "current. Read it again before deciding."
+        )
+    where = position(actor, proposal)
+    if decision is Decision.APPROVE:
+        chosen = next((c for c in where.approve_as if c.office is office), None)
+        if chosen is None:
+            if any(s.signer_id == actor.id for s in approvals) or any(
+                s.office_enum is office for s in approvals
+            ):
+                raise ConflictError(" ".join(where.reasons) or "That sign-off is already given.")
+            raise ForbiddenError(" ".join(where.reasons) or "You cannot sign off in that capacity.")
+    else:
+        if not where.can_comment:
+            raise ForbiddenError(" ".join(where.reasons))
+        held = capacities(actor, proposal)
+        chosen = next((c for c in held if c.office is office), held[0])
+
+    signoff = Signoff(
+        proposal_id=proposal.id,
+        revision_number=revision.number,
+        content_sha256=revision.content_sha256,
+        decision=decision.value,
+        office=chosen.office.value,
+        business_unit_id=chosen.business_unit_id,
+        acting=chosen.acting,
+        capacity=chosen.label,
+        signer_id=actor.id,
+        comment=comment[:5000],
+        signed_at=utcnow(),
+    )
+    db.session.add(signoff)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise ConflictError(
+            f"{office_title(chosen.office, proposal)} was signed off by someone else a moment "
+            "ago. Reload the proposal to see who."
+        ) from None
+    before = proposal.state
+    proposal.state = new_state.value
+    proposal.version += 1
+    if new_state is ProposalState.APPROVED:
+        proposal.approved_at = signoff.signed_at
+    record(
+        f"signoff-{decision.value}",
+        "proposal",
+        proposal.reference,
+        actor=actor,
+        before={"state": before},
+        after={"state": proposal.state},
+        capacity=chosen.label,
+        revision=revision.number,
+        sha256=revision.content_sha256,
+        comment=comment[:500],
+    )
+    db.session.commit()
+    _notify_decision(proposal, signoff)
+    return signoff
+
+
+def _notify_decision(proposal: Proposal, signoff: Signoff) -> None:
+    link = notifications.link(f"/proposals/{proposal.id}")
+    decision = signoff.decision_enum
+    who = f"{signoff.signer.display_name} ({signoff.capacity})"
+    if proposal.state_enum is ProposalState.APPROVED:
+        liaison_id = proposal.current_revision.content.get("liaison_id")
+        liaison = db.session.get(User, liaison_id) if liaison_id else None
+        notifications.send(
+            [proposal.proposer, liaison],
+            f"Approved: {proposal.title} ({proposal.reference})",
+            f"{proposal.title} has all three sign-offs and is approved. The last was given by "
+            f"{who}.\n\n{link}\n",
+        )
+        return
+    if decision is Decision.APPROVE:
+        subject = f"Signed off by {signoff.capacity}: {proposal.title}"
+        body = f"{who} signed off {proposal.title}.\n\n{link}\n"
+    elif decision is Decision.REQUEST_CHANGES:
+        subject = f"Changes requested: {proposal.title}"
+        body = (
+            f"{who} asked for changes to {proposal.title}:\n\n{signoff.comment}\n\n"
+            f"Edit the proposal and submit it again: {link}\n"
+        )
+    else:
+        subject = f"Declined: {proposal.title}"
+        body = f"{who} declined {proposal.title}:\n\n{signoff.comment}\n\n{link}\n"
+    notifications.send([proposal.proposer], subject, body)
+
+
+def void_for_new_revision(proposal: Proposal, old_number: int, new_number: int) -> list[Signoff]:
+    """Void every live approval when a submitted revision is replaced (caller commits)."""
+    voided = list(
+        db.session.scalars(
+            select(Signoff).where(
+                Signoff.proposal_id == proposal.id,
+                Signoff.decision == Decision.APPROVE.value,
+                Signoff.void.is_(False),
+            )
+        ).unique()
+    )
+    now = utcnow()
+    for signoff in voided:
+        signoff.void = True
+        signoff.voided_at = now
+        signoff.void_reason = f"Revision {old_number} was replaced by revision {new_number}."
+    return voided
+
+
+def notify_voided(proposal: Proposal, voided: list[Signoff]) -> None:
+    if not voided:
+        return
+    link = notifications.link(f"/proposals/{proposal.id}")
+    notifications.send(
+        [s.signer for s in voided],
+        f"Your sign-off no longer applies: {proposal.title}",
+        f"{proposal.proposer.display_name} changed {proposal.title} after you signed it off, "
+        "so your sign-off is void. You will be asked again when it is resubmitted.\n\n"
+        f"{link}\n",
+    )
+
+
+# --- reminders ---------------------------------------------------------------------------
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after ``start`` up to and including ``end`` (weekends, NZ holidays out)."""
+    nz = holidays.country_holidays("NZ", years=range(start.year, end.year + 1))
+    days = 0
+    day = start
+    while day < end:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in nz:
+            days += 1
+    return days
+
+
+def overdue_signoffs(min_working_days: int) -> list[tuple[Proposal, int, list[User]]]:
+    """Proposals waiting longer than ``min_working_days``, with who is still needed."""
+    tz = current_app.config["AGENCY_TIMEZONE"]
+    today = agency_today()
+    waiting = db.session.scalars(
+        select(Proposal)
+        .where(Proposal.state == ProposalState.AWAITING_SIGNOFF.value)
+        .order_by(Proposal.submitted_at)
+    ).unique()
+    result = []
+    for proposal in waiting:
+        if proposal.submitted_at is None:
+            continue
+        days = working_days_between(local_date(proposal.submitted_at, tz), today)
+        if days > min_working_days:
+            result.append((proposal, days, _still_needed(proposal)))
+    return result
+
+
+def send_signoff_reminders(min_working_days: int) -> list[str]:
+    lines = []
+    for proposal, days, people in overdue_signoffs(min_working_days):
+        link = notifications.link(f"/proposals/{proposal.id}/signoff")
+        notifications.send(
+            people,
+            f"Reminder: {proposal.title} has waited {days} working days for your sign-off",
+            f"{proposal.title} ({proposal.reference}, {proposal.business_unit.name}) has waited "
+            f"{days} working days for sign-off.\n\nReview it and decide: {link}\n",
+        )
+        names = ", ".join(p.display_name for p in people) or "nobody holds the missing office"
+        lines.append(
+            f"{proposal.reference} {proposal.title}: {days} working days; reminded {names}"
+        )
+    return lines

@@ -1,0 +1,116 @@
+"""The sign-off queue and the decision page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from registry.auth.models import Office, User
+from registry.errors import ConflictError, ForbiddenError, RegistryError
+from registry.extensions import db
+from registry.forms import choices, show_error
+from registry.proposals import presenters
+from registry.proposals import services as proposal_services
+from registry.proposals.models import Proposal
+from registry.signoffs import services
+from registry.signoffs.forms import DecisionForm
+from registry.signoffs.models import Decision
+
+blueprint = Blueprint("signoffs", __name__)
+
+BUTTONS = {
+    "approve": Decision.APPROVE,
+    "request-changes": Decision.REQUEST_CHANGES,
+    "decline": Decision.DECLINE,
+}
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+@blueprint.route("/signoffs/")
+@login_required
+def queue():
+    proposals = services.awaiting_for(_actor())
+    rows = [
+        (p, services.describe_wait(p.submitted_at), services.live_approvals(p)) for p in proposals
+    ]
+    return render_template("signoffs/queue.html", rows=rows)
+
+
+def _page(proposal: Proposal, form: DecisionForm, status: int = 200):
+    actor = _actor()
+    revision = proposal.current_revision
+    content = revision.content
+    approvals = services.live_approvals(proposal)
+    where = services.position(actor, proposal)
+    form.capacity.choices = choices((c.office.value, c.label) for c in where.approve_as)
+    if request.method == "GET" or not form.revision_number.data:
+        form.revision_number.data = str(revision.number)
+        form.content_sha256.data = revision.content_sha256
+    return (
+        render_template(
+            "signoffs/decide.html",
+            proposal=proposal,
+            form=form,
+            position=where,
+            approvals=approvals,
+            history=services.history(proposal),
+            sections=presenters.sections(content),
+            report=proposal_services.policy_report(
+                content, proposal.proposer, services.signoff_facts(approvals)
+            ),
+            offices=[(o, services.office_title(o, proposal)) for o in services.SIGNING_OFFICES],
+        ),
+        status,
+    )
+
+
+@blueprint.route("/proposals/<int:proposal_id>/signoff", methods=["GET", "POST"])
+@login_required
+def decide(proposal_id: int):
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or not proposal_services.can_view(_actor(), proposal):
+        abort(404)
+    form = DecisionForm()
+    if request.method == "GET":
+        return _page(proposal, form)
+
+    decision = BUTTONS.get(request.form.get("decision", ""))
+    if decision is None or not form.validate():
+        if decision is None:
+            form.form_errors.append("Choose Approve, Request changes or Decline.")
+        return _page(proposal, form)
+    revision_raw = form.revision_number.data or ""
+    office_raw = form.capacity.data or ""
+    office = Office(office_raw) if office_raw in {o.value for o in Office} else None
+    try:
+        signoff = services.decide(
+            proposal.id,
+            _actor(),
+            decision,
+            office,
+            form.comment.data or "",
+            int(revision_raw) if revision_raw.isdigit() and len(revision_raw) < 9 else None,
+            form.content_sha256.data,
+        )
+    except ForbiddenError as error:
+        db.session.rollback()
+        abort(403, error.message)
+    except ConflictError as error:
+        db.session.rollback()
+        abort(409, error.message)
+    except RegistryError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return _page(proposal, form)
+    messages = {
+        Decision.APPROVE: f"You signed off {proposal.title} as {signoff.capacity}.",
+        Decision.REQUEST_CHANGES: (
+            f"You asked for changes to {proposal.title}; the proposer has been told."
+        ),
+        Decision.DECLINE: f"You declined {proposal.title}; the proposer has been told.",
+    }
+    flash(messages[decision], "success")
+    return redirect(url_for("signoffs.decide", proposal_id=proposal.id))

@@ -1,0 +1,75 @@
+"""A proposer fills the form by its labels, sees what the policy still needs, fixes it, submits."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests import factories
+from tests.browser.conftest import sign_in
+
+
+def test_propose_fix_and_submit(page, people, artifacts_dir):
+    sign_in(page, people.staff_policy.email, factories.PASSWORD)
+    page.get_by_role("link", name="New proposal").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("New proposal")
+
+    page.get_by_label("Channel name").fill("MEC Pasifika Communities")
+    page.get_by_label("Platform", exact=True).select_option(label="Instagram")
+    page.get_by_label("Handle").fill("@mec.pasifika")
+    page.get_by_label("Purpose").fill("Share news and events with Pasifika communities.")
+    page.get_by_label("Audience").fill("Pasifika communities in Aotearoa New Zealand.")
+    languages = page.get_by_role("group", name="Languages")
+    languages.get_by_label("Samoan").check()
+    languages.get_by_label("Tongan").check()
+    page.get_by_label("Day").nth(0).select_option(label="Monday")
+    page.get_by_label("From").nth(0).fill("09:00")
+    page.get_by_label("To", exact=True).nth(0).fill("17:00")
+    page.get_by_label("Day").nth(1).select_option(label="Tuesday")
+    page.get_by_label("From").nth(1).fill("09:00")
+    page.get_by_label("To", exact=True).nth(1).fill("17:00")
+    page.get_by_label("Terms of use").fill("Be respectful. We remove abuse and spam.")
+    page.get_by_label("Profile statement").fill("News for Pasifika communities.")
+    page.get_by_label("Profile links").fill("https://www.ethniccommunities.govt.nz")
+    page.get_by_label("Reason no related channel applies").fill(
+        "This is the first channel for these communities."
+    )
+    page.get_by_label("Communications liaison").select_option(label="Mere Tane")
+    page.get_by_role("group", name="Authorised spokespeople").get_by_label("Tama Rāwiri").check()
+    page.get_by_role("group", name="Peer reviewers").get_by_label("Daniel Chen").check()
+    page.get_by_label("Information requests contact").select_option(label="Tama Rāwiri")
+
+    # Check against policy: the draft is saved and the report says what is missing.
+    page.get_by_role("button", name="Check against policy").click()
+    report = page.locator("#policy-report")
+    expect(report).to_contain_text("3 of 10 rules still need attention.")
+    for rule_id in ("SMP-HOURS", "SMP-SUPPORTED-BY", "SMP-NEUTRAL"):
+        expect(report.locator("tr.fail", has_text=rule_id)).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "policy-report.png"), full_page=True)
+
+    # Submitting now is refused, with a summary that links to each field.
+    page.get_by_role("link", name="Edit").click()
+    page.get_by_role("button", name="Submit for sign-off").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("SMP-NEUTRAL")
+    page.screenshot(path=str(artifacts_dir / "proposal-errors.png"), full_page=True)
+    summary.get_by_role("link", name="SMP-SUPPORTED-BY").first.click()
+    expect(page.get_by_label("Profile statement")).to_be_focused()
+
+    # Fix: name the agency, insert the hours statement, confirm neutrality.
+    page.get_by_label("Profile statement").fill(
+        "News for Pasifika communities, supported by Te Tari Matawaka."
+    )
+    page.get_by_role("button", name="Insert monitoring hours statement").click()
+    expect(page.get_by_label("Terms of use")).to_have_value(
+        "Be respectful. We remove abuse and spam.\n\nWe monitor this page Monday and Tuesday, "
+        "9:00am to 5:00pm NZ time. Messages sent outside these hours are answered when we are "
+        "next monitoring."
+    )
+    page.get_by_label(
+        "I confirm political and commercial neutrality, privacy and copyright"
+    ).check()
+    page.get_by_role("button", name="Submit for sign-off").click()
+    expect(page.locator(".notice-success")).to_contain_text("Submitted for sign-off")
+    expect(page.locator("#policy-report")).to_contain_text("All 10 rules pass.")
+    expect(page.get_by_text("Awaiting sign-off", exact=True)).to_be_visible()

@@ -74,6 +74,7 @@ class Config:
         self.MAIL_SERVER = env("MAIL_SERVER", "")
         self.MAIL_PORT = env_int("MAIL_PORT", 25)
         self.MAIL_SENDER = env("MAIL_SENDER", f"registry@{self.AGENCY_DOMAIN}")
+        self.SIGNOFF_REMINDER_WORKING_DAYS = env_int("SIGNOFF_REMINDER_WORKING_DAYS", 3)
 
 
 class DevelopmentConfig(Config):

@@ -126,6 +126,11 @@ def _register_template_helpers(app: Flask) -> None:
             "agency_name": app.config["AGENCY_NAME"],
             "agency_te_reo_name": app.config["AGENCY_TE_REO_NAME"],
             "current_offices": offices,
+            "signing_offices": {
+                Office.MANAGER_COMMUNICATIONS.value,
+                Office.CHIEF_EXECUTIVE.value,
+                Office.DCE.value,
+            },
             "Office": Office,
         }
 

@@ -137,6 +137,28 @@ def demo(if_empty: bool) -> None:
         click.echo(line)
 
 
+@registry_cli.command("remind")
+@click.option(
+    "--after-working-days",
+    type=click.IntRange(0, 365),
+    default=None,
+    help="Remind about proposals waiting longer than this (default from config).",
+)
+def remind(after_working_days: int | None) -> None:
+    """Email signatories about proposals waiting too long for their sign-off (for cron)."""
+    from registry.signoffs.services import send_signoff_reminders
+
+    days = (
+        after_working_days
+        if after_working_days is not None
+        else current_app.config["SIGNOFF_REMINDER_WORKING_DAYS"]
+    )
+    lines = send_signoff_reminders(days)
+    click.echo(f"Proposals waiting more than {days} working days for sign-off: {len(lines)}")
+    for line in lines:
+        click.echo(f"  {line}")
+
+
 @audit_cli.command("verify")
 def audit_verify() -> None:
     """Walk the audit log's hash chain and name the first broken row."""

@@ -335,7 +335,11 @@ def create_proposal(proposer: User, content: dict[str, Any]) -> Proposal:
 def locked(proposal_id: int) -> Proposal:
     """The proposal, locked for this transaction (row lock on PostgreSQL; on SQLite the
     caller's BEGIN IMMEDIATE already holds the database's write lock)."""
-    query = select(Proposal).where(Proposal.id == proposal_id)
+    # Anything loaded before the lock may be stale: decide only on what is read under it.
+    db.session.expire_all()
+    query = (
+        select(Proposal).where(Proposal.id == proposal_id).execution_options(populate_existing=True)
+    )
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(of=Proposal)
     proposal = db.session.scalars(query).unique().one_or_none()

@@ -271,11 +271,23 @@ def show(proposal_id: int):
     proposal = _visible_proposal(proposal_id)
     actor = _actor()
     content = proposal.current_revision.content
+    from registry.signoffs import services as signoffs
+
+    approvals = signoffs.live_approvals(proposal)
+    submitted = proposal.current_revision.submitted
     return render_template(
         "proposals/show.html",
         proposal=proposal,
         sections=presenters.sections(content),
-        report=services.policy_report(content, proposal.proposer),
+        report=services.policy_report(
+            content, proposal.proposer, signoffs.signoff_facts(approvals) if submitted else None
+        ),
+        approvals=approvals,
+        history=signoffs.history(proposal),
+        offices=[(o, signoffs.office_title(o, proposal)) for o in signoffs.SIGNING_OFFICES],
+        can_decide=bool(signoffs.position(actor, proposal).approve_as)
+        or bool(signoffs.capacities(actor, proposal))
+        and proposal.proposer_id != actor.id,
         can_edit=services.can_edit(actor, proposal) and allowed(proposal.state_enum, Action.SAVE),
         can_submit=services.can_edit(actor, proposal)
         and allowed(proposal.state_enum, Action.SUBMIT),

@@ -1,0 +1,36 @@
+"""Drive proposals through the workflow the way people do: HTTP posts as each person."""
+
+from __future__ import annotations
+
+import re
+
+from registry.extensions import db
+from registry.proposals.models import Proposal
+from tests.proposal_data import good_form
+
+
+def submitted_proposal(client_as, people, **overrides) -> Proposal:  # noqa: ANN001
+    """A proposal by Tama (Policy staff), passing every rule and submitted for sign-off."""
+    client = client_as("staff_policy")
+    response = client.post("/proposals/new", data=good_form(people, action="submit", **overrides))
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    proposal_id = int(re.search(r"/proposals/(\d+)", response.headers["Location"]).group(1))
+    db.session.expire_all()
+    return db.session.get(Proposal, proposal_id)
+
+
+def decision_form(proposal: Proposal, decision: str, **extra: str) -> dict[str, str]:
+    db.session.expire_all()
+    revision = db.session.get(Proposal, proposal.id).current_revision
+    return {
+        "decision": decision,
+        "revision_number": str(revision.number),
+        "content_sha256": revision.content_sha256,
+        **extra,
+    }
+
+
+def decide(client, proposal: Proposal, decision: str = "approve", **extra: str):  # noqa: ANN001
+    return client.post(
+        f"/proposals/{proposal.id}/signoff", data=decision_form(proposal, decision, **extra)
+    )

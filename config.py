@@ -75,6 +75,10 @@ class Config:
         self.MAIL_PORT = env_int("MAIL_PORT", 25)
         self.MAIL_SENDER = env("MAIL_SENDER", f"registry@{self.AGENCY_DOMAIN}")
         self.SIGNOFF_REMINDER_WORKING_DAYS = env_int("SIGNOFF_REMINDER_WORKING_DAYS", 3)
+        # A charter that takes longer than this to render is abandoned ("charter pending").
+        # The public register of official channels is off until the agency decides to publish.
+        self.PUBLIC_REGISTER_ENABLED = env_bool("PUBLIC_REGISTER_ENABLED", False)
+        self.CHARTER_RENDER_TIMEOUT_SECONDS = float(env("CHARTER_RENDER_TIMEOUT_SECONDS", "30"))
 
 
 class DevelopmentConfig(Config):

@@ -84,16 +84,24 @@ def create_app(config_name_or_object: str | Config | type | None = None) -> Flas
 
 def _register_models() -> None:
     # Imported for their side effect: every table is known to Alembic and the ORM.
+    from registry.api import models as _api  # noqa: F401
     from registry.audit import models as _audit  # noqa: F401
     from registry.auth import models as _auth  # noqa: F401
+    from registry.charters import models as _charters  # noqa: F401
+    from registry.inventory import models as _inventory  # noqa: F401
     from registry.proposals import models as _proposals  # noqa: F401
     from registry.signoffs import models as _signoffs  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from registry.admin.views import blueprint as admin_bp
+    from registry.api.views import account_blueprint as account_bp
+    from registry.api.views import blueprint as api_bp
     from registry.auth.views import blueprint as auth_bp
+    from registry.charters.views import blueprint as charters_bp
     from registry.dashboard.views import blueprint as dashboard_bp
+    from registry.inventory.views import blueprint as inventory_bp
+    from registry.inventory.views import register_blueprint as register_bp
     from registry.proposals.views import blueprint as proposals_bp
     from registry.signoffs.views import blueprint as signoffs_bp
 
@@ -102,6 +110,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(signoffs_bp)
+    app.register_blueprint(charters_bp)
+    app.register_blueprint(inventory_bp)
+    app.register_blueprint(register_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(account_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
@@ -122,10 +135,18 @@ def _register_template_helpers(app: Flask) -> None:
         offices: set[str] = set()
         if current_user.is_authenticated:
             offices = {a.office for a in offices_held(current_user)}
+        inventory_offices = {
+            Office.COMMUNICATIONS_TEAM.value,
+            Office.MANAGER_COMMUNICATIONS.value,
+            Office.CHIEF_EXECUTIVE.value,
+            Office.DCE.value,
+        }
         return {
             "agency_name": app.config["AGENCY_NAME"],
             "agency_te_reo_name": app.config["AGENCY_TE_REO_NAME"],
             "current_offices": offices,
+            "can_see_inventory": bool(offices & inventory_offices),
+            "public_register": app.config["PUBLIC_REGISTER_ENABLED"],
             "signing_offices": {
                 Office.MANAGER_COMMUNICATIONS.value,
                 Office.CHIEF_EXECUTIVE.value,

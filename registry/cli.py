@@ -153,10 +153,60 @@ def remind(after_working_days: int | None) -> None:
         if after_working_days is not None
         else current_app.config["SIGNOFF_REMINDER_WORKING_DAYS"]
     )
+    from registry.inventory.services import send_review_reminders
+
     lines = send_signoff_reminders(days)
     click.echo(f"Proposals waiting more than {days} working days for sign-off: {len(lines)}")
     for line in lines:
         click.echo(f"  {line}")
+    reviews = send_review_reminders()
+    click.echo(
+        f"Liaisons reminded about channel reviews due within 30 days or overdue: {len(reviews)}"
+    )
+    for line in reviews:
+        click.echo(f"  {line}")
+
+
+@registry_cli.command("charter")
+@click.argument("number", required=False)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the charter's PDF here.")
+@click.option(
+    "--regenerate",
+    "regenerate_number",
+    metavar="NUMBER",
+    help="Render the charter again from its stored content and compare hashes.",
+)
+def charter(number: str | None, out: str | None, regenerate_number: str | None) -> None:
+    """Write a charter to a file, or prove it renders to the same bytes again."""
+    from registry.charters import services as charters
+
+    if regenerate_number:
+        found = charters.find(regenerate_number)
+        if found is None:
+            fail(f"No charter has the number {regenerate_number!r}.")
+        again = charters.sha256(charters.regenerate(found))
+        click.echo(f"stored      {found.pdf_sha256}")
+        click.echo(f"regenerated {again}")
+        if again != found.pdf_sha256:
+            fail(f"Charter {found.number} did not render to the same bytes.")
+        click.echo(f"Charter {found.number} renders to identical bytes.")
+        return
+    if not number or not out:
+        fail(
+            "Use: flask registry charter NUMBER --out FILE, "
+            "or flask registry charter --regenerate NUMBER."
+        )
+    found = charters.find(number)
+    if found is None:
+        fail(f"No charter has the number {number!r}.")
+    try:
+        with open(out, "wb") as handle:
+            handle.write(found.pdf)
+    except OSError as error:
+        fail(f"Could not write {out}: {error.strerror}.")
+    click.echo(
+        f"Wrote {found.number} to {out} ({found.pdf_size} bytes, SHA-256 {found.pdf_sha256})"
+    )
 
 
 @audit_cli.command("verify")
@@ -166,6 +216,33 @@ def audit_verify() -> None:
     if broken is not None:
         fail(f"Audit log broken at row {broken.entry_id}: {broken.reason} ({checked} rows read).")
     click.echo(f"Audit log intact: {checked} rows verified.")
+
+
+@registry_cli.command("import-channels")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+def import_channels_command(path: str) -> None:
+    """Import existing channels from a CSV file (columns: name, platform, handle, url,
+    business unit, liaison email, date started). All rows or none."""
+    from registry.inventory.importing import ImportRefused, import_channels
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        fail(f"Could not read {path}: {error.strerror}.")
+    try:
+        result = import_channels(data, actor=None)
+    except ImportRefused as refused:
+        if refused.file_error:
+            fail(refused.file_error)
+        for error in refused.errors:
+            click.echo(str(error), err=True)
+        count = len(refused.errors)
+        fail(f"{count} problem{'' if count == 1 else 's'} in the file; nothing was imported.")
+    except RegistryError as error:
+        fail(error.message)
+    noun = "channel" if result.count == 1 else "channels"
+    click.echo(f"Imported {result.count} {noun} (no charter on record).")
 
 
 def register_cli(app: Flask) -> None:

@@ -59,7 +59,13 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
-        response = contextvars.Context().run(super().open, *args, **kwargs)
+        def request_and_read():  # noqa: ANN202
+            response = super(IsolatedClient, self).open(*args, **kwargs)
+            # A streamed body must be read in the context that produced it.
+            response.make_sequence()
+            return response
+
+        response = contextvars.Context().run(request_and_read)
         if has_app_context():
             # End the test's read snapshot so it sees what the request committed.
             _db.session.rollback()
@@ -89,14 +95,22 @@ def _wipe(application: Flask) -> None:
     with application.app_context():
         _db.session.remove()
         tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
-        with _db.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
+        if _db.engine.dialect.name == "postgresql":
+            with _db.engine.begin() as connection:
                 # TRUNCATE is not a row DELETE: the audit log's append-only trigger stays armed.
                 quoted = ", ".join(f'"{name}"' for name in tables)
                 connection.execute(sa.text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-            else:
+        else:
+            # Channels and proposals refer to each other: no delete order satisfies both keys.
+            raw = _db.engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                cursor.execute("PRAGMA foreign_keys=OFF")
                 for name in tables:
-                    connection.execute(sa.text(f'DELETE FROM "{name}"'))  # noqa: S608
+                    cursor.execute(f'DELETE FROM "{name}"')  # noqa: S608
+                cursor.execute("PRAGMA foreign_keys=ON")
+            finally:
+                raw.close()
         _db.engine.dispose()
 
 

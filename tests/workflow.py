@@ -34,3 +34,17 @@ def decide(client, proposal: Proposal, decision: str = "approve", **extra: str):
     return client.post(
         f"/proposals/{proposal.id}/signoff", data=decision_form(proposal, decision, **extra)
     )
+
+
+def approved_proposal(client_as, people, **overrides) -> Proposal:  # noqa: ANN001
+    """Submitted, then signed by the Manager Communications, the Policy DCE and the CE."""
+    proposal = submitted_proposal(client_as, people, **overrides)
+    for role, office in (
+        ("manager", "manager-communications"),
+        ("dce_policy", "dce"),
+        ("ce", "chief-executive"),
+    ):
+        response = decide(client_as(role), proposal, capacity=office)
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    db.session.expire_all()
+    return db.session.get(Proposal, proposal.id)

@@ -1,8 +1,15 @@
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
+from sqlalchemy import func, select
 
+from registry.auth.models import BusinessUnit
 from registry.auth.offices import offices_held
-from registry.proposals.models import ProposalState
+from registry.errors import ForbiddenError
+from registry.extensions import db
+from registry.inventory import services as inventory
+from registry.inventory.models import Channel
+from registry.policy.platforms import PLATFORMS
+from registry.proposals.models import Proposal, ProposalState
 from registry.proposals.services import proposals_of
 from registry.signoffs import services as signoffs
 
@@ -11,14 +18,75 @@ blueprint = Blueprint("dashboard", __name__)
 OPEN_STATES = {ProposalState.DRAFT, ProposalState.CHANGES_REQUESTED, ProposalState.AWAITING_SIGNOFF}
 
 
+def _inventory_summary(scope: list[int] | None) -> dict:
+    """Counts by state, unit and platform, and the reviews needing attention: few queries."""
+
+    def scoped(query):  # noqa: ANN001, ANN202
+        return query if scope is None else query.where(Channel.business_unit_id.in_(scope))
+
+    by_state = dict(
+        db.session.execute(
+            scoped(select(Channel.state, func.count()).group_by(Channel.state))
+        ).all()
+    )
+    by_unit = db.session.execute(
+        scoped(
+            select(BusinessUnit.name, func.count())
+            .join(Channel, Channel.business_unit_id == BusinessUnit.id)
+            .where(Channel.state != "decommissioned")
+            .group_by(BusinessUnit.name)
+            .order_by(BusinessUnit.name)
+        )
+    ).all()
+    by_platform = db.session.execute(
+        scoped(
+            select(Channel.platform, func.count())
+            .where(Channel.state != "decommissioned")
+            .group_by(Channel.platform)
+            .order_by(func.count().desc())
+        )
+    ).all()
+    attention = [
+        c
+        for c in inventory.reviews_needing_attention()
+        if scope is None or c.business_unit_id in scope
+    ]
+    waiting = (
+        db.session.scalars(
+            select(Proposal)
+            .where(
+                Proposal.state == ProposalState.AWAITING_SIGNOFF.value,
+                *([Proposal.business_unit_id.in_(scope)] if scope is not None else []),
+            )
+            .order_by(Proposal.submitted_at)
+            .limit(5)
+        )
+        .unique()
+        .all()
+    )
+    return {
+        "by_state": by_state,
+        "by_unit": by_unit,
+        "by_platform": [(PLATFORMS.get(p, p), n) for p, n in by_platform],
+        "overdue": [c for c in attention if c.review_due < inventory.agency_today()],
+        "due_soon": [c for c in attention if c.review_due >= inventory.agency_today()],
+        "waiting": [(p, signoffs.describe_wait(p.submitted_at)) for p in waiting],
+    }
+
+
 @blueprint.route("/")
 @login_required
 def home():
     user = current_user._get_current_object()
     awaiting = signoffs.awaiting_for(user)
+    try:
+        summary = _inventory_summary(inventory.inventory_scope(user))
+    except ForbiddenError:
+        summary = None
     return render_template(
         "dashboard/home.html",
         appointments=offices_held(user),
         my_open=[p for p in proposals_of(user) if p.state_enum in OPEN_STATES],
         awaiting=[(p, signoffs.describe_wait(p.submitted_at)) for p in awaiting],
+        summary=summary,
     )

@@ -43,12 +43,12 @@ STATE_LABELS = {
     ProposalState.WITHDRAWN: "Withdrawn",
 }
 
-# States in which a proposal still claims its platform and handle.
+# States in which a proposal claims its platform and handle. Once approved, the channel
+# it created holds the claim instead (see inventory.models.Channel).
 CLAIMING_STATES = (
     ProposalState.DRAFT,
     ProposalState.AWAITING_SIGNOFF,
     ProposalState.CHANGES_REQUESTED,
-    ProposalState.APPROVED,
 )
 
 
@@ -71,12 +71,10 @@ class Proposal(db.Model):
             "handle_key",
             unique=True,
             sqlite_where=text(
-                "handle_key != '' AND state IN "
-                "('draft', 'awaiting-signoff', 'changes-requested', 'approved')"
+                "handle_key != '' AND state IN ('draft', 'awaiting-signoff', 'changes-requested')"
             ),
             postgresql_where=text(
-                "handle_key != '' AND state IN "
-                "('draft', 'awaiting-signoff', 'changes-requested', 'approved')"
+                "handle_key != '' AND state IN ('draft', 'awaiting-signoff', 'changes-requested')"
             ),
         ),
     )
@@ -94,6 +92,11 @@ class Proposal(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the proposal changes an existing channel rather than creating one.
+    # use_alter: channel and proposal refer to each other.
+    channel_id: Mapped[int | None] = mapped_column(
+        ForeignKey("channel.id", use_alter=True), index=True
+    )
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     business_unit: Mapped[BusinessUnit] = relationship(lazy="joined")

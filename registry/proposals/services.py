@@ -253,10 +253,23 @@ def policy_report(
 # --- changes ---------------------------------------------------------------------------
 
 
-def _handle_clash(platform: str, handle: str, exclude_id: int | None) -> str | None:
+def _handle_clash(
+    platform: str, handle: str, exclude_id: int | None, own_channel_id: int | None = None
+) -> str | None:
+    """Why ``handle`` cannot be proposed on ``platform``, naming who has it; None if free."""
     key = normalise_handle(platform, handle) if handle.strip() else ""
     if not key or not platform:
         return None
+    from registry.inventory.services import handle_taken_by_channel
+
+    channel = handle_taken_by_channel(platform, handle, own_channel_id)
+    if channel is not None:
+        return (
+            f"{handle.strip()} on this platform is already the agency's channel "
+            f"{channel.reference} “{channel.name}” ({channel.state_enum.label.lower()}, "
+            f"{channel.business_unit.name}). Choose another handle, or start a change to that "
+            "channel from its page."
+        )
     query = select(Proposal).where(
         Proposal.platform == platform,
         Proposal.handle_key == key,
@@ -285,7 +298,7 @@ def _check_unit(actor: User, content: dict[str, Any]) -> None:
         )
 
 
-def _apply_columns(proposal: Proposal, content: dict[str, Any]) -> None:
+def apply_columns(proposal: Proposal, content: dict[str, Any]) -> None:
     proposal.channel_name = content.get("channel_name", "")[:200]
     proposal.platform = content.get("platform", "")
     proposal.handle = content.get("handle", "")[:200]
@@ -315,7 +328,7 @@ def create_proposal(proposer: User, content: dict[str, Any]) -> Proposal:
     if clash:
         raise RegistryError(clash, "handle")
     proposal = Proposal(proposer=proposer, state=ProposalState.DRAFT.value, version=1)
-    _apply_columns(proposal, content)
+    apply_columns(proposal, content)
     revision = ProposalRevision(number=1, created_by=proposer)
     revision.set_content(content)
     proposal.revisions.append(revision)
@@ -373,7 +386,9 @@ def save_proposal(
     new_state = next_state(proposal.state_enum, Action.SAVE)
     _check_version(proposal, expected_version)
     _check_unit(actor, content)
-    clash = _handle_clash(content.get("platform", ""), content.get("handle", ""), proposal.id)
+    clash = _handle_clash(
+        content.get("platform", ""), content.get("handle", ""), proposal.id, proposal.channel_id
+    )
     if clash:
         raise RegistryError(clash, "handle")
     current = proposal.current_revision
@@ -392,7 +407,7 @@ def save_proposal(
     before_state = proposal.state
     proposal.state = new_state.value
     proposal.version += 1
-    _apply_columns(proposal, content)
+    apply_columns(proposal, content)
     _flush_or_clash(proposal, content)
     record(
         "proposal-saved",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from flask import Request
 from sqlalchemy import delete, select
@@ -25,18 +26,23 @@ def stash_form(request: Request) -> str | None:
         for key in request.form
         if key not in ("csrf_token", "action")
     }
+    return stash(request.path, body)
+
+
+def stash(path: str, body: dict[str, Any], max_bytes: int = MAX_STASH_BYTES) -> str | None:
+    """Keep ``body`` for a day under a random token, for one later request to ``path``."""
     body_json = json.dumps(body, ensure_ascii=False)
-    if len(body_json.encode("utf-8")) > MAX_STASH_BYTES:
+    if len(body_json.encode("utf-8")) > max_bytes:
         return None
     begin_write()
     db.session.execute(delete(FormStash).where(FormStash.created_at < utcnow() - STASH_LIFETIME))
     token = secrets.token_urlsafe(32)
-    db.session.add(FormStash(token=token, path=request.path, body_json=body_json))
+    db.session.add(FormStash(token=token, path=path, body_json=body_json))
     db.session.commit()
     return token
 
 
-def take_stash(token: str, path: str) -> dict[str, list[str]] | None:
+def take_stash(token: str, path: str) -> dict[str, Any] | None:
     """The stashed form for ``path``, removed as it is handed back (one use)."""
     if not token or len(token) > 64:
         return None

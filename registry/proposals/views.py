@@ -20,7 +20,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from registry.auth.models import BusinessUnit, User
+from registry.auth.models import BusinessUnit, Office, User
+from registry.auth.offices import offices_held
 from registry.errors import ConflictError, RegistryError
 from registry.extensions import csrf, db
 from registry.forms import choices, show_error
@@ -271,6 +272,7 @@ def show(proposal_id: int):
     proposal = _visible_proposal(proposal_id)
     actor = _actor()
     content = proposal.current_revision.content
+    from registry.charters import services as charters
     from registry.signoffs import services as signoffs
 
     approvals = signoffs.live_approvals(proposal)
@@ -283,6 +285,8 @@ def show(proposal_id: int):
             content, proposal.proposer, signoffs.signoff_facts(approvals) if submitted else None
         ),
         approvals=approvals,
+        charter=charters.charter_for(proposal),
+        is_comms=Office.COMMUNICATIONS_TEAM in {a.office_enum for a in offices_held(actor)},
         history=signoffs.history(proposal),
         offices=[(o, signoffs.office_title(o, proposal)) for o in signoffs.SIGNING_OFFICES],
         can_decide=bool(signoffs.position(actor, proposal).approve_as)

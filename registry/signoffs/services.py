@@ -303,6 +303,11 @@ def decide(
     proposal.version += 1
     if new_state is ProposalState.APPROVED:
         proposal.approved_at = signoff.signed_at
+        # Imported here: the inventory builds on sign-offs. Same transaction: an approved
+        # proposal always has its channel.
+        from registry.inventory.services import on_approval
+
+        on_approval(proposal)
     record(
         f"signoff-{decision.value}",
         "proposal",
@@ -316,6 +321,12 @@ def decide(
         comment=comment[:500],
     )
     db.session.commit()
+    if new_state is ProposalState.APPROVED:
+        # Imported here: charters build on sign-offs. A failed render leaves the proposal
+        # "approved — charter pending" for the Communications team to retry.
+        from registry.charters.services import issue_after_approval
+
+        issue_after_approval(proposal)
     _notify_decision(proposal, signoff)
     return signoff
 

@@ -1,0 +1,161 @@
+"""Channels as the API shows them: one page of the inventory and each channel's JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, NamedTuple
+
+from flask import current_app, url_for
+from sqlalchemy import func, select
+
+from registry.charters.models import Charter
+from registry.charters.services import verify_url
+from registry.extensions import db
+from registry.inventory.models import Channel
+from registry.inventory.services import InventoryFilters, filtered, ordered
+from registry.policy.platforms import PLATFORMS
+
+# The inventory's page for a channel; its blueprint may be absent (e.g. a trimmed deployment).
+CHANNEL_PAGE_ENDPOINT = "inventory.show"
+
+
+class CharterRef(NamedTuple):
+    number: str
+    pdf_sha256: str
+
+
+@dataclass
+class ChannelPage:
+    channels: list[Channel]
+    charters: dict[int, CharterRef]  # by proposal id
+    total: int
+    page: int
+    pages: int
+
+
+def channel_page(filters: InventoryFilters, scope: list[int] | None) -> ChannelPage:
+    """One page of the filtered inventory and its charters: three queries, whatever the size.
+
+    A page past the end is read as the last page, as on the inventory page.
+    """
+    base = filtered(filters, scope)
+    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    pages = max(1, -(-total // filters.per_page))
+    page = min(filters.page, pages)
+    channels = list(
+        db.session.scalars(
+            ordered(base, filters).limit(filters.per_page).offset((page - 1) * filters.per_page)
+        ).unique()
+    )
+    return ChannelPage(channels, charters_for(channels), total, page, pages)
+
+
+def channel_in_scope(channel_id: int, scope: list[int] | None) -> Channel | None:
+    query = select(Channel).where(Channel.id == channel_id)
+    if scope is not None:
+        query = query.where(Channel.business_unit_id.in_(scope))
+    return db.session.scalars(query).unique().one_or_none()
+
+
+def charters_for(channels: list[Channel]) -> dict[int, CharterRef]:
+    """The charter each channel runs under, in one query (only the columns shown)."""
+    proposal_ids = {c.proposal_id for c in channels if c.proposal_id is not None}
+    if not proposal_ids:
+        return {}
+    rows = db.session.execute(
+        select(Charter.proposal_id, Charter.number, Charter.pdf_sha256).where(
+            Charter.proposal_id.in_(proposal_ids)
+        )
+    )
+    return {row.proposal_id: CharterRef(row.number, row.pdf_sha256) for row in rows}
+
+
+def absolute(path: str) -> str:
+    # The configured public address, as on charters and emails: behind a proxy the request's
+    # own host is the internal one.
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def _timestamp(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _day(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _html_url(channel: Channel) -> str | None:
+    if CHANNEL_PAGE_ENDPOINT not in current_app.view_functions:
+        return None
+    return absolute(url_for(CHANNEL_PAGE_ENDPOINT, channel_id=channel.id))
+
+
+def platform_label(channel: Channel) -> str:
+    if channel.platform == "other" and channel.platform_other:
+        return channel.platform_other
+    return PLATFORMS.get(channel.platform, channel.platform)
+
+
+def channel_json(channel: Channel, charter: CharterRef | None) -> dict[str, Any]:
+    unit = channel.business_unit
+    liaison = channel.liaison
+    return {
+        "id": channel.id,
+        "reference": channel.reference,
+        "name": channel.name,
+        "platform": channel.platform,
+        "platform_label": platform_label(channel),
+        "handle": channel.handle,
+        "channel_url": channel.channel_url or None,
+        "business_unit": {"id": unit.id, "code": unit.code, "name": unit.name},
+        "state": channel.state,
+        "no_charter": channel.no_charter,
+        "liaison": (
+            {"name": liaison.display_name, "email": liaison.email} if liaison is not None else None
+        ),
+        "approved_at": _timestamp(channel.approved_at),
+        "went_live_at": _timestamp(channel.went_live_at),
+        "review_due": _day(channel.review_due),
+        "decommissioned_on": _day(channel.decommissioned_on),
+        "charter": (
+            {
+                "number": charter.number,
+                "sha256": charter.pdf_sha256,
+                "url_verify": verify_url(charter.number),
+            }
+            if charter is not None
+            else None
+        ),
+        "links": {
+            "self": absolute(url_for("api.channel", channel_id=channel.id)),
+            "html": _html_url(channel),
+        },
+    }
+
+
+def page_json(result: ChannelPage, filters: InventoryFilters) -> dict[str, Any]:
+    def link(page: int) -> str:
+        return absolute(url_for("api.channels", **filters.args(page=page)))
+
+    return {
+        "data": [
+            channel_json(c, result.charters.get(c.proposal_id) if c.proposal_id else None)
+            for c in result.channels
+        ],
+        "meta": {
+            "page": result.page,
+            "per_page": filters.per_page,
+            "total": result.total,
+            "pages": result.pages,
+        },
+        "links": {
+            "self": link(result.page),
+            "first": link(1),
+            "last": link(result.pages),
+            "next": link(result.page + 1) if result.page < result.pages else None,
+            "prev": link(result.page - 1) if result.page > 1 else None,
+        },
+    }

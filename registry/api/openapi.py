@@ -1,0 +1,300 @@
+"""The API's OpenAPI 3.1 description, built from the same constants the code uses.
+
+Generated rather than kept as a static file so the enums (platforms, states, sort keys) and
+the server address cannot drift from what the API actually accepts and returns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from registry.inventory.models import ChannelState
+from registry.inventory.services import PER_PAGE_CHOICES, SORTS
+from registry.policy.platforms import PLATFORMS
+
+API_VERSION = "1.0.0"
+_UTC_TIMESTAMP = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"
+_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _object(properties: dict[str, Any], description: str = "") -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "required": list(properties),
+        "additionalProperties": False,
+        "properties": properties,
+    }
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+def _json(schema_name: str, description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": _ref(schema_name)}},
+    }
+
+
+def _schemas() -> dict[str, Any]:
+    url = {"type": "string", "format": "uri"}
+    timestamp = {
+        "type": "string",
+        "format": "date-time",
+        "pattern": _UTC_TIMESTAMP,
+        "description": "ISO 8601, UTC, to the second.",
+    }
+    day = {"type": "string", "format": "date", "pattern": _DATE}
+    return {
+        "Error": _object(
+            {"error": {"type": "string", "description": "What went wrong, in a sentence."}}
+        ),
+        "BusinessUnit": _object(
+            {
+                "id": {"type": "integer"},
+                "code": {"type": "string"},
+                "name": {"type": "string"},
+            }
+        ),
+        "Person": _object(
+            {"name": {"type": "string"}, "email": {"type": "string", "format": "email"}}
+        ),
+        "Charter": _object(
+            {
+                "number": {"type": "string", "examples": ["MEC-CH-2026-0001"]},
+                "sha256": {
+                    "type": "string",
+                    "pattern": "^[0-9a-f]{64}$",
+                    "description": "SHA-256 of the charter PDF as issued.",
+                },
+                "url_verify": {
+                    **url,
+                    "description": "Public page where anyone can check a copy of the charter.",
+                },
+            },
+            "The charter the channel currently runs under.",
+        ),
+        "ChannelLinks": _object(
+            {
+                "self": url,
+                "html": {
+                    **_nullable(url),
+                    "description": "The channel's page in the registry, for people.",
+                },
+            }
+        ),
+        "Channel": _object(
+            {
+                "id": {"type": "integer"},
+                "reference": {"type": "string", "pattern": r"^C-\d{4,}$"},
+                "name": {"type": "string"},
+                "platform": {"type": "string", "enum": list(PLATFORMS)},
+                "platform_label": {
+                    "type": "string",
+                    "description": "The platform's name (for 'other', the name given).",
+                },
+                "handle": {"type": "string"},
+                "channel_url": _nullable(url),
+                "business_unit": _ref("BusinessUnit"),
+                "state": {
+                    "type": "string",
+                    "enum": [s.value for s in ChannelState],
+                    "description": "; ".join(f"{s.value}: {s.label}" for s in ChannelState),
+                },
+                "no_charter": {
+                    "type": "boolean",
+                    "description": "Imported from before the registry: no charter on record.",
+                },
+                "liaison": {
+                    **_nullable(_ref("Person")),
+                    "description": "The Communications team liaison.",
+                },
+                "approved_at": _nullable(timestamp),
+                "went_live_at": _nullable(timestamp),
+                "review_due": _nullable(day),
+                "decommissioned_on": _nullable(day),
+                "charter": _nullable(_ref("Charter")),
+                "links": _ref("ChannelLinks"),
+            }
+        ),
+        "PageMeta": _object(
+            {
+                "page": {"type": "integer", "minimum": 1},
+                "per_page": {"type": "integer", "enum": list(PER_PAGE_CHOICES)},
+                "total": {"type": "integer", "minimum": 0},
+                "pages": {"type": "integer", "minimum": 1},
+            }
+        ),
+        "PageLinks": _object(
+            {
+                "self": url,
+                "first": url,
+                "last": url,
+                "next": _nullable(url),
+                "prev": _nullable(url),
+            },
+            "Absolute addresses of pages of the same listing, filters kept.",
+        ),
+        "ChannelList": _object(
+            {
+                "data": {"type": "array", "items": _ref("Channel")},
+                "meta": _ref("PageMeta"),
+                "links": _ref("PageLinks"),
+            }
+        ),
+    }
+
+
+def _list_parameters() -> list[dict[str, Any]]:
+    return [
+        _query("unit", {"type": "integer", "minimum": 1}, "Business unit id."),
+        _query("platform", {"type": "string", "enum": list(PLATFORMS)}, "Platform."),
+        _query("state", {"type": "string", "enum": [s.value for s in ChannelState]}, "State."),
+        _query(
+            "review",
+            {"type": "string", "enum": ["overdue", "due-soon"]},
+            "Active channels whose review is overdue, or due within 30 days.",
+        ),
+        _query(
+            "no_charter",
+            {"type": "boolean"},
+            "Only channels imported with no charter on record.",
+        ),
+        _query(
+            "q",
+            {"type": "string", "maxLength": 200},
+            "Text in the channel's name or handle (case-insensitive).",
+        ),
+        _query("sort", {"type": "string", "enum": list(SORTS), "default": "name"}, "Sort key."),
+        _query(
+            "direction",
+            {"type": "string", "enum": ["asc", "desc"], "default": "asc"},
+            "Sort direction.",
+        ),
+        _query(
+            "page",
+            {"type": "integer", "minimum": 1, "default": 1},
+            "Page number; past the last page reads as the last page.",
+        ),
+        _query(
+            "per_page",
+            {"type": "integer", "enum": list(PER_PAGE_CHOICES), "default": PER_PAGE_CHOICES[0]},
+            "Channels per page.",
+        ),
+    ]
+
+
+def openapi_document() -> dict[str, Any]:
+    base_url = current_app.config["BASE_URL"].rstrip("/")
+    agency = current_app.config["AGENCY_NAME"]
+    errors = {
+        "401": {"$ref": "#/components/responses/Unauthorized"},
+        "403": {"$ref": "#/components/responses/Forbidden"},
+    }
+    return {
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "info": {
+            "title": "Channel governance registry API",
+            "version": API_VERSION,
+            "description": (
+                f"Read-only access to the {agency} inventory of social media channels. "
+                "Create a token on the registry's API tokens page (/account/tokens) and send it "
+                "as `Authorization: Bearer <token>`. A token sees what its owner sees in the "
+                "inventory: the Communications team, the Manager Communications and the Chief "
+                "Executive see every channel; a business unit's DCE sees that unit's."
+            ),
+        },
+        "servers": [{"url": f"{base_url}/api/v1"}],
+        "security": [{"bearerAuth": []}],
+        "paths": {
+            "/channels": {
+                "get": {
+                    "operationId": "listChannels",
+                    "summary": "List channels in the inventory",
+                    "description": (
+                        "The same filters as the inventory page. A value that is not one of "
+                        "those listed is ignored, as on the page; `links.self` shows the filters "
+                        "that were applied."
+                    ),
+                    "parameters": _list_parameters(),
+                    "responses": {
+                        "200": _json("ChannelList", "One page of channels."),
+                        **errors,
+                    },
+                }
+            },
+            "/channels/{channel_id}": {
+                "get": {
+                    "operationId": "getChannel",
+                    "summary": "One channel",
+                    "parameters": [
+                        {
+                            "name": "channel_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer", "minimum": 1},
+                        }
+                    ],
+                    "responses": {
+                        "200": _json("Channel", "The channel."),
+                        **errors,
+                        "404": {"$ref": "#/components/responses/NotFound"},
+                    },
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "operationId": "getOpenApi",
+                    "summary": "This document",
+                    "security": [],
+                    "responses": {
+                        "200": {
+                            "description": "The OpenAPI document.",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
+                    },
+                }
+            },
+        },
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A personal API token (it starts `reg_`).",
+                }
+            },
+            "responses": {
+                "Unauthorized": {
+                    **_json("Error", "No token, or the token is unknown or revoked."),
+                    "headers": {
+                        "WWW-Authenticate": {"schema": {"type": "string"}, "required": True}
+                    },
+                },
+                "Forbidden": _json("Error", "The token's owner may not see the inventory."),
+                "NotFound": _json("Error", "No such channel, or not one the owner may see."),
+            },
+            "schemas": _schemas(),
+        },
+    }

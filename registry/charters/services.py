@@ -1,0 +1,268 @@
+"""Issue, store, regenerate and verify charters."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from datetime import date, datetime, time
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from registry.audit.log import record
+from registry.auth.models import User
+from registry.charters.document import CharterDocument, ComplianceRow, SignoffRow
+from registry.charters.models import Charter, CharterSequence
+from registry.charters.render import CharterRenderError, render_charter_pdf
+from registry.database import begin_write
+from registry.errors import ConflictError
+from registry.extensions import db
+from registry.policy.content import WEEKDAYS
+from registry.policy.hours import format_time
+from registry.policy.rules import failing
+from registry.proposals import presenters
+from registry.proposals import services as proposal_services
+from registry.proposals.models import Proposal, ProposalState
+from registry.signoffs import services as signoffs
+from registry.timeutil import add_months, format_date, format_local, local_date
+
+
+class CharterNotIssuable(ConflictError):
+    pass
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def charter_for(proposal: Proposal) -> Charter | None:
+    return db.session.scalar(select(Charter).where(Charter.proposal_id == proposal.id))
+
+
+def find(number: str) -> Charter | None:
+    if not number or len(number) > 40:
+        return None
+    return db.session.scalar(select(Charter).where(Charter.number == number.strip().upper()))
+
+
+def review_due(approved_at: datetime) -> date:
+    config = current_app.config
+    return add_months(
+        local_date(approved_at, config["AGENCY_TIMEZONE"]), config["REVIEW_INTERVAL_MONTHS"]
+    )
+
+
+def verify_url(number: str) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + f"/charters/{number}/verify"
+
+
+def _next_number(year: int) -> tuple[int, str]:
+    """Allocate the next number for ``year`` under a lock; rolled back with the charter."""
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(CharterSequence).values(year=year, last_number=0).on_conflict_do_nothing()
+    )
+    query = select(CharterSequence).where(CharterSequence.year == year)
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update()
+    sequence = db.session.scalars(query.execution_options(populate_existing=True)).one()
+    sequence.last_number += 1
+    prefix = current_app.config["AGENCY_SHORT_NAME"]
+    return sequence.last_number, f"{prefix}-CH-{year}-{sequence.last_number:04d}"
+
+
+def build_document(proposal: Proposal, number: str) -> CharterDocument:
+    config = current_app.config
+    tz = config["AGENCY_TIMEZONE"]
+    revision = proposal.current_revision
+    content = revision.content
+    approvals = signoffs.live_approvals(proposal)
+    report = proposal_services.policy_report(
+        content, proposal.proposer, signoffs.signoff_facts(approvals)
+    )
+    names = presenters.Names(content)
+
+    def shown(key: str) -> Any:
+        return names.display(key, content)
+
+    hours = tuple(
+        (
+            WEEKDAYS[window["weekday"]],
+            format_time(time.fromisoformat(window["starts"])),
+            format_time(time.fromisoformat(window["ends"])),
+        )
+        for window in content.get("monitoring_windows", [])
+    )
+    approved_at = proposal.approved_at
+    due = review_due(approved_at)
+    order = {office.value: index for index, office in enumerate(signoffs.SIGNING_OFFICES)}
+    return CharterDocument(
+        agency_name=config["AGENCY_NAME"],
+        agency_te_reo_name=config["AGENCY_TE_REO_NAME"],
+        agency_domain=config["AGENCY_DOMAIN"],
+        charter_number=number,
+        approved_at=approved_at,
+        approved_at_local=format_local(approved_at, tz),
+        channel_name=content.get("channel_name", ""),
+        platform=shown("platform"),
+        handle=content.get("handle", ""),
+        channel_url=content.get("channel_url", ""),
+        business_unit=proposal.business_unit.name,
+        purpose=content.get("purpose", ""),
+        audience=content.get("audience", ""),
+        languages=tuple(shown("languages")),
+        terms_of_use=content.get("terms_of_use", ""),
+        monitoring_hours=hours,
+        out_of_hours_message=content.get("out_of_hours_message", ""),
+        profile_statement=content.get("profile_statement", ""),
+        profile_links=tuple(content.get("profile_links", [])),
+        related_channels=tuple(shown("related_channel_ids")),
+        no_related_reason=content.get("no_related_reason", ""),
+        liaison=shown("liaison_id"),
+        spokespeople=tuple(shown("spokespeople_ids")),
+        peer_reviewers=tuple(shown("peer_reviewer_ids")),
+        information_contact=shown("information_contact_id"),
+        compliance=tuple(
+            ComplianceRow(
+                rule_id=result.rule.id,
+                title=result.rule.title,
+                heading=result.rule.heading,
+                clause=result.rule.clause,
+                passed=result.passed,
+                messages=tuple(f.message for f in result.findings),
+            )
+            for result in report
+        ),
+        signoffs=tuple(
+            SignoffRow(
+                name=s.signer.display_name,
+                capacity=s.capacity,
+                acting=s.acting,
+                signed_at=format_local(s.signed_at, tz),
+            )
+            for s in sorted(approvals, key=lambda s: order[s.office])
+        ),
+        revision_number=revision.number,
+        content_sha256=revision.content_sha256,
+        review_due=due,
+        review_due_text=format_date(due),
+        verify_url=verify_url(number),
+    )
+
+
+def document_to_json(document: CharterDocument) -> str:
+    def encode(value: Any) -> Any:
+        if isinstance(value, datetime | date):
+            return value.isoformat()
+        raise TypeError(type(value))
+
+    return json.dumps(
+        dataclasses.asdict(document), default=encode, ensure_ascii=False, sort_keys=True
+    )
+
+
+def document_from_json(text: str) -> CharterDocument:
+    raw = json.loads(text)
+    raw["approved_at"] = datetime.fromisoformat(raw["approved_at"])
+    raw["review_due"] = date.fromisoformat(raw["review_due"])
+    raw["compliance"] = tuple(
+        ComplianceRow(**{**row, "messages": tuple(row["messages"])}) for row in raw["compliance"]
+    )
+    raw["signoffs"] = tuple(SignoffRow(**row) for row in raw["signoffs"])
+    raw["monitoring_hours"] = tuple(tuple(row) for row in raw["monitoring_hours"])
+    for key in (
+        "languages",
+        "profile_links",
+        "related_channels",
+        "spokespeople",
+        "peer_reviewers",
+        "notes",
+    ):
+        raw[key] = tuple(raw.get(key, ()))
+    return CharterDocument(**raw)
+
+
+def issue_charter(proposal_id: int, actor: User | None = None) -> Charter:
+    """Render and store the charter of an approved proposal (idempotent).
+
+    Nothing is stored unless every rule passes with all three sign-offs on the approved
+    revision. If rendering fails, nothing is stored (the number is not used) and the
+    failure is audited; the proposal stays "approved — charter pending".
+    """
+    begin_write()
+    proposal = proposal_services.locked(proposal_id)
+    if proposal.state_enum is not ProposalState.APPROVED:
+        raise CharterNotIssuable(f"{proposal.title} is not approved, so it has no charter.")
+    existing = charter_for(proposal)
+    if existing is not None:
+        return existing
+    approvals = signoffs.live_approvals(proposal)
+    report = proposal_services.policy_report(
+        proposal.current_revision.content, proposal.proposer, signoffs.signoff_facts(approvals)
+    )
+    if failing(report):
+        ids = ", ".join(r.rule.id for r in failing(report))
+        raise CharterNotIssuable(f"No charter while these rules fail: {ids}.")
+
+    year = local_date(proposal.approved_at, current_app.config["AGENCY_TIMEZONE"]).year
+    sequence, number = _next_number(year)
+    document = build_document(proposal, number)
+    try:
+        pdf = render_charter_pdf(
+            document, timeout=current_app.config["CHARTER_RENDER_TIMEOUT_SECONDS"]
+        )
+    except CharterRenderError as error:
+        db.session.rollback()
+        current_app.logger.exception("Charter for %s failed to render", proposal.reference)
+        begin_write()
+        record(
+            "charter-failed",
+            "proposal",
+            proposal.reference,
+            actor=actor,
+            error=f"{type(error).__name__}: {error}"[:500],
+        )
+        db.session.commit()
+        raise
+    charter = Charter(
+        number=number,
+        year=year,
+        sequence=sequence,
+        proposal_id=proposal.id,
+        revision_number=document.revision_number,
+        content_sha256=document.content_sha256,
+        document_json=document_to_json(document),
+        pdf=pdf,
+        pdf_sha256=sha256(pdf),
+        pdf_size=len(pdf),
+    )
+    db.session.add(charter)
+    record(
+        "charter-issued",
+        "charter",
+        number,
+        actor=actor,
+        proposal=proposal.reference,
+        revision=document.revision_number,
+        pdf_sha256=charter.pdf_sha256,
+    )
+    db.session.commit()
+    return charter
+
+
+def issue_after_approval(proposal: Proposal) -> Charter | None:
+    """Called when the third sign-off lands. A failure leaves "charter pending", never a 500."""
+    try:
+        return issue_charter(proposal.id)
+    except (CharterRenderError, CharterNotIssuable):
+        db.session.rollback()
+        return None
+
+
+def regenerate(charter: Charter) -> bytes:
+    """Render the stored document again: the same bytes prove the charter is reproducible."""
+    return render_charter_pdf(document_from_json(charter.document_json))

@@ -1,0 +1,84 @@
+"""Charter download, public verification, and retry when rendering failed."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from registry.auth.models import Office
+from registry.auth.permissions import office_required
+from registry.charters import services
+from registry.charters.forms import LookupForm, VerifyUploadForm
+from registry.charters.render import CharterRenderError
+from registry.errors import ConflictError
+from registry.extensions import db
+from registry.proposals import services as proposal_services
+from registry.proposals.models import Proposal
+
+blueprint = Blueprint("charters", __name__, url_prefix="/charters")
+
+
+@blueprint.route("/<number>.pdf")
+@login_required
+def download(number: str):
+    charter = services.find(number)
+    if charter is None or not proposal_services.can_view(
+        current_user._get_current_object(), charter.proposal
+    ):
+        abort(404)
+    return Response(
+        charter.pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{charter.filename}"',
+            "X-Charter-SHA256": charter.pdf_sha256,
+        },
+    )
+
+
+@blueprint.route("/verify", methods=["GET", "POST"])
+def lookup():
+    form = LookupForm()
+    if form.validate_on_submit():
+        return redirect(url_for("charters.verify", number=form.number.data.strip().upper()))
+    return render_template("charters/lookup.html", form=form)
+
+
+@blueprint.route("/<number>/verify", methods=["GET", "POST"])
+def verify(number: str):
+    charter = services.find(number)
+    form = VerifyUploadForm()
+    outcome = None
+    if charter is not None and form.validate_on_submit():
+        digest = hashlib.sha256(form.charter_pdf.data.read()).hexdigest()
+        outcome = {"sha256": digest, "matches": digest == charter.pdf_sha256}
+    status = 200 if charter is not None else 404
+    return (
+        render_template(
+            "charters/verify.html", number=number, charter=charter, form=form, outcome=outcome
+        ),
+        status,
+    )
+
+
+@blueprint.route("/retry/<int:proposal_id>", methods=["POST"])
+@office_required(Office.COMMUNICATIONS_TEAM)
+def retry(proposal_id: int):
+    proposal = db.session.get(Proposal, proposal_id) or abort(404)
+    try:
+        charter = services.issue_charter(proposal.id, current_user._get_current_object())
+    except CharterRenderError:
+        db.session.rollback()
+        flash(
+            "The charter still could not be produced. The failure is logged; try again later "
+            "or tell the registry administrator.",
+            "error",
+        )
+    except ConflictError as error:
+        db.session.rollback()
+        abort(409, error.message)
+    else:
+        flash(f"Charter {charter.number} issued.", "success")
+    return redirect(url_for("proposals.show", proposal_id=proposal.id))

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from registry.forms import RegistryForm, choices
+
+YES_NO = choices([("yes", "Yes"), ("no", "No")])
+
+
+class GoLiveForm(RegistryForm):
+    channel_url = StringField(
+        "Channel URL",
+        validators=[
+            DataRequired("Enter the channel's web address, now that it is live."),
+            Length(max=500, message="Keep the address under 500 characters."),
+        ],
+        description="The address of the live account, e.g. https://www.facebook.com/MECPasifika.",
+    )
+
+
+def _question(label: str, message: str) -> RadioField:
+    return RadioField(label, choices=YES_NO, validators=[DataRequired(message)])
+
+
+class ReviewForm(RegistryForm):
+    still_needed = _question(
+        "Is the channel still needed?", "Say whether the channel is still needed."
+    )
+    terms_accurate = _question(
+        "Are the terms of use still accurate?", "Say whether the terms of use are still accurate."
+    )
+    hours_kept = _question(
+        "Are the monitoring hours still being kept?",
+        "Say whether the monitoring hours are still being kept.",
+    )
+    spokespeople_right = _question(
+        "Are the authorised spokespeople and peer reviewers still right?",
+        "Say whether the spokespeople and peer reviewers are still right.",
+    )
+    notes = TextAreaField(
+        "Review notes",
+        validators=[Length(max=5000, message="Keep the notes under 5,000 characters.")],
+    )
+
+
+class DecommissionForm(RegistryForm):
+    decommissioned_on = DateField(
+        "Date closed",
+        validators=[
+            DataRequired("Enter the date the channel was (or will be) closed, e.g. 2026-12-01.")
+        ],
+        format="%Y-%m-%d",
+    )
+    reason = TextAreaField(
+        "Reason",
+        validators=[
+            DataRequired("Give the reason the channel is being decommissioned."),
+            Length(max=5000, message="Keep the reason under 5,000 characters."),
+        ],
+        description="Kept with the channel's record.",
+    )
+
+
+class ImportForm(RegistryForm):
+    channels_csv = FileField(
+        "Channels spreadsheet (CSV)",
+        validators=[FileRequired("Choose the CSV file to import.")],
+        description="Columns: name, platform, handle, url, business unit, liaison email, date "
+        "started. Save from Excel as “CSV UTF-8”.",
+    )
+
+
+class LookupForm(RegistryForm):
+    account = StringField(
+        "Account address or handle",
+        validators=[
+            DataRequired("Enter the account's web address or handle, e.g. @MECNZ."),
+            Length(max=500, message="That is longer than any account address."),
+        ],
+        description="For example https://www.facebook.com/MECNZ or @MECNZ.",
+    )
+
+
+class FilterForm(RegistryForm):
+    """The inventory's filters: a GET form, so every view is a link that can be shared."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Search",
+        description="Channel name or handle.",
+        validators=[Length(max=200, message="Search for at most 200 characters.")],
+    )
+    unit = SelectField("Business unit", validate_choice=False)
+    platform = SelectField("Platform", validate_choice=False)
+    state = SelectField("State", validate_choice=False)
+    review = SelectField(
+        "Review",
+        choices=choices(
+            [("", "Any"), ("overdue", "Review overdue"), ("due-soon", "Due within 30 days")]
+        ),
+        validate_choice=False,
+    )
+    no_charter = BooleanField("No charter on record only")
+    sort = SelectField(
+        "Sort by",
+        choices=choices(
+            [
+                ("name", "Name"),
+                ("platform", "Platform"),
+                ("unit", "Business unit"),
+                ("state", "State"),
+                ("approved", "Approval date"),
+                ("review", "Review due"),
+            ]
+        ),
+        validate_choice=False,
+    )
+    direction = SelectField(
+        "Order",
+        choices=choices([("asc", "Ascending"), ("desc", "Descending")]),
+        validate_choice=False,
+    )
+    per_page = SelectField(
+        "Per page",
+        choices=choices([("25", "25"), ("50", "50"), ("100", "100")]),
+        validate_choice=False,
+    )

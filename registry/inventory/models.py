@@ -1,0 +1,100 @@
+"""The inventory: every channel the agency runs (or ran), its state and its reviews."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.auth.models import BusinessUnit, User
+from registry.extensions import db
+from registry.timeutil import UTCDateTime, utcnow
+
+
+class ChannelState(enum.StrEnum):
+    APPROVED = "approved"  # signed off, not yet live
+    ACTIVE = "active"
+    DECOMMISSIONED = "decommissioned"
+
+    @property
+    def label(self) -> str:
+        return {
+            ChannelState.APPROVED: "Approved, not live yet",
+            ChannelState.ACTIVE: "Active",
+            ChannelState.DECOMMISSIONED: "Decommissioned",
+        }[self]
+
+
+class Channel(db.Model):
+    __tablename__ = "channel"
+    __table_args__ = (
+        # A platform + handle belongs to one live channel; a decommissioned one frees it.
+        Index(
+            "uq_channel_live_handle",
+            "platform",
+            "handle_key",
+            unique=True,
+            sqlite_where=text("state != 'decommissioned'"),
+            postgresql_where=text("state != 'decommissioned'"),
+        ),
+        Index("ix_channel_state_review_due", "state", "review_due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    platform: Mapped[str] = mapped_column(String(40), index=True)
+    platform_other: Mapped[str] = mapped_column(String(100), default="")
+    handle: Mapped[str] = mapped_column(String(200))
+    handle_key: Mapped[str] = mapped_column(String(200), index=True)
+    channel_url: Mapped[str] = mapped_column(String(500), default="")
+    business_unit_id: Mapped[int] = mapped_column(ForeignKey("business_unit.id"), index=True)
+    liaison_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    # Imported from the Communications team's spreadsheet: no charter until (re)approved.
+    no_charter: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # The proposal whose approval the channel now runs under (None for an imported channel).
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"))
+    started_on: Mapped[date | None] = mapped_column(Date)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    went_live_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_due: Mapped[date | None] = mapped_column(Date, index=True)
+    last_reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decommissioned_on: Mapped[date | None] = mapped_column(Date)
+    decommission_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    business_unit: Mapped[BusinessUnit] = relationship(lazy="joined")
+    liaison: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def state_enum(self) -> ChannelState:
+        return ChannelState(self.state)
+
+    @property
+    def reference(self) -> str:
+        return f"C-{self.id:04d}"
+
+
+class ChannelReview(db.Model):
+    """An annual review by the Communications team, and what came of it."""
+
+    __tablename__ = "channel_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    still_needed: Mapped[bool] = mapped_column(Boolean)
+    terms_accurate: Mapped[bool] = mapped_column(Boolean)
+    hours_kept: Mapped[bool] = mapped_column(Boolean)
+    spokespeople_right: Mapped[bool] = mapped_column(Boolean)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(
+        String(30)
+    )  # recertified | change-started | decommissioned
+    next_review_due: Mapped[date | None] = mapped_column(Date)
+
+    reviewer: Mapped[User] = relationship(lazy="joined")

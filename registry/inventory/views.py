@@ -1,0 +1,347 @@
+"""Inventory pages: the list, a channel's page, and what the Communications team does to it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from registry.audit.log import record
+from registry.auth.models import BusinessUnit, Office, User
+from registry.auth.permissions import office_required
+from registry.database import begin_write
+from registry.errors import ConflictError, ForbiddenError, RegistryError
+from registry.extensions import db
+from registry.forms import choices, show_error
+from registry.inventory import services
+from registry.inventory.forms import (
+    DecommissionForm,
+    FilterForm,
+    GoLiveForm,
+    ImportForm,
+    LookupForm,
+    ReviewForm,
+)
+from registry.inventory.models import Channel, ChannelState
+from registry.policy.platforms import PLATFORMS
+from registry.proposals.stash import stash, take_stash
+
+blueprint = Blueprint("inventory", __name__)
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+def _scope() -> list[int] | None:
+    try:
+        return services.inventory_scope(_actor())
+    except ForbiddenError as error:
+        abort(403, error.message)
+
+
+@blueprint.route("/inventory/")
+@login_required
+def index():
+    scope = _scope()
+    filters = services.InventoryFilters.from_args(request.args)
+    page = services.inventory_page(filters, scope)
+    units_query = select(BusinessUnit).order_by(BusinessUnit.name)
+    if scope is not None:
+        units_query = units_query.where(BusinessUnit.id.in_(scope))
+    form = FilterForm(formdata=None, data=filters.args() | {"no_charter": filters.no_charter})
+    form.unit.choices = choices(
+        [("", "All units")] + [(u.id, u.name) for u in db.session.scalars(units_query)]
+    )
+    form.platform.choices = choices([("", "All platforms"), *PLATFORMS.items()])
+    form.state.choices = choices([("", "All states")] + [(s.value, s.label) for s in ChannelState])
+    return render_template(
+        "inventory/index.html",
+        page=page,
+        filters=filters,
+        form=form,
+        platforms=PLATFORMS,
+        charters=_charter_numbers(page.channels),
+        today=services.agency_today(),
+        is_comms=services.is_comms(_actor()),
+    )
+
+
+def _charter_numbers(channels: list[Channel]) -> dict[int, str]:
+    from registry.charters.models import Charter
+
+    ids = [c.proposal_id for c in channels if c.proposal_id]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Charter.proposal_id, Charter.number).where(Charter.proposal_id.in_(ids))
+    )
+    return dict(rows.all())
+
+
+@blueprint.route("/inventory/export.csv")
+@login_required
+def export():
+    from registry.inventory.csv_io import export_rows
+
+    scope = _scope()
+    filters = services.InventoryFilters.from_args(request.args)
+    bom = request.args.get("bom") in ("1", "yes", "on")
+    begin_write()
+    record(
+        "inventory-exported", "inventory", "csv", actor=_actor(), filters=filters.args(), bom=bom
+    )
+    db.session.commit()
+    query = services.ordered(services.filtered(filters, scope), filters)
+
+    def rows():  # noqa: ANN202
+        # Queried as the response streams: the request's own session has closed by then.
+        yield from export_rows(db.session.scalars(query.execution_options(yield_per=500)), bom=bom)
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M")  # noqa: DTZ005 - a file name, not a record
+    return Response(
+        stream_with_context(rows()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="channels-{stamp}.csv"'},
+    )
+
+
+def _channel(channel_id: int) -> Channel:
+    channel = db.session.get(Channel, channel_id)
+    if channel is None or not services.can_view_channel(_actor(), channel):
+        abort(404)
+    return channel
+
+
+@blueprint.route("/channels/<int:channel_id>")
+@login_required
+def show(channel_id: int):
+    channel = _channel(channel_id)
+    return render_template(
+        "inventory/channel.html",
+        channel=channel,
+        charter=services.current_charter(channel),
+        people=services.channel_people(channel),
+        reviews=services.reviews_of(channel),
+        events=services.timeline(channel),
+        is_comms=services.is_comms(_actor()),
+        live_form=GoLiveForm(data={"channel_url": channel.channel_url}),
+        today=services.agency_today(),
+    )
+
+
+def _conflict(error: ConflictError):  # noqa: ANN202
+    db.session.rollback()
+    abort(409, error.message)
+
+
+@blueprint.route("/channels/<int:channel_id>/live", methods=["POST"])
+@office_required(Office.COMMUNICATIONS_TEAM)
+def go_live(channel_id: int):
+    channel = _channel(channel_id)
+    form = GoLiveForm()
+    if form.validate_on_submit():
+        try:
+            services.go_live(channel.id, _actor(), form.channel_url.data)
+        except ConflictError as error:
+            return _conflict(error)
+        except RegistryError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(
+                f"{channel.name} is live. Its first review is due {channel.review_due:%-d %B %Y}.",
+                "success",
+            )
+            return redirect(url_for("inventory.show", channel_id=channel.id))
+    return render_template(
+        "inventory/channel.html",
+        channel=channel,
+        charter=services.current_charter(channel),
+        people=services.channel_people(channel),
+        reviews=services.reviews_of(channel),
+        events=services.timeline(channel),
+        is_comms=True,
+        live_form=form,
+        today=services.agency_today(),
+    ), 200
+
+
+def _answers(form: ReviewForm) -> services.ReviewAnswers:
+    return services.ReviewAnswers(
+        still_needed=form.still_needed.data == "yes",
+        terms_accurate=form.terms_accurate.data == "yes",
+        hours_kept=form.hours_kept.data == "yes",
+        spokespeople_right=form.spokespeople_right.data == "yes",
+        notes=(form.notes.data or "").strip(),
+    )
+
+
+@blueprint.route("/channels/<int:channel_id>/review", methods=["GET", "POST"])
+@office_required(Office.COMMUNICATIONS_TEAM)
+def review(channel_id: int):
+    channel = _channel(channel_id)
+    if channel.state_enum is not ChannelState.ACTIVE:
+        abort(409, f"{channel.name} is {channel.state_enum.label.lower()}, so it has no review.")
+    form = ReviewForm()
+    decommission_form = DecommissionForm(prefix="decommission")
+    outcome = request.form.get("outcome")
+    if request.method == "POST" and form.validate_on_submit():
+        answers = _answers(form)
+        try:
+            if outcome == "recertify":
+                services.recertify(channel.id, _actor(), answers)
+                flash(
+                    f"{channel.name} is recertified. "
+                    f"Next review due {channel.review_due:%-d %B %Y}.",
+                    "success",
+                )
+                return redirect(url_for("inventory.show", channel_id=channel.id))
+            if outcome == "change":
+                proposal = services.start_change(channel.id, _actor(), answers)
+                flash(
+                    "A change is started: edit the proposal, then submit it for sign-off. The "
+                    "channel stays active meanwhile.",
+                    "success",
+                )
+                return redirect(url_for("proposals.edit", proposal_id=proposal.id))
+            if outcome == "decommission":
+                if decommission_form.validate():
+                    services.decommission(
+                        channel.id,
+                        _actor(),
+                        decommission_form.decommissioned_on.data,
+                        decommission_form.reason.data or "",
+                        answers,
+                    )
+                    flash(
+                        f"{channel.name} is decommissioned. Its record and charter stay.", "success"
+                    )
+                    return redirect(url_for("inventory.show", channel_id=channel.id))
+            else:
+                form.form_errors.append("Choose Recertify, Start a change or Decommission.")
+        except ConflictError as error:
+            return _conflict(error)
+        except RegistryError as error:
+            db.session.rollback()
+            show_error(form, error)
+    return render_template(
+        "inventory/review.html",
+        channel=channel,
+        form=form,
+        decommission_form=decommission_form,
+        people=services.channel_people(channel),
+    )
+
+
+@blueprint.route("/channels/<int:channel_id>/decommission", methods=["GET", "POST"])
+@office_required(Office.COMMUNICATIONS_TEAM)
+def decommission(channel_id: int):
+    channel = _channel(channel_id)
+    form = DecommissionForm(prefix="decommission")
+    if form.validate_on_submit():
+        try:
+            services.decommission(
+                channel.id, _actor(), form.decommissioned_on.data, form.reason.data
+            )
+        except ConflictError as error:
+            return _conflict(error)
+        except RegistryError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(f"{channel.name} is decommissioned. Its record and charter stay.", "success")
+            return redirect(url_for("inventory.show", channel_id=channel.id))
+    return render_template("inventory/decommission.html", channel=channel, form=form)
+
+
+@blueprint.route("/channels/<int:channel_id>/change", methods=["POST"])
+@office_required(Office.COMMUNICATIONS_TEAM)
+def start_change(channel_id: int):
+    channel = _channel(channel_id)
+    try:
+        proposal = services.start_change(channel.id, _actor())
+    except ConflictError as error:
+        return _conflict(error)
+    flash("A change is started: edit the proposal, then submit it for sign-off.", "success")
+    return redirect(url_for("proposals.edit", proposal_id=proposal.id))
+
+
+IMPORT_STASH_PATH = "/inventory/import"
+
+
+@blueprint.route("/inventory/import", methods=["GET", "POST"])
+@office_required(Office.COMMUNICATIONS_TEAM)
+def import_channels():
+    from registry.inventory.csv_io import parse_channels_csv
+
+    form = ImportForm()
+    preview = None
+    token = None
+    if form.validate_on_submit():
+        data = form.channels_csv.data.read()
+        preview = parse_channels_csv(data)
+        if preview.ok:
+            # Held for the confirm step only; the upload size limit bounds it.
+            token = stash(
+                IMPORT_STASH_PATH, {"csv": data.decode("utf-8-sig")}, max_bytes=len(data) * 2 + 64
+            )
+    return render_template("inventory/import.html", form=form, preview=preview, token=token)
+
+
+@blueprint.route("/inventory/import/confirm", methods=["POST"])
+@office_required(Office.COMMUNICATIONS_TEAM)
+def confirm_import():
+    from registry.inventory.importing import import_channels as run_import
+
+    kept = take_stash(request.form.get("token", ""), IMPORT_STASH_PATH)
+    csv_text = kept.get("csv") if kept else None
+    if not isinstance(csv_text, str):
+        flash("That preview has expired or was already imported. Upload the file again.", "error")
+        return redirect(url_for("inventory.import_channels"))
+    try:
+        result = run_import(csv_text.encode("utf-8"), _actor())
+    except RegistryError as error:
+        db.session.rollback()
+        flash(f"Nothing was imported: {error.message}", "error")
+        return redirect(url_for("inventory.import_channels"))
+    flash(
+        f"Imported {result.count} channels. They are active and flagged “no charter on record”.",
+        "success",
+    )
+    return redirect(url_for("inventory.index", no_charter=1))
+
+
+register_blueprint = Blueprint("register", __name__, url_prefix="/register")
+
+
+@register_blueprint.route("/")
+def public_register():
+    """Anyone may check whether an account claiming to be the agency is one of its channels."""
+    from flask import current_app
+
+    if not current_app.config["PUBLIC_REGISTER_ENABLED"]:
+        abort(404)
+    form = LookupForm(request.args, meta={"csrf": False})
+    matches = None
+    if "account" in request.args and form.validate():
+        matches = services.find_official(form.account.data)
+    return render_template(
+        "inventory/register.html",
+        channels=services.public_register(),
+        platforms=PLATFORMS,
+        form=form,
+        matches=matches,
+    )

@@ -1,0 +1,46 @@
+"""Seed channels in bulk (for filters, pagination and query counts)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import insert
+
+from registry.extensions import db
+from registry.inventory.models import Channel
+from registry.policy.platforms import normalise_handle
+from registry.timeutil import utcnow
+
+PLATFORM_CYCLE = ["facebook", "instagram", "x", "linkedin", "youtube", "tiktok"]
+
+
+def seed_channels(count: int, units: list, liaison_id: int | None = None, start: int = 0) -> None:  # noqa: ANN001
+    today = date.today()
+    rows = []
+    for index in range(start, start + count):
+        platform = PLATFORM_CYCLE[index % len(PLATFORM_CYCLE)]
+        handle = f"seed_{index:05d}"
+        state = (
+            "decommissioned" if index % 10 == 9 else ("approved" if index % 10 == 8 else "active")
+        )
+        rows.append(
+            {
+                "name": f"Seeded channel {index:05d}",
+                "platform": platform,
+                "platform_other": "",
+                "handle": handle,
+                "handle_key": normalise_handle(platform, handle),
+                "channel_url": "",
+                "business_unit_id": units[index % len(units)].id,
+                "liaison_id": liaison_id,
+                "state": state,
+                "no_charter": index % 3 == 0,
+                "started_on": today - timedelta(days=400),
+                "review_due": today + timedelta(days=(index % 90) - 45),
+                "decommission_reason": "",
+                "created_at": utcnow(),
+                "updated_at": utcnow(),
+            }
+        )
+    db.session.execute(insert(Channel), rows)
+    db.session.commit()

@@ -1,0 +1,63 @@
+"""The Communications team finds overdue reviews, recertifies a channel, decommissions one."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from playwright.sync_api import expect
+from sqlalchemy import select, update
+
+from registry.auth.offices import agency_today
+from registry.inventory.models import Channel
+from tests import factories
+from tests.browser.conftest import sign_in
+from tests.workflow import approved_proposal
+
+
+def test_review_recertify_and_decommission(page, client_as, people, db, artifacts_dir):
+    for handle, name in (("MECPasifika", "MEC Pasifika Communities"), ("MECOld", "MEC Old Page")):
+        proposal = approved_proposal(client_as, people, handle=handle, channel_name=name)
+        channel = db.session.scalar(select(Channel).where(Channel.proposal_id == proposal.id))
+        client_as("comms").post(
+            f"/channels/{channel.id}/live",
+            data={"channel_url": f"https://www.facebook.com/{handle}"},
+        )
+    db.session.execute(update(Channel).values(review_due=agency_today() - timedelta(days=10)))
+    db.session.commit()
+
+    sign_in(page, people.comms.email, factories.PASSWORD)
+    page.get_by_role("link", name="Inventory").click()
+    page.get_by_label("Review", exact=True).select_option(label="Review overdue")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page).to_have_url(re.compile(r"review=overdue"))  # the view is a shareable link
+    expect(page.get_by_role("status").filter(has_text="channels match")).to_have_text(
+        "2 channels match."
+    )
+    page.screenshot(path=str(artifacts_dir / "inventory-overdue.png"), full_page=True)
+
+    page.get_by_role("link", name="MEC Pasifika Communities").click()
+    page.get_by_role("link", name="Review", exact=True).click()
+    for question in (
+        "Is the channel still needed?",
+        "Are the terms of use still accurate?",
+        "Are the monitoring hours still being kept?",
+        "Are the authorised spokespeople and peer reviewers still right?",
+    ):
+        page.get_by_role("group", name=question).get_by_label("Yes").check()
+    page.get_by_label("Review notes").fill("All good; weekend cover confirmed.")
+    page.get_by_role("button", name="Recertify").click()
+    expect(page.locator(".notice-success")).to_contain_text("is recertified")
+    expect(page.get_by_text("Reviewed and recertified")).to_be_visible()
+
+    page.get_by_role("link", name="Inventory").click()
+    page.get_by_role("link", name="MEC Old Page").click()
+    page.get_by_role("link", name="Decommission").click()
+    page.get_by_role("button", name="Decommission").click()
+    expect(page.locator(".error-summary")).to_contain_text("Give the reason")
+    page.get_by_label("Date closed").fill("2026-11-20")
+    page.get_by_label("Reason").fill("Merged into the main page.")
+    page.get_by_role("button", name="Decommission").click()
+    expect(page.locator(".notice-success")).to_contain_text("is decommissioned")
+    expect(page.get_by_role("link", name="Download charter (PDF)")).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "channel-decommissioned.png"), full_page=True)

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: run test install system-packages lint format bench clean
+.PHONY: run test install system-packages lint format audit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { $(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv && $(PYTHON) -m venv $(VENV); }
@@ -48,6 +48,10 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+audit: install
+	$(BIN)/pip install --quiet pip-audit
+	$(BIN)/pip-audit
 
 bench: install system-packages
 	$(BIN)/python -m bench

@@ -67,6 +67,18 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None
         self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
 
+        # Sign-in throttling (Flask-Limiter): failed attempts per account and per address.
+        self.RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+        self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
+        self.SIGN_IN_LIMIT_PER_ACCOUNT = env(
+            "SIGN_IN_LIMIT_PER_ACCOUNT", "5 per minute;20 per hour"
+        )
+        self.SIGN_IN_LIMIT_PER_ADDRESS = env(
+            "SIGN_IN_LIMIT_PER_ADDRESS", "20 per minute;200 per hour"
+        )
+        # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
+        self.TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+
         # argon2id cost; argon2-cffi's RFC 9106 low-memory profile by default.
         self.ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 3)
         self.ARGON2_MEMORY_COST = env_int("ARGON2_MEMORY_COST", 65536)
@@ -104,6 +116,8 @@ class TestingConfig(Config):
         self.ARGON2_TIME_COST = 1
         self.ARGON2_MEMORY_COST = 1024
         self.WTF_CSRF_ENABLED = False
+        # Tests sign in far more often than a person; the throttling tests turn it on.
+        self.RATELIMIT_ENABLED = False
 
 
 class ProductionConfig(Config):

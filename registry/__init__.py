@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from config import CONFIGS, MIN_SECRET_KEY_LENGTH, Config, instance_dir
 from registry.database import configure_sqlite
-from registry.extensions import csrf, db, login_manager, migrate
+from registry.extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,6 +66,12 @@ def create_app(config_name_or_object: str | Config | type | None = None) -> Flas
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)

@@ -21,6 +21,7 @@ from flask_migrate import upgrade
 from config import TestingConfig
 from registry import create_app
 from registry.extensions import db as _db
+from registry.extensions import limiter
 from tests import factories
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -117,6 +118,9 @@ def _wipe(application: Flask) -> None:
 @pytest.fixture
 def db(app: Flask) -> Iterator:
     """An app context over a migrated, empty database; emptied again after the test."""
+    # Flask-Limiter's on/off switch is shared by every app in the process; an app built by
+    # another test (production config, say) must not throttle this one.
+    limiter.enabled = app.config["RATELIMIT_ENABLED"]
     with app.app_context():
         yield _db
         _db.session.remove()

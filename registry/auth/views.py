@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from registry.auth import services
 from registry.auth.forms import SignInForm
 from registry.auth.models import User
-from registry.extensions import db, login_manager
+from registry.extensions import db, limiter, login_manager
 
 blueprint = Blueprint("auth", __name__)
 
@@ -19,6 +20,19 @@ login_manager.login_message_category = "info"
 login_manager.session_protection = "basic"
 
 SIGN_IN_FAILED = "The email or password is not right, or the account is not active."
+SIGN_IN_THROTTLED = (
+    "Too many failed sign-in attempts. Wait a few minutes, then try again. If you have "
+    "forgotten your password, ask a registry administrator to set a new one."
+)
+
+
+def _account_key() -> str:
+    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _failed(response) -> bool:  # noqa: ANN001
+    """Only failed attempts count towards the limits; signing in successfully costs nothing."""
+    return response.status_code != 302
 
 
 @login_manager.user_loader
@@ -47,6 +61,19 @@ def safe_next(target: str | None) -> str | None:
 
 
 @blueprint.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="sign-in-account",
+)
+@limiter.limit(
+    lambda: current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="sign-in-address",
+)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or url_for("dashboard.home"))
@@ -69,3 +96,21 @@ def sign_out():
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))
+
+
+@blueprint.app_errorhandler(RateLimitExceeded)
+def throttled(error: RateLimitExceeded):
+    if request.endpoint == "auth.sign_in":
+        form = SignInForm()
+        form.password.data = ""
+        return (
+            render_template("auth/sign_in.html", form=form, failed=True, message=SIGN_IN_THROTTLED),
+            429,
+        )
+    return render_template(
+        "errors/error.html",
+        code=429,
+        title="Too many requests",
+        advice="Wait a few minutes, then try again.",
+        detail=None,
+    ), 429

@@ -95,6 +95,7 @@ def _register_models() -> None:
     from registry.auth import models as _auth  # noqa: F401
     from registry.charters import models as _charters  # noqa: F401
     from registry.inventory import models as _inventory  # noqa: F401
+    from registry.oia import models as _oia  # noqa: F401
     from registry.proposals import models as _proposals  # noqa: F401
     from registry.signoffs import models as _signoffs  # noqa: F401
 
@@ -108,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from registry.dashboard.views import blueprint as dashboard_bp
     from registry.inventory.views import blueprint as inventory_bp
     from registry.inventory.views import register_blueprint as register_bp
+    from registry.oia.views import blueprint as oia_bp
     from registry.proposals.views import blueprint as proposals_bp
     from registry.signoffs.views import blueprint as signoffs_bp
 
@@ -119,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(charters_bp)
     app.register_blueprint(inventory_bp)
     app.register_blueprint(register_bp)
+    app.register_blueprint(oia_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(account_bp)
 

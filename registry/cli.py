@@ -159,6 +159,17 @@ def remind(after_working_days: int | None) -> None:
     click.echo(f"Proposals waiting more than {days} working days for sign-off: {len(lines)}")
     for line in lines:
         click.echo(f"  {line}")
+    from registry.oia.services import recheck_people, send_oia_reminders
+
+    requests = send_oia_reminders()
+    click.echo(f"Information requests overdue or due within 5 working days: {len(requests)}")
+    for line in requests:
+        click.echo(f"  {line}")
+    flagged = recheck_people()
+    db.session.commit()
+    click.echo(f"Channels whose people rules no longer hold: {len(flagged)}")
+    for channel in flagged:
+        click.echo(f"  {channel.name}: {channel.people_problem.splitlines()[0]}")
     reviews = send_review_reminders()
     click.echo(
         f"Liaisons reminded about channel reviews due within 30 days or overdue: {len(reviews)}"

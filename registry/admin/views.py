@@ -90,7 +90,7 @@ def edit_user(user_id: int):
     form.business_unit.choices = _unit_choices("No business unit")
     if form.validate_on_submit():
         try:
-            services.update_user(
+            flagged = services.update_user(
                 user,
                 _actor(),
                 form.name.data,
@@ -103,6 +103,13 @@ def edit_user(user_id: int):
             show_error(form, error)
         else:
             flash(f"Saved {user.display_name}.", "success")
+            if flagged:
+                flash(
+                    f"{len(flagged)} channel(s) named {user.display_name} and now need someone "
+                    "else: " + ", ".join(c.name for c in flagged) + ". The Communications team "
+                    "sees them under Inventory → People changes.",
+                    "warning",
+                )
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
 

@@ -161,6 +161,10 @@ def end_appointment(appointment: Appointment, ends_on: date, actor: User | None 
         before=before,
         after=_appointment_summary(appointment),
     )
+    if appointment.office_enum is Office.COMMUNICATIONS_TEAM:
+        from registry.auth.services import flag_channels_of
+
+        flag_channels_of(appointment.user, actor)
     db.session.commit()
 
 

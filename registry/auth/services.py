@@ -154,7 +154,9 @@ def update_user(
     business_unit: BusinessUnit | None,
     active: bool,
     new_password: str | None = None,
-) -> None:
+) -> list:
+    """Save an admin's changes. Returns the channels a deactivation leaves without their
+    people (flagged for reassignment in the same transaction)."""
     begin_write()
     display_name = " ".join(display_name.split())
     if not display_name:
@@ -176,7 +178,29 @@ def update_user(
     if new_password:
         after["password"] = "changed"  # noqa: S105 - a note that it changed, never the value
     record("user-updated", "user", user.id, actor=actor, before=before, after=after)
+    flagged = []
+    if before["active"] and not active:
+        flagged = flag_channels_of(user, actor)
     db.session.commit()
+    return flagged
+
+
+def flag_channels_of(user: User, actor: User | None) -> list:
+    # Imported here: channels build on people, not the other way round.
+    from registry.oia.services import recheck_people
+
+    db.session.flush()
+    flagged = recheck_people(user.id)
+    for channel in flagged:
+        record(
+            "channel-people-flagged",
+            "channel",
+            channel.id,
+            actor=actor,
+            person=user.email,
+            problem=channel.people_problem[:500],
+        )
+    return flagged
 
 
 def _user_summary(user: User) -> dict:

@@ -21,6 +21,7 @@ import re
 import signal
 import threading
 import time
+import unicodedata
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import fields, is_dataclass
@@ -60,7 +61,17 @@ ASSET_MEDIA_TYPES: Mapping[str, str] = {
 }
 
 MAX_USER_TEXT_CHARS = 400_000
+# Each line break and each list item or table row costs layout work (and page space) that its
+# characters alone don't show: ("", "", "") monitoring rows or "a\n" * 200_000 would otherwise
+# pass the text cap and lay out thousands of pages before the page cap could refuse them.
+LINE_COST_CHARS = 80
 MAX_PAGES = 60
+# WeasyPrint wraps a run with no break opportunity (overflow-wrap: anywhere) by laying out the
+# rest of its text box again for every line: quadratic. Runs of RUN_SPAN_CHARS or more get a box
+# of their own (so the cost is per run, not per paragraph) and runs over MAX_UNBROKEN_RUN are
+# refused: a 50 000-character one alone takes 15 s. 2 000 covers any real URL.
+RUN_SPAN_CHARS = 20
+MAX_UNBROKEN_RUN = 2_000
 DEFAULT_TIMEOUT_SECONDS = 30.0
 # After the deadline the alarm keeps firing at this interval: WeasyPrint catches broad
 # exceptions around fetches and font loading, so one alarm may be swallowed; the next one lands
@@ -179,12 +190,30 @@ class BundledAssetFetcher(URLFetcher):
 # --- HTML ------------------------------------------------------------------------------------
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
+_LONG_RUN = re.compile(rf"\S{{{RUN_SPAN_CHARS},}}")
 
 
 def _paragraphs(text: str) -> list[str]:
     """Blank-line separated paragraphs; single newlines stay inside (CSS keeps them)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
     return [part.strip("\n") for part in _PARAGRAPH_BREAK.split(text) if part.strip()]
+
+
+def _runs(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into (chunk, is_long_run) pieces, in order, losing nothing.
+
+    The template puts each long run in a span of its own: see RUN_SPAN_CHARS.
+    """
+    pieces: list[tuple[str, bool]] = []
+    position = 0
+    for match in _LONG_RUN.finditer(text):
+        if match.start() > position:
+            pieces.append((text[position : match.start()], False))
+        pieces.append((match.group(), True))
+        position = match.end()
+    if position < len(text):
+        pieces.append((text[position:], False))
+    return pieces
 
 
 @cache
@@ -199,6 +228,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters["paragraphs"] = _paragraphs
+    environment.filters["runs"] = _runs
     return environment
 
 
@@ -241,23 +271,62 @@ def charter_html(document: CharterDocument) -> str:
 # --- Guards ----------------------------------------------------------------------------------
 
 
-def _text_size(value: object) -> int:
+def _layout_size(value: object) -> int:
+    """Characters, plus a line's worth for every line break, list item and table row."""
     if isinstance(value, str):
-        return len(value)
+        return len(value) + LINE_COST_CHARS * value.count("\n")
     if isinstance(value, tuple | list):
-        return sum(_text_size(item) for item in value)
+        return sum(_layout_size(item) + LINE_COST_CHARS for item in value)
     if is_dataclass(value) and not isinstance(value, type):
-        return sum(_text_size(getattr(value, item.name)) for item in fields(value))
+        return sum(_layout_size(getattr(value, item.name)) for item in fields(value))
+    return 0
+
+
+def _breaks_anywhere(char: str) -> bool:
+    # Chinese, Japanese and Korean text has a line break opportunity between most characters
+    # and no spaces: a long paragraph of it is not an unbroken run.
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _longest_unbroken_run(value: object) -> int:
+    if isinstance(value, str):
+        longest = 0
+        for match in _LONG_RUN.finditer(value):
+            run = match.group()
+            if len(run) <= longest:
+                continue
+            length = 0
+            for char in run:
+                length = 0 if _breaks_anywhere(char) else length + 1
+                longest = max(longest, length)
+        return longest
+    if isinstance(value, tuple | list):
+        return max((_longest_unbroken_run(item) for item in value), default=0)
+    if is_dataclass(value) and not isinstance(value, type):
+        return max(
+            (_longest_unbroken_run(getattr(value, item.name)) for item in fields(value)),
+            default=0,
+        )
     return 0
 
 
 def check_size(document: CharterDocument) -> None:
-    """Refuse documents whose text alone is more than any real charter could hold."""
-    size = _text_size(document)
+    """Refuse documents no real charter could be, before spending any time laying them out.
+
+    Cheap (one pass over the text), so forms and services can call it early too.
+    """
+    size = _layout_size(document)
     if size > MAX_USER_TEXT_CHARS:
         raise CharterTooLarge(
-            f"The charter's text is {size:,} characters; the most a charter can hold is "
-            f"{MAX_USER_TEXT_CHARS:,}."
+            f"The charter's text is too long: {size:,} characters (counting each line break,"
+            f" list item and table row as a line); the most a charter can hold is"
+            f" {MAX_USER_TEXT_CHARS:,}."
+        )
+    run = _longest_unbroken_run(document)
+    if run > MAX_UNBROKEN_RUN:
+        raise CharterTooLarge(
+            f"The charter's text has a run of {run:,} characters with no space or line break;"
+            f" the longest a charter can wrap is {MAX_UNBROKEN_RUN:,}."
         )
 
 

@@ -99,6 +99,16 @@ def build_document(proposal: Proposal, number: str) -> CharterDocument:
     )
     approved_at = proposal.approved_at
     due = review_due(approved_at)
+    from registry.oia.services import election_period_on
+
+    period = election_period_on(local_date(approved_at, tz))
+    notes = ()
+    if period is not None:
+        notes = (
+            f"Approved during the election period “{period.name}” ({format_date(period.starts_on)}"
+            f" to {format_date(period.ends_on)}): likes, follows, shares and posts must stay "
+            "politically neutral, following the general election guidance.",
+        )
     order = {office.value: index for index, office in enumerate(signoffs.SIGNING_OFFICES)}
     return CharterDocument(
         agency_name=config["AGENCY_NAME"],
@@ -151,6 +161,7 @@ def build_document(proposal: Proposal, number: str) -> CharterDocument:
         review_due=due,
         review_due_text=format_date(due),
         verify_url=verify_url(number),
+        notes=notes,
     )
 
 

@@ -104,6 +104,17 @@ class FilterForm(RegistryForm):
         ),
         validate_choice=False,
     )
+    attention = SelectField(
+        "Needs attention",
+        choices=choices(
+            [
+                ("", "Any"),
+                ("security-incomplete", "Account security incomplete"),
+                ("policy-unmet", "Policy no longer met (people left)"),
+            ]
+        ),
+        validate_choice=False,
+    )
     no_charter = BooleanField("No charter on record only")
     sort = SelectField(
         "Sort by",

@@ -63,6 +63,13 @@ class Channel(db.Model):
     last_reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decommissioned_on: Mapped[date | None] = mapped_column(Date)
     decommission_reason: Mapped[str] = mapped_column(Text, default="")
+    # ",3,7,12," — everyone the approved content names (liaison, spokespeople, reviewers,
+    # information-requests contact), so a departing person's channels are found with LIKE.
+    people_ids: Mapped[str] = mapped_column(String(1000), default="")
+    # Why the people rules (SMP-COMMS, -SPOKESPEOPLE, -PEER-REVIEW, -OIA) no longer hold; "" if
+    # they do. Recomputed when people leave, and nightly.
+    people_problem: Mapped[str] = mapped_column(Text, default="")
+    security_complete: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -79,6 +79,7 @@ class InventoryFilters:
     platform: str = ""
     state: str = ""
     review: str = ""  # "overdue" | "due-soon"
+    attention: str = ""  # "security-incomplete" | "policy-unmet"
     no_charter: bool = False
     q: str = ""
     sort: str = "name"
@@ -101,6 +102,7 @@ class InventoryFilters:
         platform = str(args.get("platform", "")).strip()
         state = str(args.get("state", "")).strip()
         review = str(args.get("review", "")).strip()
+        attention = str(args.get("attention", "")).strip()
         sort = str(args.get("sort", "name")).strip()
         per_page = number("per_page", 25, 1, 100)
         return cls(
@@ -108,6 +110,7 @@ class InventoryFilters:
             platform=platform if platform in PLATFORMS else "",
             state=state if state in {s.value for s in ChannelState} else "",
             review=review if review in ("overdue", "due-soon") else "",
+            attention=attention if attention in ("security-incomplete", "policy-unmet") else "",
             no_charter=str(args.get("no_charter", "")).strip() in ("1", "y", "yes", "on", "true"),
             q=str(args.get("q", "")).strip()[:200],
             sort=sort if sort in SORTS else "name",
@@ -124,6 +127,7 @@ class InventoryFilters:
             "platform": view.platform,
             "state": view.state,
             "review": view.review,
+            "attention": view.attention,
             "no_charter": "1" if view.no_charter else "",
             "q": view.q,
             "sort": "" if view.sort == "name" else view.sort,
@@ -161,6 +165,14 @@ def filtered(filters: InventoryFilters, scope: list[int] | None, with_state: boo
             Channel.state == ChannelState.ACTIVE.value,
             Channel.review_due >= today,
             Channel.review_due <= today + timedelta(days=DUE_SOON_DAYS),
+        )
+    if filters.attention == "security-incomplete":
+        query = query.where(
+            Channel.state == ChannelState.ACTIVE.value, Channel.security_complete.is_(False)
+        )
+    elif filters.attention == "policy-unmet":
+        query = query.where(
+            Channel.state != ChannelState.DECOMMISSIONED.value, Channel.people_problem != ""
         )
     if filters.q:
         pattern = f"%{_escape_like(filters.q.lower().lstrip('@'))}%"
@@ -254,6 +266,10 @@ def on_approval(proposal: Proposal) -> Channel:
     channel.business_unit_id = proposal.business_unit_id
     channel.liaison_id = content.get("liaison_id")
     channel.proposal_id = proposal.id
+    from registry.oia.services import people_ids_of
+
+    channel.people_ids = people_ids_of(content)
+    channel.people_problem = ""
     channel.no_charter = False
     channel.approved_at = proposal.approved_at
     if channel.state == ChannelState.ACTIVE.value:
@@ -569,6 +585,12 @@ TIMELINE_LABELS = {
     "channel-change-started": "Change started",
     "channel-decommissioned": "Decommissioned",
     "channels-imported": "Imported from the Communications team's spreadsheet",
+    "information-request-logged": "Information request logged",
+    "information-request-extended": "Information request extended",
+    "information-request-transferred": "Information request transferred",
+    "information-request-responded": "Information request answered",
+    "account-security-saved": "Account security record updated",
+    "channel-people-flagged": "People left: reassignment needed",
 }
 
 
@@ -631,7 +653,22 @@ def timeline(channel: Channel) -> list[TimelineEvent]:
         details = {
             k: v
             for k, v in summary.items()
-            if k in ("capacity", "comment", "reason", "url", "review_due", "notes", "revision")
+            if k
+            in (
+                "capacity",
+                "comment",
+                "reason",
+                "url",
+                "review_due",
+                "notes",
+                "revision",
+                "request",
+                "due_on",
+                "to",
+                "person",
+                "problem",
+                "failing",
+            )
         }
         if entry.action == "channel-imported" or entry.object_type == "charter":
             details.setdefault("reference", entry.object_id)

@@ -125,10 +125,20 @@ def _channel(channel_id: int) -> Channel:
     return channel
 
 
-@blueprint.route("/channels/<int:channel_id>")
-@login_required
-def show(channel_id: int):
-    channel = _channel(channel_id)
+def _channel_page(channel: Channel, live_form: GoLiveForm, status: int = 200):  # noqa: ANN202
+    from flask import current_app
+
+    from registry.oia import services as oia
+
+    security = oia.security_record(channel)
+    admins = []
+    if security is not None and security.admin_ids:
+        admins = list(
+            db.session.scalars(select(User).where(User.id.in_(security.admin_ids))).unique()
+        )
+    today = services.agency_today()
+    requests = oia.requests_for(channel)
+    viewer = _actor()
     return render_template(
         "inventory/channel.html",
         channel=channel,
@@ -136,10 +146,29 @@ def show(channel_id: int):
         people=services.channel_people(channel),
         reviews=services.reviews_of(channel),
         events=services.timeline(channel),
-        is_comms=services.is_comms(_actor()),
-        live_form=GoLiveForm(data={"channel_url": channel.channel_url}),
-        today=services.agency_today(),
-    )
+        is_comms=services.is_comms(viewer),
+        may_log_requests=services.is_comms(viewer)
+        or f",{viewer.id}," in (channel.people_ids or ""),
+        live_form=live_form,
+        today=today,
+        security=security,
+        security_admins=admins,
+        checklist=oia.security_checklist(
+            security, current_app.config["AGENCY_DOMAIN"], today, admins
+        ),
+        requests=[(r, oia.status_of(r, today)) for r in requests],
+        election_period=oia.current_election_period()
+        if channel.state_enum is ChannelState.ACTIVE
+        else None,
+        election_guidance=oia.ELECTION_GUIDANCE,
+    ), status
+
+
+@blueprint.route("/channels/<int:channel_id>")
+@login_required
+def show(channel_id: int):
+    channel = _channel(channel_id)
+    return _channel_page(channel, GoLiveForm(data={"channel_url": channel.channel_url}))
 
 
 def _conflict(error: ConflictError):  # noqa: ANN202
@@ -166,17 +195,7 @@ def go_live(channel_id: int):
                 "success",
             )
             return redirect(url_for("inventory.show", channel_id=channel.id))
-    return render_template(
-        "inventory/channel.html",
-        channel=channel,
-        charter=services.current_charter(channel),
-        people=services.channel_people(channel),
-        reviews=services.reviews_of(channel),
-        events=services.timeline(channel),
-        is_comms=True,
-        live_form=form,
-        today=services.agency_today(),
-    ), 200
+    return _channel_page(channel, form)
 
 
 def _answers(form: ReviewForm) -> services.ReviewAnswers:

@@ -1,0 +1,78 @@
+"""Requests for information received through a channel, election periods, and each active
+channel's account security record."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.auth.models import User
+from registry.extensions import db
+from registry.timeutil import UTCDateTime, utcnow
+
+
+class InformationRequest(db.Model):
+    __tablename__ = "information_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_on: Mapped[date] = mapped_column(Date)  # NZ date, the day the clock starts from
+    requester: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text)
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    due_on: Mapped[date] = mapped_column(Date, index=True)  # 20 working days, by the Act
+    extended_due_on: Mapped[date | None] = mapped_column(Date)
+    extension_reason: Mapped[str] = mapped_column(Text, default="")
+    transferred_on: Mapped[date | None] = mapped_column(Date)
+    transferred_to: Mapped[str] = mapped_column(String(300), default="")
+    responded_on: Mapped[date | None] = mapped_column(Date, index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    handler: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[handler_id])
+
+    @property
+    def effective_due_on(self) -> date:
+        return self.extended_due_on or self.due_on
+
+    @property
+    def closed(self) -> bool:
+        return self.responded_on is not None or self.transferred_on is not None
+
+    @property
+    def reference(self) -> str:
+        return f"IR-{self.id:04d}"
+
+
+class ElectionPeriod(db.Model):
+    __tablename__ = "election_period"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AccountSecurity(db.Model):
+    """Who can get into the platform account and how it is protected (never the secret)."""
+
+    __tablename__ = "account_security"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"), unique=True)
+    admin_user_ids: Mapped[str] = mapped_column(String(500), default="")  # "3,7"
+    mfa_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    recovery_email: Mapped[str] = mapped_column(String(254), default="")
+    credentials_reference: Mapped[str] = mapped_column(String(300), default="")
+    last_access_review: Mapped[date | None] = mapped_column(Date)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def admin_ids(self) -> list[int]:
+        return [int(part) for part in self.admin_user_ids.split(",") if part.isdigit()]

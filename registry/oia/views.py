@@ -1,0 +1,208 @@
+"""Information requests, account security, election periods and people changes."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from registry.auth.models import Office, User
+from registry.auth.permissions import office_required
+from registry.errors import ConflictError, RegistryError
+from registry.extensions import db
+from registry.forms import choices, show_error
+from registry.inventory import services as inventory
+from registry.inventory.models import Channel
+from registry.oia import services
+from registry.oia.forms import (
+    AccountSecurityForm,
+    ElectionPeriodForm,
+    ExtendForm,
+    InformationRequestForm,
+    RespondForm,
+    TransferForm,
+)
+from registry.oia.models import InformationRequest
+
+blueprint = Blueprint("oia", __name__)
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+def _channel(channel_id: int) -> Channel:
+    channel = db.session.get(Channel, channel_id)
+    if channel is None or not inventory.can_view_channel(_actor(), channel):
+        abort(404)
+    return channel
+
+
+def _may_handle(channel: Channel) -> bool:
+    """The Communications team, or anyone the channel names (liaison, spokespeople...)."""
+    user = _actor()
+    return inventory.is_comms(user) or f",{user.id}," in (channel.people_ids or "")
+
+
+def _people_choices(blank: str):  # noqa: ANN202
+    people = db.session.scalars(
+        select(User).where(User.is_active_account).order_by(User.display_name)
+    ).unique()
+    return choices([("", blank)] + [(u.id, u.display_name) for u in people])
+
+
+@blueprint.route("/channels/<int:channel_id>/information-requests/new", methods=["GET", "POST"])
+@login_required
+def new_request(channel_id: int):
+    channel = _channel(channel_id)
+    if not _may_handle(channel):
+        abort(403)
+    form = InformationRequestForm()
+    form.handler.choices = _people_choices("Not assigned yet")
+    if form.validate_on_submit():
+        tz = ZoneInfo(current_app.config["AGENCY_TIMEZONE"])
+        received_at = datetime.combine(
+            form.received_on.data, form.received_time.data or time(12), tz
+        )
+        try:
+            item = services.log_request(
+                channel.id,
+                _actor(),
+                received_at,
+                form.requester.data,
+                form.summary.data,
+                form.handler.data,
+            )
+        except RegistryError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(
+                f"Logged {item.reference}. It is due by {item.due_on:%-d %B %Y} "
+                "(20 working days under the Official Information Act).",
+                "success",
+            )
+            return redirect(url_for("oia.show_request", request_id=item.id))
+    return render_template("oia/new_request.html", channel=channel, form=form)
+
+
+@blueprint.route("/information-requests/<int:request_id>", methods=["GET", "POST"])
+@login_required
+def show_request(request_id: int):
+    item = db.session.get(InformationRequest, request_id) or abort(404)
+    channel = _channel(item.channel_id)
+    forms = {
+        "extend": ExtendForm(prefix="extend"),
+        "transfer": TransferForm(prefix="transfer"),
+        "respond": RespondForm(prefix="respond"),
+    }
+    action = request.form.get("action")
+    if request.method == "POST":
+        if not _may_handle(channel):
+            abort(403)
+        form = forms.get(action or "")
+        if form is None:
+            abort(400)
+        if form.validate_on_submit():
+            try:
+                if action == "extend":
+                    services.extend_request(
+                        item.id, _actor(), form.new_due_on.data, form.reason.data
+                    )
+                elif action == "transfer":
+                    services.transfer_request(
+                        item.id, _actor(), form.transferred_on.data, form.transferred_to.data
+                    )
+                else:
+                    services.respond_request(item.id, _actor(), form.responded_on.data)
+            except ConflictError as error:
+                db.session.rollback()
+                abort(409, error.message)
+            except RegistryError as error:
+                db.session.rollback()
+                show_error(form, error)
+            else:
+                flash(f"{item.reference} updated.", "success")
+                return redirect(url_for("oia.show_request", request_id=item.id))
+    return render_template(
+        "oia/request.html",
+        item=item,
+        channel=channel,
+        status=services.status_of(item),
+        forms=forms,
+        may_handle=_may_handle(channel),
+    )
+
+
+@blueprint.route("/channels/<int:channel_id>/security", methods=["GET", "POST"])
+@office_required(Office.COMMUNICATIONS_TEAM)
+def security(channel_id: int):
+    channel = _channel(channel_id)
+    record = services.security_record(channel)
+    form = AccountSecurityForm(
+        data=None
+        if record is None
+        else {
+            "admins": record.admin_ids,
+            "mfa_enabled": record.mfa_enabled,
+            "recovery_email": record.recovery_email,
+            "credentials_reference": record.credentials_reference,
+            "last_access_review": record.last_access_review,
+        }
+    )
+    form.admins.choices = _people_choices("")[1:]
+    if form.validate_on_submit():
+        try:
+            services.save_security(
+                channel.id,
+                _actor(),
+                form.admins.data or [],
+                form.mfa_enabled.data,
+                form.recovery_email.data or "",
+                form.credentials_reference.data or "",
+                form.last_access_review.data,
+            )
+        except ConflictError as error:
+            db.session.rollback()
+            abort(409, error.message)
+        except RegistryError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash("Account security record saved.", "success")
+            return redirect(
+                url_for("inventory.show", channel_id=channel.id, _anchor="security-heading")
+            )
+    return render_template("oia/security.html", channel=channel, form=form)
+
+
+@blueprint.route("/admin/election-periods", methods=["GET", "POST"])
+@office_required(Office.ADMIN)
+def election_periods():
+    form = ElectionPeriodForm()
+    if form.validate_on_submit():
+        try:
+            period = services.create_election_period(
+                form.name.data, form.starts_on.data, form.ends_on.data, _actor()
+            )
+        except RegistryError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(f"Recorded {period.name}.", "success")
+            return redirect(url_for("oia.election_periods"))
+    return render_template(
+        "oia/election_periods.html",
+        form=form,
+        periods=services.election_periods(),
+        today=inventory.agency_today(),
+    )
+
+
+@blueprint.route("/inventory/people-changes")
+@office_required(Office.COMMUNICATIONS_TEAM)
+def people_changes():
+    return render_template("oia/people_changes.html", channels=services.orphaned_channels())

@@ -258,7 +258,43 @@ def _create_demo_channels(
     inventory.decommission(
         old_events.id, people["comms"], today - timedelta(days=7), "Events now go on the main page."
     )
+    # Beyond the charter: a request for information on the live channel (due soon), its
+    # account security record (one admin short), and an overdue request on an imported one.
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    from registry.oia import services as oia
+
+    tz = ZoneInfo(current_app.config["AGENCY_TIMEZONE"])
+    oia.log_request(
+        live_channel.id,
+        people["comms"],
+        datetime.combine(today - timedelta(days=21), time(9, 30), tz),
+        "@curious_kiwi",
+        "How many people follow the page, by region?",
+        people["staff_community"].id,
+    )
+    mecnz = db.session.scalar(db.select(Channel).where(Channel.handle == "MECNZ"))
+    oia.log_request(
+        mecnz.id,
+        people["comms"],
+        datetime.combine(today - timedelta(days=60), time(14, 5), tz),
+        "A. Reporter",
+        "Copies of the page's moderation guidelines.",
+        people["comms"].id,
+    )
+    oia.save_security(
+        live_channel.id,
+        people["comms"],
+        [people["comms"].id],
+        True,
+        "comms@ethniccommunities.govt.nz",
+        "Comms password vault, item MEC Pasifika",
+        today,
+    )
     return (
         f"Demo channels: 8 proposals in every state, {result.count} imported channels (one "
-        "decommissioned, two with reviews overdue)."
+        "decommissioned, two with reviews overdue), 2 information requests."
     )

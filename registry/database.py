@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextvars
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from registry.extensions import db
@@ -57,3 +57,14 @@ def begin_write() -> None:
         db.session.commit()
     _immediate_next_begin.set(True)
     db.session.connection()  # begin now, while the flag is ours
+
+
+def locked_row(model: type, row_id: int):  # noqa: ANN201
+    """The row ``row_id`` of ``model``, read fresh and locked for the rest of the transaction
+    (a row lock on PostgreSQL; on SQLite, ``begin_write`` already holds the write lock), or
+    None. Anything loaded before the lock may be stale, so everything is expired first."""
+    db.session.expire_all()
+    query = select(model).where(model.id == row_id).execution_options(populate_existing=True)
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(of=model)
+    return db.session.scalars(query).unique().one_or_none()

@@ -80,3 +80,17 @@ def error_items(form: FlaskForm) -> list[tuple[str | None, str]]:
     for field in form:
         walk(field)
     return items
+
+
+def optional_id(value: object) -> int | None:
+    """Coerce a select's value to a row id, or None for the blank choice (or anything odd)."""
+    text = str(value).strip() if value is not None else ""
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+def chosen_id(value: object) -> int:
+    """Coerce a checkbox group's value to a row id; anything else is a validation error."""
+    text = str(value).strip()
+    if not text.isdigit() or len(text) >= 10:
+        raise ValueError("Choose from the list.")
+    return int(text)

@@ -4,13 +4,7 @@ from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectFi
 from wtforms.validators import DataRequired, Length, Optional
 
 from registry.auth.models import Office
-from registry.forms import RegistryForm, choices
-
-NO_UNIT = ""
-
-
-def _optional_int(value: str | None) -> int | None:
-    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+from registry.forms import RegistryForm, choices, optional_id
 
 
 class UnitForm(RegistryForm):
@@ -42,7 +36,7 @@ class UserForm(RegistryForm):
         validators=[DataRequired("Enter the person's name."), Length(max=200)],
         description="As it should appear on sign-offs and charters.",
     )
-    business_unit = SelectField("Business unit", coerce=_optional_int, validate_choice=False)
+    business_unit = SelectField("Business unit", coerce=optional_id, validate_choice=False)
     password = PasswordField(
         "Password",
         validators=[
@@ -59,7 +53,7 @@ class UserEditForm(RegistryForm):
         validators=[DataRequired("Enter the person's name."), Length(max=200)],
         description="As it should appear on sign-offs and charters.",
     )
-    business_unit = SelectField("Business unit", coerce=_optional_int, validate_choice=False)
+    business_unit = SelectField("Business unit", coerce=optional_id, validate_choice=False)
     active = BooleanField(
         "Account active", description="Untick to deactivate: the person is signed out everywhere."
     )
@@ -73,7 +67,7 @@ class UserEditForm(RegistryForm):
 class AppointmentForm(RegistryForm):
     user = SelectField(
         "Person",
-        coerce=_optional_int,
+        coerce=optional_id,
         validate_choice=False,
         validators=[DataRequired("Choose who holds the office.")],
     )
@@ -84,7 +78,7 @@ class AppointmentForm(RegistryForm):
     )
     business_unit = SelectField(
         "Business unit",
-        coerce=_optional_int,
+        coerce=optional_id,
         validate_choice=False,
         description="Only for a Deputy Chief Executive: the unit they are responsible for.",
     )

@@ -13,7 +13,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from registry.audit.log import record
 from registry.auth.models import BusinessUnit, Office, User
 from registry.auth.offices import agency_today, offices_held
-from registry.database import begin_write
+from registry.database import begin_write, locked_row
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.inventory.models import Channel, ChannelReview, ChannelState
@@ -290,13 +290,7 @@ def on_approval(proposal: Proposal) -> Channel:
 
 
 def _locked_channel(channel_id: int) -> Channel:
-    db.session.expire_all()
-    query = (
-        select(Channel).where(Channel.id == channel_id).execution_options(populate_existing=True)
-    )
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(of=Channel)
-    channel = db.session.scalars(query).unique().one_or_none()
+    channel = locked_row(Channel, channel_id)
     if channel is None:
         raise RegistryError("That channel does not exist.")
     return channel

@@ -3,20 +3,8 @@ from __future__ import annotations
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from registry.forms import RegistryForm
+from registry.forms import RegistryForm, chosen_id, optional_id
 from registry.proposals.forms import MultiCheckboxField
-
-
-def _int_or_none(value: object) -> int | None:
-    text = str(value).strip() if value is not None else ""
-    return int(text) if text.isdigit() and len(text) < 10 else None
-
-
-def _ints(value: object) -> int:
-    text = str(value).strip()
-    if not text.isdigit() or len(text) > 9:
-        raise ValueError("Choose from the list.")
-    return int(text)
 
 
 class InformationRequestForm(RegistryForm):
@@ -46,7 +34,7 @@ class InformationRequestForm(RegistryForm):
             Length(max=5000, message="Keep the summary under 5,000 characters."),
         ],
     )
-    handler = SelectField("Handled by", coerce=_int_or_none, validate_choice=False)
+    handler = SelectField("Handled by", coerce=optional_id, validate_choice=False)
 
 
 class ExtendForm(RegistryForm):
@@ -90,7 +78,7 @@ class RespondForm(RegistryForm):
 class AccountSecurityForm(RegistryForm):
     admins = MultiCheckboxField(
         "People with admin access on the platform",
-        coerce=_ints,
+        coerce=chosen_id,
         validate_choice=False,
         description="At least two agency staff, so the account never depends on one person.",
     )

@@ -223,7 +223,7 @@ _EXAMPLE_HANDLES = {
 _HOST = re.compile(r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*")
 
 
-def _host(raw: str | None) -> str | None:
+def ascii_host(raw: str | None) -> str | None:
     """Lower-case ASCII (IDNA) host without a trailing dot, or None if it is not a host."""
     if not raw:
         return None
@@ -276,7 +276,7 @@ def channel_url_problem(platform: str, handle: str, url: str) -> str | None:
         return f"The Channel URL {shown} contains a backslash: use {example}."
     try:
         parts = urlsplit(url)
-        host = _host(parts.hostname)
+        host = ascii_host(parts.hostname)
         _ = parts.port
     except ValueError:
         return f"The Channel URL {shown} is not a web address: use {example}."

@@ -7,7 +7,6 @@ ProposalContent snapshot and the Agency settings and nothing else.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -19,6 +18,7 @@ from urllib.parse import urlsplit
 
 from registry.policy.content import Agency, MonitoringWindow, Person, ProposalContent
 from registry.policy.hours import day_name, format_time, terms_state_hours
+from registry.policy.platforms import ascii_host
 
 __all__ = [
     "RULES",
@@ -373,7 +373,6 @@ def _check_supported_by(content: ProposalContent, agency: Agency) -> list[Findin
 
 # --- SMP-WEBSITE-LINK ----------------------------------------------------------------------
 
-_HOST = re.compile(r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*")
 _BARE_ADDRESS = re.compile(
     r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}\.?(?::\d+)?(?:[/?#]\S*)?", re.IGNORECASE
 )
@@ -384,24 +383,6 @@ class _WebUrl(NamedTuple):
     host: str
     netloc: str
     has_userinfo: bool
-
-
-def _ascii_host(raw: str) -> str | None:
-    """Lower-case ASCII (IDNA) host without a trailing dot, or None if it is not a host."""
-    host = raw.rstrip(".").lower()
-    if not host:
-        return None
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:
-        return host
-    try:
-        host = host.encode("idna").decode("ascii").lower()
-    except (UnicodeError, ValueError):
-        return None
-    return host if _HOST.fullmatch(host) else None
 
 
 def _web_url(link: str) -> _WebUrl | None:
@@ -419,7 +400,7 @@ def _web_url(link: str) -> _WebUrl | None:
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.netloc or not raw_host:
         return None
-    host = _ascii_host(raw_host)
+    host = ascii_host(raw_host)
     if host is None:
         return None
     return _WebUrl(scheme, host, parts.netloc.lower(), "@" in parts.netloc)
@@ -438,7 +419,7 @@ def _on_domain(host: str, domain: str) -> bool:
 
 
 def _check_website_link(content: ProposalContent, agency: Agency) -> list[Finding]:
-    domain = _ascii_host(agency.domain.strip()) or agency.domain.strip().lower()
+    domain = ascii_host(agency.domain.strip()) or agency.domain.strip().lower()
     home = f"https://{domain}"
     findings: list[Finding] = []
     linked = False

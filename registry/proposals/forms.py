@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from registry.forms import RegistryForm, choices
+from registry.forms import RegistryForm, choices, chosen_id, optional_id
 from registry.policy.content import WEEKDAYS
 from registry.policy.platforms import PLATFORMS, handle_problem
 
@@ -58,18 +58,6 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _int_or_none(value: object) -> int | None:
-    text = str(value).strip() if value is not None else ""
-    return int(text) if text.isdigit() and len(text) < 12 else None
-
-
-def _ints(value: object) -> int:
-    text = str(value).strip()
-    if not text.isdigit() or len(text) > 11:
-        raise ValueError("Choose from the list.")
-    return int(text)
-
-
 class WindowForm(RegistryForm):
     """One weekly monitoring window. CSRF lives on the outer form."""
 
@@ -80,7 +68,7 @@ class WindowForm(RegistryForm):
         "Day",
         choices=choices([("", "Choose a day")] + list(enumerate(WEEKDAYS))),
         validate_choice=False,
-        coerce=_int_or_none,
+        coerce=optional_id,
     )
     starts = TimeField("From", validators=[Optional()], format="%H:%M")
     ends = TimeField("To", validators=[Optional()], format="%H:%M")
@@ -158,7 +146,7 @@ class ProposalForm(RegistryForm):
         ],
         description="Leave blank if the account does not exist yet.",
     )
-    business_unit = SelectField("Business unit", coerce=_int_or_none, validate_choice=False)
+    business_unit = SelectField("Business unit", coerce=optional_id, validate_choice=False)
     purpose = TextAreaField(
         "Purpose",
         validators=[Length(max=5000, message="Keep the purpose under 5,000 characters.")],
@@ -203,7 +191,9 @@ class ProposalForm(RegistryForm):
         validators=[Length(max=MAX_LINKS * 500, message="That is too much text for links.")],
         description="One web address per line. Include the agency website.",
     )
-    related_channels = MultiCheckboxField("Related channels", coerce=_ints, validate_choice=False)
+    related_channels = MultiCheckboxField(
+        "Related channels", coerce=chosen_id, validate_choice=False
+    )
     no_related_reason = TextAreaField(
         "Reason no related channel applies",
         validators=[Length(max=2000, message="Keep the reason under 2,000 characters.")],
@@ -213,25 +203,25 @@ class ProposalForm(RegistryForm):
     # People
     liaison = SelectField(
         "Communications liaison",
-        coerce=_int_or_none,
+        coerce=optional_id,
         validate_choice=False,
         description="The member of the Communications team who manages the channel with you.",
     )
     spokespeople = MultiCheckboxField(
         "Authorised spokespeople",
-        coerce=_ints,
+        coerce=chosen_id,
         validate_choice=False,
         description="Only these people post on the channel.",
     )
     peer_reviewers = MultiCheckboxField(
         "Peer reviewers",
-        coerce=_ints,
+        coerce=chosen_id,
         validate_choice=False,
         description="They check each post's facts, tone, spelling and grammar before it goes out.",
     )
     information_contact = SelectField(
         "Information requests contact",
-        coerce=_int_or_none,
+        coerce=optional_id,
         validate_choice=False,
         description="Answers requests for information received via the channel, under the "
         "Official Information Act.",

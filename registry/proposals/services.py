@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from registry.audit.log import record
 from registry.auth.models import Office, User
 from registry.auth.offices import offices_held
-from registry.database import begin_write
+from registry.database import begin_write, locked_row
 from registry.errors import ConflictError, RegistryError
 from registry.extensions import db
 from registry.policy.content import (
@@ -346,16 +346,8 @@ def create_proposal(proposer: User, content: dict[str, Any]) -> Proposal:
 
 
 def locked(proposal_id: int) -> Proposal:
-    """The proposal, locked for this transaction (row lock on PostgreSQL; on SQLite the
-    caller's BEGIN IMMEDIATE already holds the database's write lock)."""
-    # Anything loaded before the lock may be stale: decide only on what is read under it.
-    db.session.expire_all()
-    query = (
-        select(Proposal).where(Proposal.id == proposal_id).execution_options(populate_existing=True)
-    )
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(of=Proposal)
-    proposal = db.session.scalars(query).unique().one_or_none()
+    """The proposal, read fresh and locked for this transaction."""
+    proposal = locked_row(Proposal, proposal_id)
     if proposal is None:
         raise RegistryError("That proposal does not exist.")
     return proposal

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
 
 from registry.errors import RegistryError
 
@@ -82,15 +84,35 @@ def error_items(form: FlaskForm) -> list[tuple[str | None, str]]:
     return items
 
 
+_ID = re.compile(r"[0-9]{1,9}")
+
+
+def parse_id(value: object) -> int | None:
+    """A whole number typed as ASCII digits (not "²", not "1e9"), small enough for an id."""
+    text = str(value).strip() if value is not None else ""
+    return int(text) if _ID.fullmatch(text) else None
+
+
 def optional_id(value: object) -> int | None:
     """Coerce a select's value to a row id, or None for the blank choice (or anything odd)."""
-    text = str(value).strip() if value is not None else ""
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return parse_id(value)
 
 
 def chosen_id(value: object) -> int:
     """Coerce a checkbox group's value to a row id; anything else is a validation error."""
-    text = str(value).strip()
-    if not text.isdigit() or len(text) >= 10:
+    parsed = parse_id(value)
+    if parsed is None:
         raise ValueError("Choose from the list.")
-    return int(text)
+    return parsed
+
+
+EARLIEST_DATE = date(1990, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
+def plausible_date(form: FlaskForm, field) -> None:  # noqa: ANN001
+    """Refuse dates no record of the registry could carry (a typo like 0001-01-01)."""
+    if field.data is not None and not EARLIEST_DATE <= field.data <= LATEST_DATE:
+        raise ValidationError(
+            f"Enter a date between {EARLIEST_DATE.year} and {LATEST_DATE.year}, as YYYY-MM-DD."
+        )

@@ -4,7 +4,7 @@ from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectFi
 from wtforms.validators import DataRequired, Length, Optional
 
 from registry.auth.models import Office
-from registry.forms import RegistryForm, choices, optional_id
+from registry.forms import RegistryForm, choices, optional_id, plausible_date
 
 
 class UnitForm(RegistryForm):
@@ -88,12 +88,15 @@ class AppointmentForm(RegistryForm):
     )
     starts_on = DateField(
         "Start date",
-        validators=[DataRequired("Enter the first day of the appointment, e.g. 2026-03-01.")],
+        validators=[
+            plausible_date,
+            DataRequired("Enter the first day of the appointment, e.g. 2026-03-01."),
+        ],
         format="%Y-%m-%d",
     )
     ends_on = DateField(
         "End date",
-        validators=[Optional()],
+        validators=[plausible_date, Optional()],
         format="%Y-%m-%d",
         description="Optional. The last day the person holds the office.",
     )
@@ -102,7 +105,10 @@ class AppointmentForm(RegistryForm):
 class EndAppointmentForm(RegistryForm):
     ends_on = DateField(
         "End date",
-        validators=[DataRequired("Enter the last day of the appointment, e.g. 2026-03-14.")],
+        validators=[
+            plausible_date,
+            DataRequired("Enter the last day of the appointment, e.g. 2026-03-14."),
+        ],
         format="%Y-%m-%d",
         description="The last day the person holds the office.",
     )

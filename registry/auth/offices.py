@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy import or_, select
 
 from registry.audit.log import record
@@ -46,9 +46,27 @@ def holders(
 
 
 def offices_held(user: User, at: datetime | None = None) -> list[Appointment]:
-    """The appointments ``user`` holds at ``at`` (default now)."""
+    """The appointments ``user`` holds at ``at`` (default now).
+
+    "Now" is asked several times a request (permission checks, navigation, services), so it is
+    remembered for the request; changing an appointment forgets it.
+    """
     if not user.is_active_account:
         return []
+    if at is None and has_request_context():
+        cache = g.setdefault("offices_held", {})
+        if user.id not in cache:
+            cache[user.id] = _offices_held(user, None)
+        return cache[user.id]
+    return _offices_held(user, at)
+
+
+def _forget_offices() -> None:
+    if has_request_context():
+        g.pop("offices_held", None)
+
+
+def _offices_held(user: User, at: datetime | None) -> list[Appointment]:
     day = agency_today(at)
     query = (
         select(Appointment)
@@ -121,6 +139,7 @@ def appoint(
                     "starts_on",
                 )
 
+    _forget_offices()
     appointment = Appointment(
         user=user,
         office=office.value,
@@ -152,6 +171,7 @@ def end_appointment(appointment: Appointment, ends_on: date, actor: User | None 
             "This appointment already ended; make a new appointment to extend it.", "ends_on"
         )
     before = _appointment_summary(appointment)
+    _forget_offices()
     appointment.ends_on = ends_on
     record(
         "appointment-ended",

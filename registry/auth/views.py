@@ -39,7 +39,9 @@ def _failed(response) -> bool:  # noqa: ANN001
 def load_user(user_token: str) -> User | None:
     """Cookies carry ``id:generation``; a cookie from before sign-out no longer matches."""
     user_id, _, generation = user_token.partition(":")
-    if not user_id.isdigit() or not generation.isdigit():
+    if not (
+        user_id.isascii() and user_id.isdigit() and generation.isascii() and generation.isdigit()
+    ):
         return None
     user = db.session.scalar(select(User).where(User.id == int(user_id)))
     if user is None or not user.is_active_account or user.session_generation != int(generation):

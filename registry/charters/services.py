@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from datetime import date, datetime, time
 from typing import Any
 
@@ -43,8 +44,11 @@ def charter_for(proposal: Proposal) -> Charter | None:
     return db.session.scalar(select(Charter).where(Charter.proposal_id == proposal.id))
 
 
+_NUMBER = re.compile(r"[A-Za-z0-9-]{1,40}")
+
+
 def find(number: str) -> Charter | None:
-    if not number or len(number) > 40:
+    if not number or not _NUMBER.fullmatch(number.strip()):
         return None
     return db.session.scalar(select(Charter).where(Charter.number == number.strip().upper()))
 

@@ -4,7 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from registry.forms import RegistryForm, choices
+from registry.forms import RegistryForm, choices, plausible_date
 
 YES_NO = choices([("yes", "Yes"), ("no", "No")])
 
@@ -49,7 +49,8 @@ class DecommissionForm(RegistryForm):
     decommissioned_on = DateField(
         "Date closed",
         validators=[
-            DataRequired("Enter the date the channel was (or will be) closed, e.g. 2026-12-01.")
+            plausible_date,
+            DataRequired("Enter the date the channel was (or will be) closed, e.g. 2026-12-01."),
         ],
         format="%Y-%m-%d",
     )

@@ -16,6 +16,7 @@ from registry.auth.offices import agency_today, offices_held
 from registry.database import begin_write, locked_row
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
+from registry.forms import parse_id
 from registry.inventory.models import Channel, ChannelReview, ChannelState
 from registry.policy.platforms import PLATFORMS, channel_url_problem, normalise_handle
 from registry.proposals.models import Proposal, ProposalRevision, ProposalState
@@ -93,10 +94,8 @@ class InventoryFilters:
         """Parse query-string arguments; anything odd is ignored rather than an error."""
 
         def number(name: str, default: int, low: int, high: int) -> int:
-            raw = str(args.get(name, "")).strip()
-            if not raw.isdigit() or len(raw) > 9:
-                return default
-            return min(max(int(raw), low), high)
+            parsed = parse_id(args.get(name, ""))
+            return default if parsed is None else min(max(parsed, low), high)
 
         unit_raw = str(args.get("unit", "")).strip()
         platform = str(args.get("platform", "")).strip()
@@ -106,13 +105,14 @@ class InventoryFilters:
         sort = str(args.get("sort", "name")).strip()
         per_page = number("per_page", 25, 1, 100)
         return cls(
-            unit=int(unit_raw) if unit_raw.isdigit() and len(unit_raw) < 10 else None,
+            unit=parse_id(unit_raw),
             platform=platform if platform in PLATFORMS else "",
             state=state if state in {s.value for s in ChannelState} else "",
             review=review if review in ("overdue", "due-soon") else "",
             attention=attention if attention in ("security-incomplete", "policy-unmet") else "",
             no_charter=str(args.get("no_charter", "")).strip() in ("1", "y", "yes", "on", "true"),
-            q=str(args.get("q", "")).strip()[:200],
+            # NUL is never part of a name or handle, and PostgreSQL refuses it in text.
+            q=str(args.get("q", "")).replace("\x00", "").strip()[:200],
             sort=sort if sort in SORTS else "name",
             direction="desc" if str(args.get("direction", "")) == "desc" else "asc",
             page=number("page", 1, 1, 1_000_000),

@@ -3,14 +3,17 @@ from __future__ import annotations
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from registry.forms import RegistryForm, chosen_id, optional_id
+from registry.forms import RegistryForm, chosen_id, optional_id, plausible_date
 from registry.proposals.forms import MultiCheckboxField
 
 
 class InformationRequestForm(RegistryForm):
     received_on = DateField(
         "Date received",
-        validators=[DataRequired("Enter the date the request arrived, e.g. 2026-11-20.")],
+        validators=[
+            plausible_date,
+            DataRequired("Enter the date the request arrived, e.g. 2026-11-20."),
+        ],
         format="%Y-%m-%d",
     )
     received_time = TimeField(
@@ -40,7 +43,7 @@ class InformationRequestForm(RegistryForm):
 class ExtendForm(RegistryForm):
     new_due_on = DateField(
         "New due date",
-        validators=[DataRequired("Enter the extended due date, e.g. 2026-12-18.")],
+        validators=[plausible_date, DataRequired("Enter the extended due date, e.g. 2026-12-18.")],
         format="%Y-%m-%d",
     )
     reason = TextAreaField(
@@ -55,7 +58,7 @@ class ExtendForm(RegistryForm):
 class TransferForm(RegistryForm):
     transferred_on = DateField(
         "Date transferred",
-        validators=[DataRequired("Enter the date the request was transferred.")],
+        validators=[plausible_date, DataRequired("Enter the date the request was transferred.")],
         format="%Y-%m-%d",
     )
     transferred_to = StringField(
@@ -70,7 +73,7 @@ class TransferForm(RegistryForm):
 class RespondForm(RegistryForm):
     responded_on = DateField(
         "Date responded",
-        validators=[DataRequired("Enter the date the response was sent.")],
+        validators=[plausible_date, DataRequired("Enter the date the response was sent.")],
         format="%Y-%m-%d",
     )
 
@@ -99,7 +102,7 @@ class AccountSecurityForm(RegistryForm):
     )
     last_access_review = DateField(
         "Last access review",
-        validators=[Optional()],
+        validators=[plausible_date, Optional()],
         format="%Y-%m-%d",
         description="When someone last checked who has access on the platform.",
     )
@@ -115,7 +118,7 @@ class ElectionPeriodForm(RegistryForm):
     )
     starts_on = DateField(
         "Start date",
-        validators=[DataRequired("Enter the first day, e.g. 2026-08-07.")],
+        validators=[plausible_date, DataRequired("Enter the first day, e.g. 2026-08-07.")],
         format="%Y-%m-%d",
     )
     ends_on = DateField(

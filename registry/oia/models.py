@@ -75,4 +75,8 @@ class AccountSecurity(db.Model):
 
     @property
     def admin_ids(self) -> list[int]:
-        return [int(part) for part in self.admin_user_ids.split(",") if part.isdigit()]
+        return [
+            int(part)
+            for part in self.admin_user_ids.split(",")
+            if part.isascii() and part.isdigit()
+        ]

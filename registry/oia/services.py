@@ -141,6 +141,10 @@ def log_request(
         raise RegistryError("Summarise what they asked for.", "summary")
     if received_at > datetime.now(received_at.tzinfo) + timedelta(minutes=5):
         raise RegistryError("The request cannot have been received in the future.", "received_on")
+    if handler_id is not None:
+        handler = db.session.get(User, handler_id)
+        if handler is None or not handler.is_active_account:
+            raise RegistryError("Choose who handles it from the list.", "handler")
     received_on = local_date(received_at, current_app.config["AGENCY_TIMEZONE"])
     request = InformationRequest(
         channel_id=channel.id,
@@ -419,6 +423,10 @@ def save_security(
         )
     if last_access_review and last_access_review > agency_today():
         raise RegistryError("The access review date cannot be in the future.", "last_access_review")
+    known = set(
+        db.session.scalars(select(User.id).where(User.id.in_(admin_ids), User.is_active_account))
+    )
+    admin_ids = [i for i in admin_ids if i in known]
     security = security_record(channel) or AccountSecurity(channel_id=channel.id)
     db.session.add(security)
     security.admin_user_ids = ",".join(str(i) for i in sorted(set(admin_ids)))

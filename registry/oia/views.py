@@ -64,9 +64,12 @@ def new_request(channel_id: int):
     form.handler.choices = _people_choices("Not assigned yet")
     if form.validate_on_submit():
         tz = ZoneInfo(current_app.config["AGENCY_TIMEZONE"])
-        received_at = datetime.combine(
-            form.received_on.data, form.received_time.data or time(12), tz
-        )
+        received_time = form.received_time.data
+        if received_time is None:
+            # Unknown time: midday, or now if it arrived today (midday may not have come yet).
+            now = datetime.now(tz)
+            received_time = now.time() if form.received_on.data == now.date() else time(12)
+        received_at = datetime.combine(form.received_on.data, received_time, tz)
         try:
             item = services.log_request(
                 channel.id,

@@ -78,10 +78,12 @@ class WindowForm(RegistryForm):
         for time_field in (self.starts, self.ends):
             if time_field.errors:
                 time_field.errors = ["Enter the time as HH:MM on a 24-hour clock, e.g. 08:30."]
+        # A time counts as given only once it parsed: whitespace is blank, "25:99" has its
+        # own error above.
         filled = [
             self.weekday.data is not None,
-            bool(self.starts.raw_data and self.starts.raw_data[0]),
-            bool(self.ends.raw_data and self.ends.raw_data[0]),
+            self.starts.data is not None or bool(self.starts.errors),
+            self.ends.data is not None or bool(self.ends.errors),
         ]
         if any(filled) and not all(filled):
             self.weekday.errors = [

@@ -17,7 +17,7 @@ from registry.audit.log import record
 from registry.auth.models import Office, User
 from registry.auth.offices import offices_held
 from registry.database import begin_write, locked_row
-from registry.errors import ConflictError, RegistryError
+from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.policy.content import (
     Agency,
@@ -374,7 +374,7 @@ def save_proposal(
     begin_write()
     proposal = locked(proposal_id)
     if not can_edit(actor, proposal):
-        raise ConflictError("Only the proposer can edit this proposal.")
+        raise ForbiddenError("Only the proposer can edit this proposal.")
     new_state = next_state(proposal.state_enum, Action.SAVE)
     _check_version(proposal, expected_version)
     _check_unit(actor, content)
@@ -425,7 +425,7 @@ def submit_proposal(proposal_id: int, actor: User, expected_version: int | None)
     begin_write()
     proposal = locked(proposal_id)
     if not can_edit(actor, proposal):
-        raise ConflictError("Only the proposer can submit this proposal.")
+        raise ForbiddenError("Only the proposer can submit this proposal.")
     new_state = next_state(proposal.state_enum, Action.SUBMIT)
     _check_version(proposal, expected_version)
     revision = proposal.current_revision
@@ -460,7 +460,7 @@ def withdraw_proposal(
     begin_write()
     proposal = locked(proposal_id)
     if not can_edit(actor, proposal):
-        raise ConflictError("Only the proposer can withdraw this proposal.")
+        raise ForbiddenError("Only the proposer can withdraw this proposal.")
     new_state = next_state(proposal.state_enum, Action.WITHDRAW)
     _check_version(proposal, expected_version)
     before = proposal.state

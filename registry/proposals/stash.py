@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from registry.proposals.models import FormStash
 from registry.timeutil import utcnow
 
 STASH_LIFETIME = timedelta(hours=24)
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 MAX_STASH_BYTES = 512 * 1024
 
 
@@ -44,7 +46,7 @@ def stash(path: str, body: dict[str, Any], max_bytes: int = MAX_STASH_BYTES) -> 
 
 def take_stash(token: str, path: str) -> dict[str, Any] | None:
     """The stashed form for ``path``, removed as it is handed back (one use)."""
-    if not token or len(token) > 64:
+    if not token or not _TOKEN.fullmatch(token):
         return None
     begin_write()
     stash = db.session.scalar(

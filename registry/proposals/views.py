@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -22,9 +23,9 @@ from werkzeug.datastructures import MultiDict
 
 from registry.auth.models import BusinessUnit, Office, User
 from registry.auth.offices import offices_held
-from registry.errors import ConflictError, RegistryError
+from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import csrf, db
-from registry.forms import choices, show_error
+from registry.forms import choices, parse_id, show_error
 from registry.policy.content import MonitoringWindow
 from registry.policy.hours import monitoring_statement
 from registry.proposals import presenters, services
@@ -137,6 +138,22 @@ def _insert_statement(form: ProposalForm) -> bool:
     return True
 
 
+_WINDOW_KEY = re.compile(r"monitoring_windows-(?P<index>[^-]*)-")
+
+
+def _window_rows_only_numbered(formdata: MultiDict) -> MultiDict:
+    """Drop window fields whose row number is not plain digits (WTForms would crash on "²")."""
+    kept = MultiDict()
+    for key, value in formdata.items(multi=True):
+        match = _WINDOW_KEY.match(key)
+        if match and not (
+            match["index"].isascii() and match["index"].isdigit() and len(match["index"]) < 4
+        ):
+            continue
+        kept.add(key, value)
+    return kept
+
+
 def _form_from_request(proposal: Proposal | None) -> ProposalForm:
     restored = take_stash(request.args.get("restore", ""), request.path)
     if request.method == "GET" and restored is not None:
@@ -145,9 +162,9 @@ def _form_from_request(proposal: Proposal | None) -> ProposalForm:
             "check it, then save.",
             "warning",
         )
-        return ProposalForm(formdata=MultiDict(restored))
+        return ProposalForm(formdata=_window_rows_only_numbered(MultiDict(restored)))
     if request.method == "POST":
-        return ProposalForm()
+        return ProposalForm(formdata=_window_rows_only_numbered(request.form))
     if proposal is None:
         content = services.empty_content(_actor().business_unit_id)
         return ProposalForm(data=form_data_from_content(content, None))
@@ -179,7 +196,7 @@ def _edit(proposal: Proposal | None):
         return _render_form(form, proposal)
 
     content = content_from_form(form)
-    expected = int(form.version.data) if (form.version.data or "").isdigit() else None
+    expected = parse_id(form.version.data)
     try:
         if proposal is None:
             proposal = services.create_proposal(actor, content)
@@ -201,6 +218,9 @@ def _edit(proposal: Proposal | None):
             stale=stale,
             differences=presenters.differences(content, stale.saved_content),
         )
+    except ForbiddenError as error:
+        db.session.rollback()
+        abort(403, error.message)
     except ConflictError as error:
         db.session.rollback()
         abort(409, error.message)
@@ -302,7 +322,7 @@ def show(proposal_id: int):
 
 def _expected_version() -> int | None:
     raw = request.form.get("version", "")
-    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+    return parse_id(raw)
 
 
 @blueprint.route("/<int:proposal_id>/submit", methods=["POST"])
@@ -315,6 +335,9 @@ def submit(proposal_id: int):
         db.session.rollback()
         flash(not_met.message + " The policy report below says how to fix each.", "error")
         return redirect(url_for("proposals.show", proposal_id=proposal_id, _anchor="policy-report"))
+    except ForbiddenError as error:
+        db.session.rollback()
+        abort(403, error.message)
     except ConflictError as error:
         db.session.rollback()
         abort(409, error.message)
@@ -330,6 +353,9 @@ def withdraw(proposal_id: int):
         services.withdraw_proposal(
             proposal.id, _actor(), _expected_version(), request.form.get("reason", "")
         )
+    except ForbiddenError as error:
+        db.session.rollback()
+        abort(403, error.message)
     except ConflictError as error:
         db.session.rollback()
         abort(409, error.message)

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from registry.auth.models import Office, User
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
-from registry.forms import choices, show_error
+from registry.forms import choices, parse_id, show_error
 from registry.proposals import presenters
 from registry.proposals import services as proposal_services
 from registry.proposals.models import Proposal
@@ -92,7 +92,7 @@ def decide(proposal_id: int):
             decision,
             office,
             form.comment.data or "",
-            int(revision_raw) if revision_raw.isdigit() and len(revision_raw) < 9 else None,
+            parse_id(revision_raw),
             form.content_sha256.data,
         )
     except ForbiddenError as error:

@@ -1,0 +1,203 @@
+"""A small registry with one of everything, for tests that walk every route as every role.
+
+Built once per test module (the matrix and the header checks make hundreds of requests
+against the same records): people for every role, a submitted proposal, a draft and an
+approved proposal by Tama (Policy staff), the approved proposal's channel (live, with a change
+already started so "start a change" is refused rather than repeated) and charter, and an API
+token for every person, and an information request logged on that channel.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from registry.api import services as api_services
+from registry.auth.models import Appointment, Office
+from registry.auth.offices import agency_today
+from registry.charters.services import charter_for
+from registry.extensions import db
+from registry.inventory.models import Channel
+from registry.proposals.models import Proposal
+from tests import factories
+from tests.conftest import _wipe
+from tests.proposal_data import good_form
+from tests.workflow import approved_proposal, submitted_proposal
+
+ANONYMOUS = "anonymous"
+# The columns of the authorization matrix, in order.
+ROLES = (
+    ANONYMOUS,
+    "staff_policy",  # the proposer's unit (Policy): Tama proposed everything below
+    "staff_community",  # another unit
+    "comms",
+    "manager",  # Manager Communications, also in the Communications team
+    "dce_policy",
+    "dce_community",
+    "ce",
+    "acting_ce",
+    "admin",
+)
+SIGNED_IN_ROLES = ROLES[1:]
+
+
+def rules(app: Flask) -> list:
+    """Every route of the app but static files, in a stable order."""
+    return sorted(
+        (r for r in app.url_map.iter_rules() if r.endpoint != "static"),
+        key=lambda r: (r.rule, r.endpoint),
+    )
+
+
+@dataclass
+class World:
+    app: Flask
+    people: factories.People
+    submitted: Proposal
+    draft: Proposal
+    approved: Proposal
+    channel: Channel
+    charter_number: str
+    appointment_id: int
+    tokens: dict[str, str]
+    revoke_token_id: int
+    request_id: int
+    _clients: dict[str, FlaskClient] = field(default_factory=dict)
+
+    def client(self, role: str) -> FlaskClient:
+        """A client signed in as ``role`` (kept for the module), or a fresh anonymous one."""
+        if role == ANONYMOUS:
+            return self.app.test_client()
+        if role not in self._clients:
+            self._clients[role] = sign_in(self.app, self.people, role)
+        return self._clients[role]
+
+    def fresh_client(self, role: str) -> FlaskClient:
+        if role == ANONYMOUS:
+            return self.app.test_client()
+        return sign_in(self.app, self.people, role)
+
+    def forget(self, role: str) -> None:
+        """``role`` signed out (every session of theirs ended): sign in again next time."""
+        self._clients.pop(role, None)
+
+    def params(self, variant: str = "") -> dict[str, Any]:
+        """Real values for every URL parameter the app's routes take."""
+        proposals = {"": self.submitted, "draft": self.draft, "approved": self.approved}
+        proposal = proposals.get(variant, self.submitted)
+        return {
+            "proposal_id": proposal.id,
+            "channel_id": self.channel.id,
+            "number": "MEC-CH-1999-9999" if variant == "unknown" else self.charter_number,
+            "user_id": self.people.staff_policy.id,
+            "unit_id": self.people.policy.id,
+            "appointment_id": self.appointment_id,
+            "token_id": self.revoke_token_id,
+            "request_id": self.request_id,
+            "rest": "no-such-thing",
+            "filename": "css/registry.css",
+        }
+
+    def url(self, rule, variant: str = "") -> str:  # noqa: ANN001
+        values = self.params(variant)
+        return rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
+
+
+def sign_in(app: Flask, people: factories.People, role: str) -> FlaskClient:
+    user = getattr(people, role)
+    client = app.test_client()
+    response = client.post("/sign-in", data={"email": user.email, "password": factories.PASSWORD})
+    assert response.status_code == 302, f"{role} could not sign in"
+    return client
+
+
+def _proposal_id(response) -> int:  # noqa: ANN001
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return int(re.search(r"/proposals/(\d+)", response.headers["Location"]).group(1))
+
+
+def build_world(app: Flask) -> World:
+    """Create the records through HTTP and the services, as people would. Needs an app context."""
+    people = factories.create_people()
+
+    def client_as(role: str) -> FlaskClient:
+        return sign_in(app, people, role)
+
+    submitted = submitted_proposal(
+        client_as, people, channel_name="Matrix submitted", handle="MatrixSubmitted"
+    )
+    approved = approved_proposal(
+        client_as, people, channel_name="Matrix approved", handle="MatrixApproved"
+    )
+    draft_id = _proposal_id(
+        client_as("staff_policy").post(
+            "/proposals/new",
+            data=good_form(people, channel_name="Matrix draft", handle="MatrixDraft"),
+        )
+    )
+    channel = db.session.scalar(select(Channel).where(Channel.proposal_id == approved.id))
+    assert channel is not None, "approval should have registered the channel"
+    charter = charter_for(approved)
+    assert charter is not None, "approval should have issued the charter"
+    comms = client_as("comms")
+    live = comms.post(
+        f"/channels/{channel.id}/live",
+        data={"channel_url": "https://www.facebook.com/MatrixApproved"},
+    )
+    assert live.status_code == 302, live.get_data(as_text=True)[:2000]
+    # A change already open: "start a change" is then refused (409), never repeated.
+    assert comms.post(f"/channels/{channel.id}/change").status_code == 302
+    logged = comms.post(
+        f"/channels/{channel.id}/information-requests/new",
+        data={
+            "received_on": agency_today().isoformat(),
+            # Midnight: a blank time means noon, "in the future" on a morning run.
+            "received_time": "00:00",
+            "requester": "@matrix_requester",
+            "summary": "Matrix: the channel's moderation records.",
+            "handler": "",
+        },
+    )
+    assert logged.status_code == 302, logged.get_data(as_text=True)[:2000]
+    request_id = int(logged.headers["Location"].rstrip("/").split("/")[-1])
+
+    appointment_id = db.session.scalar(
+        select(Appointment.id).where(
+            Appointment.user_id == people.dce_policy.id, Appointment.office == Office.DCE.value
+        )
+    )
+    tokens = {
+        role: api_services.create_token(getattr(people, role), f"matrix {role}")[1]
+        for role in SIGNED_IN_ROLES
+    }
+    revoke_target, _ = api_services.create_token(people.staff_policy, "revoke target")
+    db.session.expire_all()
+    return World(
+        app=app,
+        people=people,
+        submitted=db.session.get(Proposal, submitted.id),
+        draft=db.session.get(Proposal, draft_id),
+        approved=db.session.get(Proposal, approved.id),
+        channel=db.session.get(Channel, channel.id),
+        charter_number=charter.number,
+        appointment_id=appointment_id,
+        tokens=tokens,
+        revoke_token_id=revoke_target.id,
+        request_id=request_id,
+    )
+
+
+def world_fixture(app: Flask) -> Iterator[World]:
+    """Body of a module-scoped fixture: an emptied database, the world, emptied again after."""
+    _wipe(app)
+    with app.app_context():
+        world = build_world(app)
+        yield world
+        db.session.remove()
+    _wipe(app)

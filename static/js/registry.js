@@ -5,4 +5,54 @@ document.addEventListener("DOMContentLoaded", () => {
   if (summary) {
     summary.focus();
   }
+
+  // A link in an error summary (or in the stale-edit comparison) goes to the field itself.
+  // When it names a group (a fieldset of radios or checkboxes, or a block of fields), focus
+  // the group's first control; show the label or legend too, so the question can be read.
+  const CONTROLS = "input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])";
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest(".error-summary a[href^='#'], .stale-panel a[href^='#']");
+    if (!link) {
+      return;
+    }
+    const target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (!target) {
+      return;
+    }
+    const control = target.matches(CONTROLS) ? target : target.querySelector(CONTROLS);
+    if (!control) {
+      return;
+    }
+    event.preventDefault();
+    const group = target === control ? null : target;
+    const caption =
+      (group && group.querySelector("legend, .label-like")) ||
+      (control.labels && control.labels[0]) ||
+      control;
+    control.focus({ preventScroll: true });
+    caption.scrollIntoView({ block: "start" });
+    if (history.replaceState) {
+      history.replaceState(null, "", link.hash);
+    }
+  });
+
+  // A wide table scrolls sideways on a narrow screen (the CSS does that); when it does, it
+  // must be reachable with the keyboard so it can be scrolled with the arrow keys.
+  const tables = Array.from(document.querySelectorAll("table.table"));
+  const scrollableTables = () => {
+    for (const table of tables) {
+      const scrolls = table.scrollWidth > table.clientWidth + 1;
+      if (scrolls && !table.hasAttribute("tabindex")) {
+        table.setAttribute("tabindex", "0");
+        table.dataset.scrollFocus = "";
+      } else if (!scrolls && "scrollFocus" in table.dataset) {
+        table.removeAttribute("tabindex");
+        delete table.dataset.scrollFocus;
+      }
+    }
+  };
+  if (tables.length) {
+    scrollableTables();
+    window.addEventListener("resize", scrollableTables);
+  }
 });

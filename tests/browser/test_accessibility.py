@@ -1,0 +1,511 @@
+"""axe-core on every page of the journey, each seen by the person who uses it.
+
+WCAG 2.1 AA is the NZ Government Web Accessibility Standard. axe-core (shipped inside the
+axe-playwright-python package: nothing is downloaded) runs in the real browser on each page,
+with the WCAG 2.0/2.1 A and AA rules and axe's best practices. Any violation fails the test
+and is printed with its rule, impact, help text and the elements it was found on.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+from sqlalchemy import select, update
+
+from registry.auth.models import Office
+from registry.auth.offices import agency_today
+from registry.charters.models import Charter
+from registry.inventory.models import Channel
+from registry.proposals.models import Proposal
+from tests import factories
+from tests.browser.conftest import sign_in
+from tests.inventory_data import seed_channels
+from tests.proposal_data import good_form
+from tests.workflow import approved_proposal, submitted_proposal
+
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+# WCAG 2.1 still has 4.1.1 Parsing (2.2 made it obsolete, so axe turns its rules off by default).
+PARSING_RULES = {"duplicate-id": {"enabled": True}, "duplicate-id-active": {"enabled": True}}
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": TAGS},
+    "rules": PARSING_RULES,
+    "resultTypes": ["violations"],
+}
+AXE = Axe()
+
+# Across the module: which pages were checked and which rules ran on them.
+PAGES_CHECKED: list[str] = []
+RULES_CHECKED: set[str] = set()
+NEEDS_REVIEW: dict[str, set[str]] = {}
+
+
+def _report(name: str, url: str, violations: list[dict]) -> str:
+    lines = [f"{len(violations)} accessibility violation(s) on {name} ({url}):"]
+    for violation in violations:
+        lines.append(
+            f"  - {violation['id']} [{violation['impact']}] {violation['help']} "
+            f"({', '.join(t for t in violation['tags'] if t.startswith('wcag'))})"
+        )
+        for node in violation["nodes"]:
+            targets = ", ".join(" ".join(t) if isinstance(t, list) else t for t in node["target"])
+            lines.append(f"      at {targets}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            if summary:
+                lines.append(f"         {summary[:300]}")
+    return "\n".join(lines)
+
+
+class Audit:
+    """Runs axe on the page as it is now; collects violations so a test reports them all."""
+
+    def __init__(self, page) -> None:  # noqa: ANN001
+        self.page = page
+        self.problems: list[str] = []
+
+    def check(self, name: str, error_page: bool = False) -> None:
+        self.page.wait_for_load_state("load")
+        if not error_page:  # audit the page the journey meant to reach, not an error page
+            heading = self.page.locator("h1").first.inner_text()
+            assert not re.search(r"went wrong|not found|do not have access", heading), (
+                f"{name}: {self.page.url} shows {heading!r}"
+            )
+        results = AXE.run(self.page, options=AXE_OPTIONS).response
+        PAGES_CHECKED.append(name)
+        for key in ("violations", "passes", "incomplete", "inapplicable"):
+            RULES_CHECKED.update(rule["id"] for rule in results[key])
+        for rule in results["incomplete"]:
+            NEEDS_REVIEW.setdefault(rule["id"], set()).add(name)
+        if results["violations"]:
+            report = _report(name, self.page.url, results["violations"])
+            print("\n" + report)
+            self.problems.append(report)
+
+    def assert_clean(self) -> None:
+        assert not self.problems, "\n\n".join(self.problems)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _print_totals():  # noqa: ANN202
+    yield
+    print(
+        f"\naxe-core: {len(PAGES_CHECKED)} pages checked against {len(RULES_CHECKED)} rules "
+        f"({', '.join(TAGS)}, and WCAG 2.1's 4.1.1 Parsing)."
+    )
+    if NEEDS_REVIEW:
+        print('Left by axe for a person to review (axe "incomplete"):')
+        for rule, pages in sorted(NEEDS_REVIEW.items()):
+            print(f"  {rule}: {len(pages)} page(s)")
+
+
+def switch_person(page, email: str) -> None:  # noqa: ANN001
+    """Sign out (by dropping the session cookie) and sign in as someone else."""
+    page.context.clear_cookies()
+    sign_in(page, email, factories.PASSWORD)
+
+
+@pytest.fixture
+def audit(page) -> Audit:  # noqa: ANN001
+    return Audit(page)
+
+
+def test_signed_out_pages(page, people, audit, app):
+    page.goto("/sign-in")
+    audit.check("sign in")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    audit.check("sign in, empty form")
+    sign_in(page, people.staff_policy.email, "not-the-password")
+    expect(page.get_by_role("alert")).to_contain_text("The email or password is not right")
+    audit.check("sign in, wrong password")
+
+    page.goto("/charters/verify")
+    audit.check("verify a charter: lookup")
+    page.get_by_role("button", name="Find charter").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    audit.check("verify a charter: lookup with an error")
+    page.get_by_label("Charter number").fill("MEC-CH-2000-9999")
+    page.get_by_role("button", name="Find charter").click()
+    audit.check("verify a charter: unknown number", error_page=True)
+
+    page.goto("/no-such-page")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    audit.check("404, signed out", error_page=True)
+    audit.assert_clean()
+
+
+def test_staff_pages(page, people, client_as, db, audit):
+    sign_in(page, people.staff_policy.email, factories.PASSWORD)
+    audit.check("dashboard (staff)")
+
+    page.goto("/proposals/new")
+    audit.check("new proposal, empty")
+    # Invalid values are refused by the form itself.
+    page.get_by_label("Handle").fill("not a handle!!")
+    page.get_by_label("Platform", exact=True).select_option(label="Instagram")
+    page.get_by_label("Channel URL").fill("http://example.com")
+    page.get_by_label("From").nth(0).fill("9am")
+    page.get_by_role("button", name="Submit for sign-off").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    audit.check("new proposal, invalid fields")
+    # A blank draft saves, but cannot be submitted: every rule it fails is listed.
+    page.goto("/proposals/new")
+    page.get_by_role("button", name="Submit for sign-off").click()
+    expect(page.locator(".error-summary")).to_contain_text("SMP-TERMS")
+    audit.check("new proposal, policy errors on submit")
+
+    page.goto("/proposals/")
+    audit.check("my proposals")
+    db.session.rollback()  # see what the browser's requests committed
+    draft = db.session.scalar(select(Proposal))
+    page.goto(f"/proposals/{draft.id}")
+    audit.check("draft proposal with policy report")
+
+    # The stale-edit conflict: another tab saves while this one is open.
+    page.goto(f"/proposals/{draft.id}/edit")
+    version = str(draft.version)
+    other_tab = client_as("staff_policy")
+    response = other_tab.post(
+        f"/proposals/{draft.id}/edit",
+        data=good_form(people, version=version, channel_name="Saved in another tab"),
+    )
+    assert response.status_code == 302
+    page.get_by_label("Channel name").fill("Typed in this tab")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("heading", name="This proposal changed while you were editing"))
+    audit.check("stale edit conflict")
+
+    submitted = submitted_proposal(client_as, people, handle="MECSubmitted")
+    page.goto(f"/proposals/{submitted.id}")
+    audit.check("submitted proposal with sign-off status")
+
+    page.goto("/admin/users")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You do not have access to this page")
+    audit.check("403", error_page=True)
+    page.goto("/proposals/999999")
+    audit.check("404, signed in", error_page=True)
+
+    page.goto("/account/tokens")
+    audit.check("API tokens")
+    page.get_by_role("button", name="Create token").click()
+    audit.check("API tokens, error")
+    page.get_by_label("Token name").fill("Monthly report")
+    page.get_by_role("button", name="Create token").click()
+    expect(page.locator("#new-token-value")).to_be_visible()
+    audit.check("API tokens, new token shown")
+    audit.assert_clean()
+
+
+def test_signatory_pages(page, people, client_as, db, audit):
+    proposal = submitted_proposal(client_as, people)
+    sign_in(page, people.ce.email, factories.PASSWORD)
+    audit.check("dashboard (CE)")
+    page.get_by_role("link", name="Awaiting my sign-off").first.click()
+    audit.check("sign-off queue")
+    page.get_by_role("link", name=proposal.title).click()
+    audit.check("sign-off decision")
+    page.get_by_role("button", name="Decline").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    audit.check("sign-off decision, error")
+
+    # A DCE who is also Acting Manager Communications chooses the capacity they sign in.
+    factories.appoint(
+        people.dce_policy,
+        Office.MANAGER_COMMUNICATIONS,
+        acting=True,
+        starts_on=agency_today(),
+        ends_on=agency_today() + timedelta(days=3),
+    )
+    switch_person(page, people.dce_policy.email)
+    page.goto(f"/proposals/{proposal.id}/signoff")
+    audit.check("sign-off decision, choosing the capacity")
+
+    # The proposer cannot sign.
+    switch_person(page, people.staff_policy.email)
+    page.goto(f"/proposals/{proposal.id}/signoff")
+    audit.check("sign-off decision, proposer")
+    audit.assert_clean()
+
+
+def test_communications_pages(page, people, client_as, db, audit):
+    approved = approved_proposal(client_as, people)
+    seed_channels(45, [people.policy, people.community], liaison_id=people.comms.id)
+    db.session.execute(
+        update(Channel)
+        .where(Channel.handle.like("seed_%"))
+        .values(review_due=agency_today() - timedelta(days=5))
+    )
+    db.session.commit()
+    channel = db.session.scalar(select(Channel).where(Channel.proposal_id == approved.id))
+
+    sign_in(page, people.comms.email, factories.PASSWORD)
+    audit.check("dashboard (comms)")
+    page.goto(f"/proposals/{approved.id}")
+    audit.check("approved proposal with charter")
+    page.goto(f"/channels/{channel.id}")
+    audit.check("channel, approved (mark as live)")
+    page.get_by_role("button", name="Mark as live").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    audit.check("channel, mark as live error")
+    page.get_by_label("Channel URL").fill("https://www.facebook.com/MECPasifika")
+    page.get_by_role("button", name="Mark as live").click()
+    expect(page.locator(".notice-success")).to_be_visible()
+    audit.check("channel, active")
+
+    page.goto("/inventory/")
+    audit.check("inventory")
+    page.get_by_label("Review", exact=True).select_option(label="Review overdue")
+    page.get_by_label("Platform").select_option(label="Facebook")
+    page.get_by_label("No charter on record only").check()
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page).to_have_url(re.compile(r"review=overdue"))
+    audit.check("inventory, filtered")
+    page.goto("/inventory/?per_page=10&sort=review&page=2")
+    audit.check("inventory, page 2")
+    page.goto("/inventory/?q=nothing-matches-this")
+    audit.check("inventory, no matches")
+
+    seeded = db.session.scalar(select(Channel).where(Channel.handle == "seed_00000"))
+    page.goto(f"/channels/{seeded.id}")
+    audit.check("channel, imported without a charter")
+    page.get_by_role("link", name="Review", exact=True).click()
+    audit.check("review")
+    page.get_by_role("button", name="Recertify").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    audit.check("review, errors")
+    page.goto(f"/channels/{seeded.id}/decommission")
+    audit.check("decommission")
+    page.get_by_role("button", name="Decommission").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    audit.check("decommission, errors")
+
+    page.goto("/inventory/import")
+    audit.check("import")
+    page.get_by_role("button", name="Check the file").click()
+    audit.check("import, no file chosen")
+    bad_csv = (
+        "Name,Platform,Handle,URL,Business unit,Liaison email,Date started\r\n"
+        "MEC Youth,facebook,MECYouth,https://www.facebook.com/MECYouth,POL,"
+        "mere.comms@example.govt.nz,2024-02-01\r\n"
+        "No platform,,x,,NOPE,nobody@example.govt.nz,yesterday\r\n"
+    )
+    page.get_by_label("Channels spreadsheet (CSV)").set_input_files(
+        {"name": "channels.csv", "mimeType": "text/csv", "buffer": bad_csv.encode()}
+    )
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator(".error-summary")).to_contain_text("nothing was imported")
+    audit.check("import, preview with row errors")
+    good_csv = bad_csv.rsplit("\r\n", 2)[0] + "\r\n"
+    page.get_by_label("Channels spreadsheet (CSV)").set_input_files(
+        {"name": "channels.csv", "mimeType": "text/csv", "buffer": good_csv.encode()}
+    )
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("heading", name="Ready to import 1 channel")).to_be_visible()
+    audit.check("import, preview ready")
+    audit.assert_clean()
+
+
+def test_admin_pages(page, people, audit):
+    sign_in(page, people.admin.email, factories.PASSWORD)
+    audit.check("dashboard (admin)")
+    page.get_by_role("link", name="Administration").click()
+    audit.check("admin: people")
+    page.get_by_role("link", name="Add a person").click()
+    # The first password is for someone else: the browser must not offer the admin's own.
+    expect(page.get_by_label("Password")).to_have_attribute("autocomplete", "new-password")
+    audit.check("admin: new person")
+    page.get_by_role("button", name="Add person").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    audit.check("admin: new person with errors")
+    page.goto(f"/admin/users/{people.staff_policy.id}")
+    audit.check("admin: edit person")
+    page.get_by_role("link", name="Business units").click()
+    audit.check("admin: business units")
+    page.get_by_role("link", name="Add a business unit").click()
+    page.get_by_role("button", name="Add business unit").click()
+    audit.check("admin: new business unit with errors")
+    page.get_by_role("link", name="Appointments").click()
+    audit.check("admin: appointments")
+    page.get_by_role("link", name="Make an appointment").click()
+    audit.check("admin: new appointment")
+    page.get_by_role("button", name="Make appointment").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    audit.check("admin: new appointment with errors")
+    page.goto("/admin/appointments")
+    page.get_by_role("link", name=re.compile(r"^End Acting")).first.click()
+    audit.check("admin: end appointment")
+    audit.assert_clean()
+
+
+def test_charter_verification(page, people, client_as, db, audit):
+    approved_proposal(client_as, people)
+    charter = db.session.scalar(select(Charter))
+    page.goto(f"/charters/{charter.number}/verify")
+    audit.check("verify charter")
+    page.get_by_role("button", name="Check file").click()
+    audit.check("verify charter, no file")
+    page.get_by_label("Charter PDF").set_input_files(
+        {"name": "copy.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7 changed"}
+    )
+    page.get_by_role("button", name="Check file").click()
+    expect(page.get_by_role("alert")).to_contain_text("The file does not match.")
+    audit.check("verify charter, file does not match")
+    audit.assert_clean()
+
+
+@pytest.fixture
+def public_register(app):  # noqa: ANN001, ANN201
+    saved = app.config["PUBLIC_REGISTER_ENABLED"]
+    app.config["PUBLIC_REGISTER_ENABLED"] = True
+    yield
+    app.config["PUBLIC_REGISTER_ENABLED"] = saved
+
+
+def test_public_register(page, people, client_as, db, audit, public_register):
+    approved = approved_proposal(client_as, people)
+    channel = db.session.scalar(select(Channel).where(Channel.proposal_id == approved.id))
+    client_as("comms").post(
+        f"/channels/{channel.id}/live",
+        data={"channel_url": "https://www.facebook.com/MECPasifika"},
+    )
+    page.goto("/register/")
+    audit.check("public register")
+    page.get_by_role("button", name="Check").click()
+    audit.check("public register, empty lookup")
+    page.get_by_label("Account address or handle").fill("@MECPasifika")
+    page.get_by_role("button", name="Check").click()
+    expect(page.get_by_role("status")).to_contain_text("Yes")
+    audit.check("public register, official account")
+    page.get_by_label("Account address or handle").fill("@NotUs")
+    page.get_by_role("button", name="Check").click()
+    expect(page.get_by_role("status")).to_contain_text("No")
+    audit.check("public register, unknown account")
+    audit.assert_clean()
+
+
+def live_channel(client_as, people, db, **overrides) -> Channel:  # noqa: ANN001
+    approved = approved_proposal(client_as, people, **overrides)
+    channel = db.session.scalar(select(Channel).where(Channel.proposal_id == approved.id))
+    client_as("comms").post(
+        f"/channels/{channel.id}/live",
+        data={"channel_url": f"https://www.facebook.com/{channel.handle}"},
+    )
+    db.session.expire_all()
+    return channel
+
+
+def test_information_requests_security_and_election_pages(page, people, client_as, db, audit):
+    channel = live_channel(client_as, people, db)
+    today = agency_today()
+    response = client_as("admin").post(
+        "/admin/election-periods",
+        data={
+            "name": "General election",
+            "starts_on": (today - timedelta(days=2)).isoformat(),
+            "ends_on": (today + timedelta(days=20)).isoformat(),
+        },
+    )
+    assert response.status_code in (200, 302)
+
+    sign_in(page, people.comms.email, factories.PASSWORD)
+    audit.check("dashboard (comms) in an election period")
+    page.goto(f"/channels/{channel.id}")
+    audit.check("channel, active, in an election period")
+    page.get_by_role("link", name="Log an information request").click()
+    audit.check("log an information request")
+    page.get_by_role("button", name="Log request").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    audit.check("log an information request, errors")
+    # Yesterday: a request logged with no time is taken as received at noon, never in the future.
+    page.get_by_label("Date received").fill((today - timedelta(days=1)).isoformat())
+    page.get_by_label("Requester").fill("@someone")
+    page.get_by_label("What they asked for").fill("How many followers does the page have?")
+    page.get_by_role("button", name="Log request").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Information request")
+    audit.check("information request")
+    page.get_by_role("button", name="Extend").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    audit.check("information request, errors")
+
+    page.goto(f"/channels/{channel.id}/security")
+    audit.check("account security")
+    page.get_by_label("Recovery email").fill("not an email")
+    page.get_by_role("button", name="Save account security").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    audit.check("account security, errors")
+    page.goto("/inventory/people-changes")
+    audit.check("people changes")
+
+    page.context.clear_cookies()
+    sign_in(page, people.admin.email, factories.PASSWORD)
+    page.goto("/admin/election-periods")
+    audit.check("admin: election periods")
+    page.get_by_role("button", name="Record election period").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    audit.check("admin: election periods, errors")
+    audit.assert_clean()
+
+
+# What sticks out past the right edge of the screen (data tables scroll by themselves).
+WIDER_THAN_SCREEN = """() => {
+  const edge = document.documentElement.clientWidth + 1, out = [];
+  const inTable = (node) => node.closest && node.closest("table.table");
+  for (const el of document.querySelectorAll("body *")) {
+    if (!inTable(el.parentElement || el) && el.getBoundingClientRect().right > edge) {
+      out.push(`${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}`);
+    }
+  }
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (inTable(node.parentElement)) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    if (range.getBoundingClientRect().right > edge) {
+      out.push(`text ${node.textContent.slice(0, 40)}`);
+    }
+  }
+  return out.slice(0, 12);
+}"""
+
+
+def test_pages_reflow_on_a_narrow_screen(page, people, client_as, db, audit):
+    """WCAG 1.4.10: at 320 CSS pixels wide nothing but a data table scrolls sideways."""
+    channel = live_channel(client_as, people, db)
+    submitted = submitted_proposal(client_as, people, handle="MECNarrow")
+    seed_channels(12, [people.policy, people.community], liaison_id=people.comms.id)
+    page.set_viewport_size({"width": 320, "height": 640})
+    sign_in(page, people.manager.email, factories.PASSWORD)
+
+    def check_reflow(name: str) -> None:
+        page.wait_for_load_state("load")  # the stylesheet is in
+        widths = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        if widths[0] > widths[1]:
+            wide = page.evaluate(WIDER_THAN_SCREEN)
+            raise AssertionError(f"{name} scrolls sideways at 320px: {widths}; too wide: {wide}")
+        audit.check(f"{name} at 320px")
+
+    check_reflow("dashboard")
+    page.goto("/inventory/")
+    check_reflow("inventory")
+    table = page.get_by_role("table", name="Channels matching the filters")
+    expect(table).to_be_visible()  # still a table, with its caption, while it scrolls
+    expect(table).to_have_attribute("tabindex", "0")  # and reachable by keyboard to scroll it
+    page.goto(f"/channels/{channel.id}")
+    check_reflow("channel")
+    page.goto(f"/proposals/{channel.proposal_id}")
+    check_reflow("approved proposal")
+    page.goto(f"/proposals/{submitted.id}/signoff")
+    check_reflow("sign-off decision")
+    page.goto("/signoffs/")
+    check_reflow("sign-off queue")
+    page.goto("/proposals/new")
+    page.get_by_role("button", name="Submit for sign-off").click()
+    check_reflow("new proposal with errors")
+    page.goto("/account/tokens")
+    check_reflow("API tokens")
+    audit.assert_clean()

@@ -1,0 +1,304 @@
+"""Measurements made in the bench process through Werkzeug's test client (or direct calls)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import time
+import tracemalloc
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Flask, Response
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, insert, text
+
+from bench.apps import Cast, csrf_token, signed_in_client
+from bench.measure import Pair, QueryCounter, compare
+
+INVENTORY_VIEWS: tuple[tuple[str, str], ...] = (
+    ("first page", "/inventory/"),
+    ("filter", "/inventory/?platform=facebook&state=active"),
+    ("search", "/inventory/?q=seed_0042"),
+)
+
+
+class BenchError(RuntimeError):
+    """A request did not do what the benchmark expects (so its timing would mean nothing)."""
+
+
+def _expect(response: object, status: int, what: str) -> None:
+    code = getattr(response, "status_code", None)
+    if code != status:
+        raise BenchError(f"{what}: expected HTTP {status}, got {code}")
+
+
+def _get(client: FlaskClient, url: str, status: int = 200) -> Callable[[], None]:
+    def request() -> None:
+        _expect(client.get(url), status, f"GET {url}")
+
+    return request
+
+
+# --- inventory pages ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageResult:
+    view: str
+    url: str
+    timing: Pair
+    statements: list[str]
+
+
+def inventory_pages(
+    client: FlaskClient,
+    bare: FlaskClient,
+    counter: QueryCounter,
+    runs: int,
+    views: tuple[tuple[str, str], ...] = INVENTORY_VIEWS,
+) -> list[PageResult]:
+    """Each view: median time against the bare page, and the statements it sends."""
+    results = []
+    for view, url in views:
+        fetch = _get(client, url)
+        fetch()  # warm: templates compiled, statement cache filled
+        with counter.counting() as statements:
+            fetch()
+        timing = compare(fetch, _get(bare, "/"), runs, baseline_repeat=10)
+        results.append(PageResult(view, url, timing, list(statements)))
+    return results
+
+
+# --- proposal submit ------------------------------------------------------------------------
+
+
+def proposal_submit(app: Flask, cast: Cast, bare: FlaskClient, runs: int) -> Pair:
+    """POST /proposals/new with a complete form and action=submit: policy check, save, submit.
+
+    Each post uses a new handle and channel name, as a real proposal would.
+    """
+    from tests.factories import PASSWORD
+    from tests.proposal_data import good_form
+
+    client = signed_in_client(app, cast.emails["staff_policy"], PASSWORD)
+    token = csrf_token(client.get("/proposals/new").text)
+    numbers = itertools.count(1)
+
+    def submit() -> None:
+        number = next(numbers)
+        form = good_form(
+            cast.people,
+            action="submit",
+            handle=f"BenchPage{number:05d}",
+            channel_name=f"MEC Bench Channel {number}",
+        )
+        form["csrf_token"] = token
+        response = client.post("/proposals/new", data=form)
+        _expect(response, 302, "submitting a proposal")
+        location = response.headers.get("Location", "")
+        if "/proposals/" not in location or location.rstrip("/").endswith("/new"):
+            raise BenchError(f"submitting a proposal redirected to {location!r}")
+
+    return compare(submit, _get(bare, "/"), runs, warmup=1, baseline_repeat=10)
+
+
+# --- charter --------------------------------------------------------------------------------
+
+
+def charter_render(runs: int) -> Pair:
+    """Our charter pipeline against plain WeasyPrint on the same HTML and options, in CPU time:
+    rendering is single-threaded computation, and a wall-clock sample of half a second on a
+    shared machine mostly measures how often it was preempted."""
+    from registry.charters.render import bare_render, charter_html, render_charter_pdf
+    from tests.charters_sample import sample_document
+
+    document = sample_document()
+    html = charter_html(document)
+    return compare(
+        lambda: render_charter_pdf(document),
+        lambda: bare_render(html),
+        runs,
+        1,
+        collect=True,
+    ).cpu()
+
+
+# --- CSV export -----------------------------------------------------------------------------
+
+_BARE_EXPORT_SQL = text(
+    """
+    SELECT c.id, c.name, c.platform, c.handle, c.channel_url, u.code, u.name, c.state,
+           l.email, c.approved_at, c.went_live_at, c.review_due, c.no_charter,
+           c.decommissioned_on
+    FROM channel c
+    JOIN business_unit u ON u.id = c.business_unit_id
+    LEFT JOIN user_account l ON l.id = c.liaison_id
+    ORDER BY c.name, c.id
+    """
+)
+
+
+def bare_export_app(database_url: str) -> Flask:
+    """Baseline for the export: the same columns streamed from one plain SQL query."""
+    engine = create_engine(database_url)
+    app = Flask("bare_export")
+
+    @app.route("/export.csv")
+    def export() -> Response:
+        def rows() -> Iterable[str]:
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            with engine.connect() as connection:
+                result = connection.execution_options(yield_per=500).execute(_BARE_EXPORT_SQL)
+                yield "reference,name,platform,handle,url,unit_code,unit,state,liaison,...\r\n"
+                for row in result:
+                    buffer.seek(0)
+                    buffer.truncate()
+                    writer.writerow(row)
+                    yield buffer.getvalue()
+
+        return Response(rows(), mimetype="text/csv")
+
+    return app
+
+
+def _consume(client: FlaskClient, url: str) -> int:
+    """Read a streamed response chunk by chunk, keeping none; the number of lines."""
+    response = client.get(url, buffered=False)
+    _expect(response, 200, f"GET {url}")
+    lines = 0
+    try:
+        for chunk in response.iter_encoded():
+            lines += chunk.count(b"\n")
+    finally:
+        response.close()
+    return lines
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    timing: Pair
+    peak_bytes: int
+    baseline_peak_bytes: int
+    lines: int
+
+
+def _peak_while(function: Callable[[], object]) -> int:
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        function()
+        return tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+
+
+def csv_export(client: FlaskClient, bare: FlaskClient, runs: int) -> ExportResult:
+    """Stream /inventory/export.csv: median time, then peak traced memory in a separate run."""
+    url = "/inventory/export.csv"
+    lines = _consume(client, url)
+    timing = compare(
+        lambda: _consume(client, url), lambda: _consume(bare, "/export.csv"), runs, 0, collect=True
+    )
+    return ExportResult(
+        timing=timing,
+        peak_bytes=_peak_while(lambda: _consume(client, url)),
+        baseline_peak_bytes=_peak_while(lambda: _consume(bare, "/export.csv")),
+        lines=lines,
+    )
+
+
+# --- CSV import -----------------------------------------------------------------------------
+
+IMPORT_PLATFORMS = ("facebook", "instagram", "x", "youtube", "tiktok", "threads")
+
+
+def import_csv_bytes(rows: int, liaison_email: str, prefix: str = "imp") -> bytes:
+    """A Communications-team spreadsheet of ``rows`` existing channels, all valid."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        ["Name", "Platform", "Handle", "URL", "Business unit", "Liaison email", "Date started"]
+    )
+    for index in range(rows):
+        platform = IMPORT_PLATFORMS[index % len(IMPORT_PLATFORMS)]
+        writer.writerow(
+            [
+                f"Existing channel {prefix} {index:05d}",
+                platform,
+                f"{prefix}ch{index:05d}",
+                "",
+                "POL",
+                liaison_email,
+                f"{2020 + index % 5}-{index % 12 + 1:02d}-15",
+            ]
+        )
+    return buffer.getvalue().encode("utf-8")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    seconds: float
+    baseline_seconds: float
+    count: int
+
+
+def csv_import(app: Flask, cast: Cast, rows: int, prefix: str = "imp") -> ImportResult:
+    """``import_channels`` on a file of ``rows`` channels, against a plain bulk INSERT of the
+    same number of rows (what the import ends with, minus reading and checking the file)."""
+    from registry.auth.models import User
+    from registry.extensions import db
+    from registry.inventory.importing import import_channels
+    from registry.inventory.models import Channel
+    from registry.timeutil import utcnow
+
+    data = import_csv_bytes(rows, cast.emails["comms"], prefix)
+    with app.app_context():
+        # A small import first, so one-time costs (lazy imports, compiled statements) are not
+        # charged to the measured one.
+        import_channels(
+            import_csv_bytes(5, cast.emails["comms"], f"{prefix}w"),
+            db.session.get(User, cast.comms_id),
+        )
+        db.session.remove()
+    with app.app_context():
+        actor = db.session.get(User, cast.comms_id)
+        started = time.perf_counter()
+        result = import_channels(data, actor)
+        seconds = time.perf_counter() - started
+        db.session.remove()
+    if result.count != rows:
+        raise BenchError(f"the import added {result.count} channels, not {rows}")
+
+    with app.app_context():
+        now = utcnow()
+        started = time.perf_counter()
+        values = [
+            {
+                "name": f"Plain insert {prefix} {index:05d}",
+                "platform": "facebook",
+                "platform_other": "",
+                "handle": f"plain{prefix}{index:05d}",
+                "handle_key": f"plain{prefix}{index:05d}",
+                "channel_url": "",
+                "business_unit_id": cast.unit_ids[0],
+                "liaison_id": cast.comms_id,
+                "state": "active",
+                "no_charter": True,
+                "started_on": date(2021, 3, 15),
+                "review_due": date(2022, 3, 15),
+                "decommission_reason": "",
+                "created_at": now,
+                "updated_at": now,
+            }
+            for index in range(rows)
+        ]
+        db.session.execute(insert(Channel), values)
+        db.session.commit()
+        baseline = time.perf_counter() - started
+        db.session.remove()
+    return ImportResult(seconds, baseline, result.count)

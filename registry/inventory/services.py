@@ -19,7 +19,7 @@ from registry.extensions import db
 from registry.forms import parse_id
 from registry.inventory.models import Channel, ChannelReview, ChannelState
 from registry.policy.platforms import PLATFORMS, channel_url_problem, normalise_handle
-from registry.proposals.models import Proposal, ProposalRevision, ProposalState
+from registry.proposals.models import Proposal, ProposalState
 from registry.timeutil import add_months, local_date, utcnow
 
 DUE_SOON_DAYS = 30
@@ -496,18 +496,7 @@ def start_change(channel_id: int, actor: User, answers: ReviewAnswers | None = N
                 **_answers(answers),
             )
         )
-    proposal = Proposal(
-        proposer=actor,
-        state=ProposalState.DRAFT.value,
-        version=1,
-        channel_id=channel.id,
-        business_unit_id=channel.business_unit_id,
-    )
-    proposals.apply_columns(proposal, content)
-    revision = ProposalRevision(number=1, created_by=actor)
-    revision.set_content(content)
-    proposal.revisions.append(revision)
-    db.session.add(proposal)
+    proposal = proposals.new_draft(actor, content, channel.id)
     db.session.flush()
     record(
         "channel-change-started", "channel", channel.id, actor=actor, proposal=proposal.reference

@@ -321,25 +321,37 @@ def _flush_or_clash(proposal: Proposal, content: dict[str, Any]) -> None:
         ) from None
 
 
+def new_draft(proposer: User, content: dict[str, Any], channel_id: int | None = None) -> Proposal:
+    """A draft at revision 1 holding ``content``, added to the session (caller flushes)."""
+    proposal = Proposal(
+        proposer=proposer, state=ProposalState.DRAFT.value, version=1, channel_id=channel_id
+    )
+    apply_columns(proposal, content)
+    revision = ProposalRevision(number=1, created_by=proposer)
+    revision.set_content(content)
+    proposal.revisions.append(revision)
+    db.session.add(proposal)
+    return proposal
+
+
 def create_proposal(proposer: User, content: dict[str, Any]) -> Proposal:
     begin_write()
     _check_unit(proposer, content)
     clash = _handle_clash(content.get("platform", ""), content.get("handle", ""), None)
     if clash:
         raise RegistryError(clash, "handle")
-    proposal = Proposal(proposer=proposer, state=ProposalState.DRAFT.value, version=1)
-    apply_columns(proposal, content)
-    revision = ProposalRevision(number=1, created_by=proposer)
-    revision.set_content(content)
-    proposal.revisions.append(revision)
-    db.session.add(proposal)
+    proposal = new_draft(proposer, content)
     _flush_or_clash(proposal, content)
     record(
         "proposal-created",
         "proposal",
         proposal.reference,
         actor=proposer,
-        after={"channel": proposal.channel_name, "revision": 1, "sha256": revision.content_sha256},
+        after={
+            "channel": proposal.channel_name,
+            "revision": 1,
+            "sha256": proposal.current_revision.content_sha256,
+        },
     )
     db.session.commit()
     return proposal

@@ -165,7 +165,7 @@ def cancel_appointment(actor: User, appointment_id: int) -> Appointment:
 def check_password_reset(actor: User, user: User, new_password: str | None) -> None:
     """An administrator may not set the password of someone who holds, or is being appointed
     to, an office needing a second administrator: she could sign in as them and confirm her
-    own requests or sign off. They change it themselves, or the operator resets it."""
+    own requests or sign off."""
     if not new_password or user.id == actor.id:
         return
     offices = {
@@ -177,6 +177,6 @@ def check_password_reset(actor: User, user: User, new_password: str | None) -> N
         raise ForbiddenError(
             f"{user.display_name} holds or is being appointed to an office that needs a second "
             "administrator, so no administrator can set their password: that would let one "
-            "person act as two. They change it themselves, or the operator resets it.",
+            "person act as two.",
             "new_password",
         )

@@ -70,11 +70,14 @@ class AppointmentForm(RegistryForm):
         coerce=optional_id,
         validate_choice=False,
         validators=[DataRequired("Choose who holds the office.")],
+        description="Not yourself: nobody changes their own offices.",
     )
     office = SelectField(
         "Office",
         choices=choices((o.value, o.title) for o in Office),
         validators=[DataRequired("Choose the office.")],
+        description="A signing office or the administrator office takes effect only when "
+        "another administrator confirms it; until then it gives no power.",
     )
     business_unit = SelectField(
         "Business unit",

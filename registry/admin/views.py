@@ -14,10 +14,10 @@ from registry.admin.forms import (
     UserEditForm,
     UserForm,
 )
-from registry.auth import offices, services
+from registry.auth import appointment_requests, offices, services
 from registry.auth.models import Appointment, BusinessUnit, Office, User
 from registry.auth.permissions import office_required
-from registry.errors import RegistryError
+from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.forms import choices, show_error
 
@@ -90,6 +90,7 @@ def edit_user(user_id: int):
     form.business_unit.choices = _unit_choices("No business unit")
     if form.validate_on_submit():
         try:
+            appointment_requests.check_password_reset(_actor(), user, form.new_password.data)
             flagged = services.update_user(
                 user,
                 _actor(),
@@ -164,15 +165,23 @@ def appointments():
         .all()
     )
     today = offices.agency_today()
-    return render_template("admin/appointments.html", appointments=rows, today=today)
+    return render_template(
+        "admin/appointments.html",
+        pending=[a for a in rows if a.is_pending],
+        appointments=[a for a in rows if not a.is_pending],
+        today=today,
+    )
 
 
 @blueprint.route("/appointments/new", methods=["GET", "POST"])
 @office_required(Office.ADMIN)
 def new_appointment():
     form = AppointmentForm()
+    # Yourself is not offered: nobody changes their own offices.
     people = db.session.scalars(
-        select(User).where(User.is_active_account).order_by(User.display_name)
+        select(User)
+        .where(User.is_active_account, User.id != current_user.id)
+        .order_by(User.display_name)
     ).unique()
     form.user.choices = choices(
         [("", "Choose a person")] + [(u.id, f"{u.display_name} ({u.email})") for u in people]
@@ -183,24 +192,32 @@ def new_appointment():
         try:
             if person is None:
                 raise RegistryError("Choose who holds the office.", "user")
-            appointment = offices.appoint(
+            appointment = appointment_requests.request_appointment(
+                _actor(),
                 person,
                 Office(form.office.data),
                 form.starts_on.data,
                 form.ends_on.data,
                 acting=form.acting.data,
                 business_unit=_unit_or_none(form.business_unit.data),
-                actor=_actor(),
             )
         except RegistryError as error:
             db.session.rollback()
             show_error(form, error)
         else:
-            flash(
-                f"{appointment.user.display_name} is {appointment.capacity} "
-                f"from {appointment.starts_on.isoformat()}.",
-                "success",
-            )
+            if appointment.is_pending:
+                flash(
+                    f"Asked for {appointment.user.display_name} to be {appointment.capacity} "
+                    f"from {appointment.starts_on.isoformat()}. "
+                    f"{appointment_requests.NO_POWER_UNTIL_CONFIRMED}",
+                    "warning",
+                )
+            else:
+                flash(
+                    f"{appointment.user.display_name} is {appointment.capacity} "
+                    f"from {appointment.starts_on.isoformat()}.",
+                    "success",
+                )
             return redirect(url_for("admin.appointments"))
     return render_template("admin/appointment_form.html", form=form)
 
@@ -224,3 +241,43 @@ def end_appointment(appointment_id: int):
             )
             return redirect(url_for("admin.appointments"))
     return render_template("admin/end_appointment.html", form=form, appointment=appointment)
+
+
+@blueprint.route("/appointments/<int:appointment_id>/confirm", methods=["POST"])
+@office_required(Office.ADMIN)
+def confirm_appointment(appointment_id: int):
+    db.session.get(Appointment, appointment_id) or abort(404)
+    try:
+        appointment = appointment_requests.confirm_appointment(_actor(), appointment_id)
+    except ForbiddenError as error:
+        db.session.rollback()
+        abort(403, error.message)
+    except ConflictError as error:
+        db.session.rollback()
+        abort(409, error.message)
+    flash(
+        f"Confirmed: {appointment.user.display_name} is {appointment.capacity} "
+        f"from {appointment.starts_on.isoformat()}.",
+        "success",
+    )
+    return redirect(url_for("admin.appointments"))
+
+
+@blueprint.route("/appointments/<int:appointment_id>/cancel", methods=["POST"])
+@office_required(Office.ADMIN)
+def cancel_appointment(appointment_id: int):
+    db.session.get(Appointment, appointment_id) or abort(404)
+    try:
+        appointment = appointment_requests.cancel_appointment(_actor(), appointment_id)
+    except ForbiddenError as error:
+        db.session.rollback()
+        abort(403, error.message)
+    except ConflictError as error:
+        db.session.rollback()
+        abort(409, error.message)
+    flash(
+        f"Cancelled the request for {appointment.user.display_name} to be "
+        f"{appointment.capacity}. It stays on record.",
+        "success",
+    )
+    return redirect(url_for("admin.appointments"))

@@ -35,6 +35,13 @@ class Office(enum.StrEnum):
     def needs_unit(self) -> bool:
         return self is Office.DCE
 
+    @property
+    def needs_second_admin(self) -> bool:
+        """Made on the admin pages, takes effect only when a second administrator confirms it:
+        the signing offices, and the admin office itself (or an administrator could appoint a
+        second account of her own to confirm her requests)."""
+        return self is not Office.COMMUNICATIONS_TEAM
+
 
 OFFICE_TITLES = {
     Office.MANAGER_COMMUNICATIONS: "Manager Communications",
@@ -74,7 +81,9 @@ class User(UserMixin, db.Model):
 
     business_unit: Mapped[BusinessUnit | None] = relationship(lazy="joined")
     appointments: Mapped[list[Appointment]] = relationship(
-        back_populates="user", order_by="Appointment.starts_on"
+        back_populates="user",
+        order_by="Appointment.starts_on",
+        foreign_keys="Appointment.user_id",
     )
 
     @property
@@ -90,7 +99,12 @@ class User(UserMixin, db.Model):
 
 class Appointment(db.Model):
     """A person holds an office from a start date to an optional end date (both inclusive,
-    agency-local dates), substantively or acting."""
+    agency-local dates), substantively or acting.
+
+    Made on the admin pages, an appointment to a signing office or the admin office is a
+    request until a second administrator confirms it (two-person rule): pending or cancelled,
+    it gives no power. ``requested_by`` is None for the operator's command line.
+    """
 
     __tablename__ = "appointment"
 
@@ -102,9 +116,36 @@ class Appointment(db.Model):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    user: Mapped[User] = relationship(back_populates="appointments", lazy="joined")
+    user: Mapped[User] = relationship(
+        back_populates="appointments", lazy="joined", foreign_keys=[user_id]
+    )
     business_unit: Mapped[BusinessUnit | None] = relationship(lazy="joined")
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
+    cancelled_by: Mapped[User | None] = relationship(foreign_keys=[cancelled_by_id])
+
+    @property
+    def requested_at(self) -> datetime:
+        return self.created_at
+
+    @property
+    def is_pending(self) -> bool:
+        return self.confirmed_at is None and self.cancelled_at is None
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def in_force(self) -> bool:
+        """Confirmed and not cancelled: the only kind that gives power (dates aside)."""
+        return self.confirmed_at is not None and self.cancelled_at is None
 
     @property
     def office_enum(self) -> Office:

@@ -10,9 +10,15 @@ from sqlalchemy import or_, select
 from registry.audit.log import record
 from registry.auth.models import Appointment, BusinessUnit, Office, User
 from registry.database import begin_write
-from registry.errors import RegistryError
+from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.timeutil import local_date, utcnow
+
+# The rule, in the words every refusal uses (NIST SP 800-53 AC-5, separation of duties).
+OWN_OFFICES = (
+    "You cannot change your own offices: another administrator makes or ends your "
+    "appointments (nobody changes their own offices)."
+)
 
 
 def agency_today(at: datetime | None = None) -> date:
@@ -21,8 +27,14 @@ def agency_today(at: datetime | None = None) -> date:
 
 
 def _covering(day: date):  # noqa: ANN202
-    return (Appointment.starts_on <= day) & or_(
-        Appointment.ends_on.is_(None), Appointment.ends_on >= day
+    """In force on ``day``: confirmed (a pending or cancelled request gives no power, see
+    ``Appointment``) and its dates cover the day. Decisions are taken now, so a confirmed
+    appointment counts from its first day; asking about the past is only for the record."""
+    return (
+        Appointment.confirmed_at.is_not(None)
+        & Appointment.cancelled_at.is_(None)
+        & (Appointment.starts_on <= day)
+        & or_(Appointment.ends_on.is_(None), Appointment.ends_on >= day)
     )
 
 
@@ -84,21 +96,22 @@ def _ranges_overlap(a_start: date, a_end: date | None, b_start: date, b_end: dat
     return (a_end is None or b_start <= a_end) and (b_end is None or a_start <= b_end)
 
 
-def appoint(
+def check_appointment(
     user: User,
     office: Office,
     starts_on: date,
-    ends_on: date | None = None,
-    acting: bool = False,
-    business_unit: BusinessUnit | None = None,
-    actor: User | None = None,
-) -> Appointment:
-    """Record an appointment; refuses what would leave two people in one office at once.
+    ends_on: date | None,
+    acting: bool,
+    business_unit: BusinessUnit | None,
+    exclude: Appointment | None = None,
+) -> BusinessUnit | None:
+    """Refuse what would leave two people in one office at once; return the unit it is for.
 
     Two substantive holders of a single-holder office may not overlap, nor may two acting
     holders; an acting holder may overlap the substantive one (that is what acting means).
+    Pending requests count too: a request is neither silently blocked nor silently overtaken
+    by a later one — confirm or cancel it first. Cancelled requests do not count.
     """
-    begin_write()
     if office.needs_unit and business_unit is None:
         raise RegistryError(
             "Choose the business unit this Deputy Chief Executive is responsible for.",
@@ -111,34 +124,65 @@ def appoint(
     if not user.is_active_account:
         raise RegistryError(f"{user.display_name}'s account is deactivated.", "user")
 
+    query = select(Appointment).where(
+        Appointment.office == office.value, Appointment.cancelled_at.is_(None)
+    )
+    if exclude is not None:
+        query = query.where(Appointment.id != exclude.id)
     if office.single_holder:
-        query = select(Appointment).where(
-            Appointment.office == office.value, Appointment.acting == acting
-        )
+        query = query.where(Appointment.acting == acting)
         if business_unit is not None:
             query = query.where(Appointment.business_unit_id == business_unit.id)
-        for other in db.session.scalars(query).unique():
-            if _ranges_overlap(starts_on, ends_on, other.starts_on, other.ends_on):
-                kind = "an acting" if acting else "a substantive"
-                until = f" to {other.ends_on.isoformat()}" if other.ends_on else " with no end date"
-                raise RegistryError(
-                    f"{other.user.display_name} already holds {kind} appointment as "
-                    f"{other.capacity.removeprefix('Acting ')} from "
-                    f"{other.starts_on.isoformat()}{until}. End that appointment first, "
-                    "or choose dates that do not overlap.",
-                    "starts_on",
-                )
     else:
         # Team membership and admin: one open appointment per person is enough.
-        for other in user.appointments:
-            if other.office == office.value and _ranges_overlap(
-                starts_on, ends_on, other.starts_on, other.ends_on
-            ):
-                raise RegistryError(
-                    f"{user.display_name} already holds {office.title} for those dates.",
-                    "starts_on",
-                )
+        query = query.where(Appointment.user_id == user.id)
+    for other in db.session.scalars(query).unique():
+        if not _ranges_overlap(starts_on, ends_on, other.starts_on, other.ends_on):
+            continue
+        until = f" to {other.ends_on.isoformat()}" if other.ends_on else " with no end date"
+        if other.is_pending:
+            asked = other.requested_by.display_name if other.requested_by else "the operator"
+            raise RegistryError(
+                f"{other.user.display_name} has a pending appointment as {other.capacity} from "
+                f"{other.starts_on.isoformat()}{until}, requested by {asked}. Another "
+                "administrator confirms or cancels it first.",
+                "starts_on",
+            )
+        if not office.single_holder:
+            raise RegistryError(
+                f"{user.display_name} already holds {office.title} for those dates.",
+                "starts_on",
+            )
+        kind = "an acting" if acting else "a substantive"
+        raise RegistryError(
+            f"{other.user.display_name} already holds {kind} appointment as "
+            f"{other.capacity.removeprefix('Acting ')} from "
+            f"{other.starts_on.isoformat()}{until}. End that appointment first, "
+            "or choose dates that do not overlap.",
+            "starts_on",
+        )
+    return business_unit
 
+
+OPERATOR = "operator (command line)"
+
+
+def appoint(
+    user: User,
+    office: Office,
+    starts_on: date,
+    ends_on: date | None = None,
+    acting: bool = False,
+    business_unit: BusinessUnit | None = None,
+) -> Appointment:
+    """The operator's door (``flask registry appoint``): in force at once, in one step.
+
+    Whoever has shell access to the registry already controls it, so a second person adds
+    nothing here; the audit log records the door. The admin pages use
+    ``registry.auth.appointment_requests`` instead (two-person rule).
+    """
+    begin_write()
+    business_unit = check_appointment(user, office, starts_on, ends_on, acting, business_unit)
     _forget_offices()
     appointment = Appointment(
         user=user,
@@ -147,6 +191,7 @@ def appoint(
         acting=acting,
         starts_on=starts_on,
         ends_on=ends_on,
+        confirmed_at=utcnow(),
     )
     db.session.add(appointment)
     db.session.flush()
@@ -154,23 +199,34 @@ def appoint(
         "appointment-made",
         "appointment",
         appointment.id,
-        actor=actor,
-        after=_appointment_summary(appointment),
+        actor=None,
+        actor_label=OPERATOR,
+        via="command line",
+        after=appointment_summary(appointment),
     )
     db.session.commit()
     return appointment
 
 
 def end_appointment(appointment: Appointment, ends_on: date, actor: User | None = None) -> None:
-    """End an appointment on a date (inclusive); the record stays as history."""
+    """End an appointment on a date (inclusive); the record stays as history.
+
+    Ending takes power away, so one administrator may do it — never on their own offices.
+    """
     begin_write()
+    if actor is not None and actor.id == appointment.user_id:
+        raise ForbiddenError(OWN_OFFICES, "ends_on")
+    if not appointment.in_force:
+        raise ConflictError(
+            "This appointment never took effect: cancel the request instead.", "ends_on"
+        )
     if ends_on < appointment.starts_on:
         raise RegistryError("The end date must be on or after the start date.", "ends_on")
     if appointment.ends_on is not None and appointment.ends_on < ends_on:
         raise RegistryError(
             "This appointment already ended; make a new appointment to extend it.", "ends_on"
         )
-    before = _appointment_summary(appointment)
+    before = appointment_summary(appointment)
     _forget_offices()
     appointment.ends_on = ends_on
     record(
@@ -179,7 +235,7 @@ def end_appointment(appointment: Appointment, ends_on: date, actor: User | None 
         appointment.id,
         actor=actor,
         before=before,
-        after=_appointment_summary(appointment),
+        after=appointment_summary(appointment),
     )
     if appointment.office_enum is Office.COMMUNICATIONS_TEAM:
         from registry.auth.services import flag_channels_of
@@ -188,7 +244,8 @@ def end_appointment(appointment: Appointment, ends_on: date, actor: User | None 
     db.session.commit()
 
 
-def _appointment_summary(appointment: Appointment) -> dict:
+def appointment_summary(appointment: Appointment) -> dict:
+    """What the audit log keeps about an appointment."""
     return {
         "user": appointment.user.email,
         "capacity": appointment.capacity,

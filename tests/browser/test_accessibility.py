@@ -16,6 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlalchemy import select, update
 
+from registry.auth import appointment_requests
 from registry.auth.models import Office
 from registry.auth.offices import agency_today
 from registry.charters.models import Charter
@@ -327,7 +328,14 @@ def test_admin_pages(page, people, audit):
     page.get_by_role("link", name="Add a business unit").click()
     page.get_by_role("button", name="Add business unit").click()
     audit.check("admin: new business unit with errors")
+    # A request from a second administrator waits for Aroha: the pending table and its buttons.
+    other = factories.make_user("wiremu.admin", people.corporate, "Wiremu Pohe")
+    factories.appoint(other, Office.ADMIN)
+    appointment_requests.request_appointment(
+        other, people.staff_community, Office.MANAGER_COMMUNICATIONS, agency_today(), acting=True
+    )
     page.get_by_role("link", name="Appointments").click()
+    expect(page.get_by_role("button", name=re.compile(r"^Confirm"))).to_be_visible()
     audit.check("admin: appointments")
     page.get_by_role("link", name="Make an appointment").click()
     audit.check("admin: new appointment")

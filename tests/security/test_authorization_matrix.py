@@ -86,6 +86,11 @@ MATRIX: dict[str, str] = {
     "/admin/appointments":                          "302 403 403 403 403 403 403 403 403 200",
     "/admin/appointments/new":                      "302 403 403 403 403 403 403 403 403 200",
     "/admin/appointments/<int:appointment_id>/end": "302 403 403 403 403 403 403 403 403 200",
+    # Confirming or cancelling the Policy DCE's appointment: in force already, so a conflict.
+    "/admin/appointments/<int:appointment_id>/confirm":
+                                                    "302 403 403 403 403 403 403 403 403 409",
+    "/admin/appointments/<int:appointment_id>/cancel":
+                                                    "302 403 403 403 403 403 403 403 403 409",
     "/admin/election-periods":                      "302 403 403 403 403 403 403 403 403 200",
     # API tokens page; revoking Tama's spare token (anyone else's looks missing).
     "/account/tokens":                              "302 200 200 200 200 200 200 200 200 200",

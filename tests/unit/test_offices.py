@@ -8,8 +8,8 @@ import pytest
 
 from registry.auth import services
 from registry.auth.models import Office
-from registry.auth.offices import appoint, end_appointment, holders, offices_held
-from registry.errors import RegistryError
+from registry.auth.offices import appoint, end_appointment, holders, holds, offices_held
+from registry.errors import ConflictError, ForbiddenError, RegistryError
 from tests import factories
 
 
@@ -99,3 +99,52 @@ def test_a_deactivated_person_holds_no_office(db):
     services.update_user(ce, admin, "Ce", None, active=False)
     assert holders(Office.CHIEF_EXECUTIVE, at("2026-02-01")) == []
     assert offices_held(ce, at("2026-02-01")) == []
+
+
+def test_a_pending_or_cancelled_request_holds_nothing_until_confirmed(db):
+    from registry.auth import appointment_requests
+
+    first, second = factories.make_user("first"), factories.make_user("second")
+    appoint(first, Office.ADMIN, date(2026, 1, 1))
+    appoint(second, Office.ADMIN, date(2026, 1, 1))
+    kiri, tui = factories.make_user("kiri"), factories.make_user("tui")
+    asked = appointment_requests.request_appointment(
+        first, kiri, Office.CHIEF_EXECUTIVE, date(2026, 1, 1)
+    )
+    assert asked.is_pending
+    assert holders(Office.CHIEF_EXECUTIVE) == []
+    assert not holds(kiri, Office.CHIEF_EXECUTIVE)
+    assert offices_held(kiri) == []
+
+    dropped = appointment_requests.request_appointment(
+        first, tui, Office.MANAGER_COMMUNICATIONS, date(2026, 1, 1)
+    )
+    appointment_requests.cancel_appointment(second, dropped.id)
+    assert holders(Office.MANAGER_COMMUNICATIONS) == []
+    with pytest.raises(ConflictError, match="already cancelled"):
+        appointment_requests.confirm_appointment(second, dropped.id)
+
+    appointment_requests.confirm_appointment(second, asked.id)
+    assert [a.user_id for a in holders(Office.CHIEF_EXECUTIVE)] == [kiri.id]
+    assert holds(kiri, Office.CHIEF_EXECUTIVE)
+
+
+def test_the_two_person_rule_holds_without_the_pages(db):
+    from registry.auth import appointment_requests
+
+    admin, other = factories.make_user("admin"), factories.make_user("other")
+    appoint(admin, Office.ADMIN, date(2026, 1, 1))
+    with pytest.raises(ForbiddenError, match="cannot change your own offices"):
+        appointment_requests.request_appointment(
+            admin, admin, Office.CHIEF_EXECUTIVE, date(2026, 1, 1)
+        )
+    with pytest.raises(ForbiddenError, match="Only a registry administrator"):
+        appointment_requests.request_appointment(
+            other, admin, Office.CHIEF_EXECUTIVE, date(2026, 1, 1)
+        )
+    asked = appointment_requests.request_appointment(
+        admin, other, Office.CHIEF_EXECUTIVE, date(2026, 1, 1)
+    )
+    with pytest.raises(ForbiddenError, match="another administrator must confirm"):
+        appointment_requests.confirm_appointment(admin, asked.id)
+    assert not holds(other, Office.CHIEF_EXECUTIVE)

@@ -1,0 +1,182 @@
+"""Appointments made on the admin pages: the two-person rule (NIST SP 800-53 AC-5).
+
+Nobody changes their own offices. An appointment to a signing office or to the admin office is
+a request until a second administrator — neither the one who asked nor the appointee —
+confirms it; until then it gives no power anywhere (see ``offices._covering``). The operator's
+command line is the other door (``offices.appoint``), one step and recorded as such.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from registry.audit.log import record
+from registry.auth.models import Appointment, BusinessUnit, Office, User
+from registry.auth.offices import (
+    OWN_OFFICES,
+    _forget_offices,
+    agency_today,
+    appointment_summary,
+    check_appointment,
+    holds,
+)
+from registry.database import begin_write, locked_row
+from registry.errors import ConflictError, ForbiddenError, RegistryError
+from registry.extensions import db
+from registry.timeutil import utcnow
+
+NO_POWER_UNTIL_CONFIRMED = "It gives no power until another administrator confirms it."
+
+
+def _require_admin(actor: User) -> None:
+    # The pages check this too; the service does not trust that it was asked from one.
+    if not holds(actor, Office.ADMIN):
+        raise ForbiddenError("Only a registry administrator can change appointments.")
+
+
+def request_appointment(
+    actor: User,
+    user: User,
+    office: Office,
+    starts_on: date,
+    ends_on: date | None = None,
+    acting: bool = False,
+    business_unit: BusinessUnit | None = None,
+) -> Appointment:
+    """An administrator appoints someone else. Signing and admin offices wait for a second
+    administrator; Communications team membership takes effect at once."""
+    begin_write()
+    _require_admin(actor)
+    if user.id == actor.id:
+        raise ForbiddenError(OWN_OFFICES, "user")
+    business_unit = check_appointment(user, office, starts_on, ends_on, acting, business_unit)
+    appointment = Appointment(
+        user=user,
+        office=office.value,
+        business_unit=business_unit,
+        acting=acting,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        requested_by=actor,
+    )
+    if not office.needs_second_admin:
+        # Team membership signs nothing and approves nothing, and a team member cannot make
+        # anyone an officer: one administrator is enough (still never for herself).
+        appointment.confirmed_by = actor
+        appointment.confirmed_at = utcnow()
+        _forget_offices()
+    db.session.add(appointment)
+    db.session.flush()
+    record(
+        "appointment-requested" if appointment.is_pending else "appointment-made",
+        "appointment",
+        appointment.id,
+        actor=actor,
+        after=appointment_summary(appointment),
+        requested_by=actor.email,
+        status="pending" if appointment.is_pending else "in force",
+    )
+    db.session.commit()
+    return appointment
+
+
+def _pending(appointment_id: int) -> Appointment:
+    appointment = locked_row(Appointment, appointment_id)
+    if appointment is None:
+        raise ConflictError("That appointment request no longer exists.")
+    if appointment.is_cancelled:
+        who = appointment.cancelled_by.display_name if appointment.cancelled_by else "someone"
+        raise ConflictError(f"{who} already cancelled this request.")
+    if not appointment.is_pending:
+        who = appointment.confirmed_by.display_name if appointment.confirmed_by else "the operator"
+        raise ConflictError(f"{who} already confirmed this appointment.")
+    return appointment
+
+
+def confirm_appointment(actor: User, appointment_id: int) -> Appointment:
+    """A second administrator confirms a request: from now on it gives its power."""
+    begin_write()
+    _require_admin(actor)
+    appointment = _pending(appointment_id)
+    if appointment.user_id == actor.id:
+        raise ForbiddenError(OWN_OFFICES)
+    if appointment.requested_by_id == actor.id:
+        raise ForbiddenError(
+            "You asked for this appointment, so another administrator must confirm it: no "
+            "one person makes an appointment to a signing or administrator office alone."
+        )
+    if appointment.ends_on is not None and appointment.ends_on < agency_today():
+        raise ConflictError(
+            f"This appointment ended on {appointment.ends_on.isoformat()} before it was "
+            "confirmed. Cancel the request."
+        )
+    # Anything made since the request (the operator's command line, say) may now overlap it,
+    # or the person may have been deactivated: then confirming would be wrong, not just late.
+    try:
+        check_appointment(
+            appointment.user,
+            appointment.office_enum,
+            appointment.starts_on,
+            appointment.ends_on,
+            appointment.acting,
+            appointment.business_unit,
+            exclude=appointment,
+        )
+    except RegistryError as error:
+        raise ConflictError(f"{error.message} Cancel this request.") from None
+    _forget_offices()
+    appointment.confirmed_by = actor
+    appointment.confirmed_at = utcnow()
+    record(
+        "appointment-confirmed",
+        "appointment",
+        appointment.id,
+        actor=actor,
+        after=appointment_summary(appointment),
+        requested_by=appointment.requested_by.email if appointment.requested_by else None,
+        confirmed_by=actor.email,
+    )
+    db.session.commit()
+    return appointment
+
+
+def cancel_appointment(actor: User, appointment_id: int) -> Appointment:
+    """The requester or another administrator withdraws a request; it stays on record."""
+    begin_write()
+    _require_admin(actor)
+    appointment = _pending(appointment_id)
+    if appointment.user_id == actor.id:
+        raise ForbiddenError(OWN_OFFICES)
+    appointment.cancelled_by = actor
+    appointment.cancelled_at = utcnow()
+    record(
+        "appointment-cancelled",
+        "appointment",
+        appointment.id,
+        actor=actor,
+        after=appointment_summary(appointment),
+        requested_by=appointment.requested_by.email if appointment.requested_by else None,
+        cancelled_by=actor.email,
+    )
+    db.session.commit()
+    return appointment
+
+
+def check_password_reset(actor: User, user: User, new_password: str | None) -> None:
+    """An administrator may not set the password of someone who holds, or is being appointed
+    to, an office needing a second administrator: she could sign in as them and confirm her
+    own requests or sign off."""
+    if not new_password or user.id == actor.id:
+        return
+    offices = {
+        a.office_enum
+        for a in user.appointments
+        if not a.is_cancelled and (a.ends_on is None or a.ends_on >= agency_today())
+    }
+    if any(office.needs_second_admin for office in offices):
+        raise ForbiddenError(
+            f"{user.display_name} holds or is being appointed to an office that needs a second "
+            "administrator, so no administrator can set their password: that would let one "
+            "person act as two.",
+            "new_password",
+        )

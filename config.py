@@ -70,9 +70,12 @@ class Config:
         # Sign-in throttling (Flask-Limiter): failed attempts per account and per address.
         self.RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
-        self.SIGN_IN_LIMIT_PER_ACCOUNT = env(
-            "SIGN_IN_LIMIT_PER_ACCOUNT", "5 per minute;20 per hour"
+        # Per account from one address: low. Per account from anywhere: higher, and it
+        # lifts when its window ends, so a distributed guesser cannot lock someone out for good.
+        self.SIGN_IN_LIMIT_PER_ACCOUNT_AND_ADDRESS = env(
+            "SIGN_IN_LIMIT_PER_ACCOUNT_AND_ADDRESS", "5 per minute;20 per hour"
         )
+        self.SIGN_IN_LIMIT_PER_ACCOUNT = env("SIGN_IN_LIMIT_PER_ACCOUNT", "50 per 15 minutes")
         self.SIGN_IN_LIMIT_PER_ADDRESS = env(
             "SIGN_IN_LIMIT_PER_ADDRESS", "20 per minute;200 per hour"
         )

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from registry.auth import services
 from registry.auth.forms import SignInForm
-from registry.auth.models import User
+from registry.auth.models import User, email_lookup_key
+from registry.auth.passwords import prepare as prepare_passwords
 from registry.extensions import db, limiter, login_manager
 
 blueprint = Blueprint("auth", __name__)
@@ -26,8 +27,18 @@ SIGN_IN_THROTTLED = (
 )
 
 
+def _account() -> str:
+    # The same folding as the account lookup: an email with a NUL, a zero-width space or
+    # capitals appended is the same account, so it must not open a fresh bucket.
+    return email_lookup_key(request.form.get("email") or "")[:254]
+
+
 def _account_key() -> str:
-    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+    return "account:" + _account()
+
+
+def _account_and_address_key() -> str:
+    return f"account-address:{request.remote_addr}:{_account()}"
 
 
 def _failed(response) -> bool:  # noqa: ANN001
@@ -62,7 +73,18 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+# Three buckets, failures only. Someone guessing from one address meets the low limit for
+# that account from that address, while the person still signs in from their own; guessing
+# from many addresses meets the higher per-account limit, which lifts when its window ends,
+# so no one can keep another person locked out indefinitely.
 @blueprint.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT_AND_ADDRESS"],
+    key_func=_account_and_address_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="sign-in-account-address",
+)
 @limiter.limit(
     lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"],
     key_func=_account_key,
@@ -79,6 +101,7 @@ def safe_next(target: str | None) -> str | None:
 def sign_in():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or url_for("dashboard.home"))
+    prepare_passwords()
     form = SignInForm()
     failed = False
     if form.validate_on_submit():

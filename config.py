@@ -79,6 +79,10 @@ class Config:
         self.SIGN_IN_LIMIT_PER_ADDRESS = env(
             "SIGN_IN_LIMIT_PER_ADDRESS", "20 per minute;200 per hour"
         )
+        # What someone typed when their session expired, kept for them until they sign in.
+        self.FORM_STASH_MAX_BYTES = env_int("FORM_STASH_MAX_BYTES", 256 * 1024)
+        self.FORM_STASH_PER_PERSON = env_int("FORM_STASH_PER_PERSON", 5)
+        self.FORM_STASH_LIFETIME_HOURS = env_int("FORM_STASH_LIFETIME_HOURS", 24)
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
         self.TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 

@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -46,18 +55,40 @@ def _failed(response) -> bool:  # noqa: ANN001
     return response.status_code != 302
 
 
-@login_manager.user_loader
-def load_user(user_token: str) -> User | None:
-    """Cookies carry ``id:generation``; a cookie from before sign-out no longer matches."""
+def _parse_user_token(user_token: object) -> tuple[int, int] | None:
+    if not isinstance(user_token, str):
+        return None
     user_id, _, generation = user_token.partition(":")
     if not (
         user_id.isascii() and user_id.isdigit() and generation.isascii() and generation.isdigit()
     ):
         return None
-    user = db.session.scalar(select(User).where(User.id == int(user_id)))
-    if user is None or not user.is_active_account or user.session_generation != int(generation):
+    return int(user_id), int(generation)
+
+
+@login_manager.user_loader
+def load_user(user_token: str) -> User | None:
+    """Cookies carry ``id:generation``; a cookie from before sign-out no longer matches."""
+    parsed = _parse_user_token(user_token)
+    if parsed is None:
+        return None
+    user = db.session.scalar(select(User).where(User.id == parsed[0]))
+    if user is None or not user.is_active_account or user.session_generation != parsed[1]:
         return None
     return user
+
+
+def expired_session_user_id() -> int | None:
+    """Whose session this was, when the server has ended it but the signed cookie still names
+    them (their generation moved on); None for a visitor who never signed in or signed out
+    here. Enough to keep their unsaved work for them, never to act as them."""
+    if current_user.is_authenticated:
+        return None
+    parsed = _parse_user_token(session.get("_user_id"))
+    if parsed is None:
+        return None
+    user = db.session.get(User, parsed[0])
+    return user.id if user is not None and user.is_active_account else None
 
 
 def safe_next(target: str | None) -> str | None:

@@ -157,6 +157,7 @@ def _channel_page(channel: Channel, live_form: GoLiveForm, status: int = 200):  
             security, current_app.config["AGENCY_DOMAIN"], today, admins
         ),
         requests=[(r, oia.status_of(r, today)) for r in requests],
+        requester_visible={r.id for r in requests if oia.can_see_requester(viewer, r)},
         election_period=oia.current_election_period()
         if channel.state_enum is ChannelState.ACTIVE
         else None,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import func, select
 
 from registry.proposals.models import FormStash
 from tests import factories
+from tests.conftest import build_app, make_config
 from tests.proposal_data import good_form
 
 
@@ -104,3 +106,28 @@ def test_each_person_keeps_a_few_stashes_and_the_oldest_go_first(app, client_as,
     )
     assert "Attempt number 0" not in client.get(links[0]).get_data(as_text=True)
     assert "Attempt number 6" in client.get(links[6]).get_data(as_text=True)
+
+
+def test_a_forged_post_into_an_expired_session_keeps_nothing(database_url, client_as, people, db):  # noqa: ANN001
+    app = build_app(make_config(database_url, WTF_CSRF_ENABLED=True))
+    client = app.test_client()
+    page = client.get("/sign-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    signed = client.post(
+        "/sign-in",
+        data={
+            "email": people.staff_policy.email,
+            "password": factories.PASSWORD,
+            "csrf_token": token,
+        },
+    )
+    assert signed.status_code == 302
+    client_as("staff_policy").post("/sign-out")  # the session ends elsewhere
+    body = good_form(people, purpose="Planted by another site")
+    forged = client.post("/proposals/new", data={**body, "csrf_token": "not-the-token"})
+    assert forged.status_code == 400
+    assert stash_count(db) == 0
+    # The person's own page, with the session's token, is kept for them.
+    kept = client.post("/proposals/new", data={**body, "csrf_token": token})
+    assert restore_link(kept) is not None
+    assert stash_count(db) == 1

@@ -70,12 +70,19 @@ class Config:
         # Sign-in throttling (Flask-Limiter): failed attempts per account and per address.
         self.RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", "memory://")
-        self.SIGN_IN_LIMIT_PER_ACCOUNT = env(
-            "SIGN_IN_LIMIT_PER_ACCOUNT", "5 per minute;20 per hour"
+        # Per account from one address: low. Per account from anywhere: higher, and it
+        # lifts when its window ends, so a distributed guesser cannot lock someone out for good.
+        self.SIGN_IN_LIMIT_PER_ACCOUNT_AND_ADDRESS = env(
+            "SIGN_IN_LIMIT_PER_ACCOUNT_AND_ADDRESS", "5 per minute;20 per hour"
         )
+        self.SIGN_IN_LIMIT_PER_ACCOUNT = env("SIGN_IN_LIMIT_PER_ACCOUNT", "50 per 15 minutes")
         self.SIGN_IN_LIMIT_PER_ADDRESS = env(
             "SIGN_IN_LIMIT_PER_ADDRESS", "20 per minute;200 per hour"
         )
+        # What someone typed when their session expired, kept for them until they sign in.
+        self.FORM_STASH_MAX_BYTES = env_int("FORM_STASH_MAX_BYTES", 256 * 1024)
+        self.FORM_STASH_PER_PERSON = env_int("FORM_STASH_PER_PERSON", 5)
+        self.FORM_STASH_LIFETIME_HOURS = env_int("FORM_STASH_LIFETIME_HOURS", 24)
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
         self.TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -231,4 +231,18 @@ def _register_security_headers(app: Flask) -> None:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
+        if _is_private(response):
+            # A signed-in page may name people and requesters: no browser or proxy keeps a
+            # copy for the next person at a shared computer or behind the same cache.
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def _is_private(response) -> bool:  # noqa: ANN001
+    """Whether a response is for one person: they are signed in, or it sets or clears the
+    session. Bundled static files are the same for everyone and keep their caching."""
+    if request.endpoint == "static":
+        return False
+    # The cookie naming a person is enough (no database read here, even on an error page);
+    # an ended session gets no-store too, which costs nothing.
+    return session.modified or "_user_id" in session or "Set-Cookie" in response.headers

@@ -95,6 +95,31 @@ def revoke_token(token_id: int, user: User) -> ApiToken:
     return token
 
 
+def revoke_all_tokens(user: User, actor: User | None, reason: str) -> list[ApiToken]:
+    """Revoke every live token of ``user`` (in the caller's transaction), each one recorded.
+
+    Revoked is for good: turning the account back on later does not bring a token back;
+    the person makes new ones.
+    """
+    query = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(of=ApiToken)
+    tokens = list(db.session.scalars(query.execution_options(populate_existing=True)).unique())
+    now = utcnow()
+    for token in tokens:
+        token.revoked_at = now
+        record(
+            "api-token-revoked",
+            "api_token",
+            token.id,
+            actor=actor,
+            name=token.name,
+            prefix=token.prefix,
+            reason=reason,
+        )
+    return tokens
+
+
 def authenticate(raw_token: str) -> User | None:
     """The active user a bearer token belongs to, or None (unknown, revoked, or inactive).
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 from datetime import date, datetime
 
 from flask_login import UserMixin
@@ -11,6 +12,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
 from registry.timeutil import UTCDateTime, utcnow
+
+# Unicode categories no one types on purpose in an email: controls, format (zero-width
+# spaces, joiners, direction marks), unassigned, private use and surrogates.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cn", "Co", "Cs"})
 
 
 class Office(enum.StrEnum):
@@ -164,4 +169,12 @@ class Appointment(db.Model):
 
 
 def email_lookup_key(email: str) -> str:
-    return email.strip().lower()
+    """The one form of an email that finds an account and names its sign-in throttle.
+
+    Invisible characters (controls, zero-width and other format characters) and compatibility
+    forms (full-width letters) are folded away, so "victim@x" followed by a NUL or a
+    zero-width space is the same account and the same throttle bucket, not a fresh one.
+    """
+    folded = unicodedata.normalize("NFKC", email)
+    folded = "".join(ch for ch in folded if unicodedata.category(ch) not in _INVISIBLE)
+    return folded.strip().lower()

@@ -181,6 +181,7 @@ def update_user(
     flagged = []
     if before["active"] and not active:
         flagged = flag_channels_of(user, actor)
+        revoke_tokens_of(user, actor)
     db.session.commit()
     return flagged
 
@@ -201,6 +202,14 @@ def flag_channels_of(user: User, actor: User | None) -> list:
             problem=channel.people_problem[:500],
         )
     return flagged
+
+
+def revoke_tokens_of(user: User, actor: User | None) -> None:
+    """A deactivated person's API tokens stop working for good, not just while inactive."""
+    # Imported here: the API builds on people, not the other way round.
+    from registry.api.services import revoke_all_tokens
+
+    revoke_all_tokens(user, actor, reason="account deactivated")
 
 
 def _user_summary(user: User) -> dict:

@@ -2,14 +2,24 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from registry.auth import services
 from registry.auth.forms import SignInForm
-from registry.auth.models import User
+from registry.auth.models import User, email_lookup_key
+from registry.auth.passwords import prepare as prepare_passwords
 from registry.extensions import db, limiter, login_manager
 
 blueprint = Blueprint("auth", __name__)
@@ -26,8 +36,18 @@ SIGN_IN_THROTTLED = (
 )
 
 
+def _account() -> str:
+    # The same folding as the account lookup: an email with a NUL, a zero-width space or
+    # capitals appended is the same account, so it must not open a fresh bucket.
+    return email_lookup_key(request.form.get("email") or "")[:254]
+
+
 def _account_key() -> str:
-    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+    return "account:" + _account()
+
+
+def _account_and_address_key() -> str:
+    return f"account-address:{request.remote_addr}:{_account()}"
 
 
 def _failed(response) -> bool:  # noqa: ANN001
@@ -35,18 +55,40 @@ def _failed(response) -> bool:  # noqa: ANN001
     return response.status_code != 302
 
 
-@login_manager.user_loader
-def load_user(user_token: str) -> User | None:
-    """Cookies carry ``id:generation``; a cookie from before sign-out no longer matches."""
+def _parse_user_token(user_token: object) -> tuple[int, int] | None:
+    if not isinstance(user_token, str):
+        return None
     user_id, _, generation = user_token.partition(":")
     if not (
         user_id.isascii() and user_id.isdigit() and generation.isascii() and generation.isdigit()
     ):
         return None
-    user = db.session.scalar(select(User).where(User.id == int(user_id)))
-    if user is None or not user.is_active_account or user.session_generation != int(generation):
+    return int(user_id), int(generation)
+
+
+@login_manager.user_loader
+def load_user(user_token: str) -> User | None:
+    """Cookies carry ``id:generation``; a cookie from before sign-out no longer matches."""
+    parsed = _parse_user_token(user_token)
+    if parsed is None:
+        return None
+    user = db.session.scalar(select(User).where(User.id == parsed[0]))
+    if user is None or not user.is_active_account or user.session_generation != parsed[1]:
         return None
     return user
+
+
+def expired_session_user_id() -> int | None:
+    """Whose session this was, when the server has ended it but the signed cookie still names
+    them (their generation moved on); None for a visitor who never signed in or signed out
+    here. Enough to keep their unsaved work for them, never to act as them."""
+    if current_user.is_authenticated:
+        return None
+    parsed = _parse_user_token(session.get("_user_id"))
+    if parsed is None:
+        return None
+    user = db.session.get(User, parsed[0])
+    return user.id if user is not None and user.is_active_account else None
 
 
 def safe_next(target: str | None) -> str | None:
@@ -62,7 +104,18 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+# Three buckets, failures only. Someone guessing from one address meets the low limit for
+# that account from that address, while the person still signs in from their own; guessing
+# from many addresses meets the higher per-account limit, which lifts when its window ends,
+# so no one can keep another person locked out indefinitely.
 @blueprint.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT_AND_ADDRESS"],
+    key_func=_account_and_address_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="sign-in-account-address",
+)
 @limiter.limit(
     lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"],
     key_func=_account_key,
@@ -79,6 +132,7 @@ def safe_next(target: str | None) -> str | None:
 def sign_in():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or url_for("dashboard.home"))
+    prepare_passwords()
     form = SignInForm()
     failed = False
     if form.validate_on_submit():

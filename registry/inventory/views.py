@@ -36,7 +36,7 @@ from registry.inventory.forms import (
 )
 from registry.inventory.models import Channel, ChannelState
 from registry.policy.platforms import PLATFORMS
-from registry.proposals.stash import stash, take_stash
+from registry.proposals.stash import StashNotYours, stash, take_stash
 
 blueprint = Blueprint("inventory", __name__)
 
@@ -157,6 +157,7 @@ def _channel_page(channel: Channel, live_form: GoLiveForm, status: int = 200):  
             security, current_app.config["AGENCY_DOMAIN"], today, admins
         ),
         requests=[(r, oia.status_of(r, today)) for r in requests],
+        requester_visible={r.id for r in requests if oia.can_see_requester(viewer, r)},
         election_period=oia.current_election_period()
         if channel.state_enum is ChannelState.ACTIVE
         else None,
@@ -315,7 +316,10 @@ def import_channels():
         if preview.ok:
             # Held for the confirm step only; the upload size limit bounds it.
             token = stash(
-                IMPORT_STASH_PATH, {"csv": data.decode("utf-8-sig")}, max_bytes=len(data) * 2 + 64
+                IMPORT_STASH_PATH,
+                {"csv": data.decode("utf-8-sig")},
+                _actor().id,
+                max_bytes=len(data) * 2 + 64,
             )
     return render_template("inventory/import.html", form=form, preview=preview, token=token)
 
@@ -325,7 +329,10 @@ def import_channels():
 def confirm_import():
     from registry.inventory.importing import import_channels as run_import
 
-    kept = take_stash(request.form.get("token", ""), IMPORT_STASH_PATH)
+    try:
+        kept = take_stash(request.form.get("token", ""), IMPORT_STASH_PATH, _actor().id)
+    except StashNotYours:
+        abort(404)
     csv_text = kept.get("csv") if kept else None
     if not isinstance(csv_text, str):
         flash("That preview has expired or was already imported. Upload the file again.", "error")

@@ -279,6 +279,18 @@ def information_contact_id(channel: Channel) -> int | None:
     )
 
 
+def can_see_requester(user: User, request: InformationRequest) -> bool:
+    """Who asked and what they asked for is personal information (Privacy Act 2020): only
+    the Communications team, the request's handler and the channel's information-requests
+    contact see it. Everyone else who can see the channel sees that the request exists."""
+    if request.handler_id == user.id:
+        return True
+    if any(a.office_enum is Office.COMMUNICATIONS_TEAM for a in offices_held(user)):
+        return True
+    channel = db.session.get(Channel, request.channel_id)
+    return channel is not None and information_contact_id(channel) == user.id
+
+
 def requests_needing_attention(user: User | None = None) -> list[InformationRequest]:
     """Open requests overdue or due within five working days; for ``user``, only theirs
     (handler, or the channel's information-requests contact) unless they are Communications."""
@@ -297,14 +309,9 @@ def requests_needing_attention(user: User | None = None) -> list[InformationRequ
         for r in db.session.scalars(query.order_by(InformationRequest.due_on)).unique()
         if working_days_left(today, r.effective_due_on) <= DUE_SOON_WORKING_DAYS
     ]
-    if user is None or any(a.office_enum is Office.COMMUNICATIONS_TEAM for a in offices_held(user)):
+    if user is None:
         return requests
-    mine = []
-    for request in requests:
-        channel = db.session.get(Channel, request.channel_id)
-        if request.handler_id == user.id or information_contact_id(channel) == user.id:
-            mine.append(request)
-    return mine
+    return [request for request in requests if can_see_requester(user, request)]
 
 
 def send_oia_reminders() -> list[str]:

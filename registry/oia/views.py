@@ -137,6 +137,7 @@ def show_request(request_id: int):
         status=services.status_of(item),
         forms=forms,
         may_handle=_may_handle(channel),
+        sees_requester=services.can_see_requester(_actor(), item),
     )
 
 

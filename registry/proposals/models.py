@@ -160,3 +160,5 @@ class FormStash(db.Model):
     path: Mapped[str] = mapped_column(String(300))
     body_json: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The person whose session it was: only they get it back.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)

@@ -23,6 +23,7 @@ from werkzeug.datastructures import MultiDict
 
 from registry.auth.models import BusinessUnit, Office, User
 from registry.auth.offices import offices_held
+from registry.auth.views import expired_session_user_id
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import csrf, db
 from registry.forms import choices, parse_id, show_error
@@ -36,7 +37,7 @@ from registry.proposals.forms import (
     form_data_from_content,
 )
 from registry.proposals.models import Proposal
-from registry.proposals.stash import stash_form, take_stash
+from registry.proposals.stash import StashNotYours, stash_form, take_stash
 from registry.proposals.workflow import Action, allowed
 
 blueprint = Blueprint("proposals", __name__, url_prefix="/proposals")
@@ -47,22 +48,37 @@ STATEMENT_START = "We monitor this page"
 def keeps_post_when_signed_out(view: Callable) -> Callable:
     """Like login_required, but a POST from an expired session is kept, not lost.
 
-    The form body is stashed under a random token and handed back after sign-in. CSRF
-    cannot be checked without a session, so these views check it themselves once the
-    person is signed in; a stash only ever pre-fills a form the person must save again.
+    The session cookie still names the person after the server ended their session: the form
+    body is stashed for them alone and handed back after they sign in. A visitor whose cookie
+    names no one gets the sign-in page and nothing is stored. CSRF is checked here because
+    the view is exempt from the global check, which would refuse the expired session's post.
     """
 
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
+        checks_csrf = request.method == "POST" and current_app.config["WTF_CSRF_ENABLED"]
         if not current_user.is_authenticated:
             target = request.path
-            if request.method == "POST":
-                token = stash_form(request)
-                if token:
-                    target = f"{request.path}?restore={token}"
-            flash("Your session has ended. Sign in to continue — what you typed is kept.", "info")
+            owner = expired_session_user_id() if request.method == "POST" else None
+            if owner is None:
+                flash("Sign in to continue.", "info")
+                return redirect(url_for("auth.sign_in", next=target))
+            if checks_csrf:
+                csrf.protect()  # the session still holds its token: a forged post keeps nothing
+            token = stash_form(request, owner)
+            if token:
+                target = f"{request.path}?restore={token}"
+                flash(
+                    "Your session has ended. Sign in to continue — what you typed is kept.", "info"
+                )
+            else:
+                flash(
+                    "Your session has ended and what you typed was too large to keep. Sign in "
+                    "to continue.",
+                    "warning",
+                )
             return redirect(url_for("auth.sign_in", next=target))
-        if request.method == "POST" and current_app.config["WTF_CSRF_ENABLED"]:
+        if checks_csrf:
             csrf.protect()
         return view(*args, **kwargs)
 
@@ -155,7 +171,10 @@ def _window_rows_only_numbered(formdata: MultiDict) -> MultiDict:
 
 
 def _form_from_request(proposal: Proposal | None) -> ProposalForm:
-    restored = take_stash(request.args.get("restore", ""), request.path)
+    try:
+        restored = take_stash(request.args.get("restore", ""), request.path, _actor().id)
+    except StashNotYours:
+        abort(404)  # someone else's unsaved work: never shown, never pre-filled
     if request.method == "GET" and restored is not None:
         flash(
             "You were signed out before your changes were saved. We kept what you typed: "

@@ -555,3 +555,38 @@ def test_token_forms_need_a_csrf_token_but_the_api_does_not(database_url, api, p
     assert response.status_code == 200
     # A POST to the API is a clean 405, not a CSRF failure page.
     assert Api(browser, api.doc).get("/channels", token, method="post").status_code == 405
+
+
+def test_deactivation_revokes_tokens_and_reactivation_does_not_revive_them(
+    api, client_as, people, db
+):
+    token = create_token(client_as("comms"), "Weekly export")
+    assert api.get("/channels", token).status_code == 200
+    admin = client_as("admin")
+    path = f"/admin/users/{people.comms.id}"
+    unit = str(people.comms.business_unit_id or "")
+    deactivated = admin.post(path, data={"name": people.comms.display_name, "business_unit": unit})
+    assert deactivated.status_code == 302
+    assert api.get("/channels", token).status_code == 401
+
+    reactivated = admin.post(
+        path, data={"name": people.comms.display_name, "business_unit": unit, "active": "y"}
+    )
+    assert reactivated.status_code == 302
+    refused = api.get("/channels", token)
+    assert refused.status_code == 401
+    assert "revoked" in refused.json["error"]
+    row = db.session.scalar(select(ApiToken).where(ApiToken.name == "Weekly export"))
+    assert row.revoked_at is not None
+    entry = db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.object_type == "api_token", AuditEntry.action == "api-token-revoked"
+        )
+    ).one()
+    assert entry.actor_id == people.admin.id
+    assert "account deactivated" in entry.summary
+    # The page lists it as revoked; a new token works.
+    page = client_as("comms").get("/account/tokens").get_data(as_text=True)
+    row_html = next(r for r in page.split("<tr>") if "<td>Weekly export</td>" in r)
+    assert "Revoked" in row_html
+    assert api.get("/channels", create_token(client_as("comms"), "New one")).status_code == 200

@@ -1,7 +1,7 @@
 """form stashes belong to the person whose session ended
 
 Revision ID: 0007_auth
-Revises: 0006
+Revises: 0007_appoint
 Create Date: 2026-12-01 05:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0007_auth"
-down_revision = "0006"
+down_revision = "0007_appoint"
 branch_labels = None
 depends_on = None
 

@@ -100,6 +100,28 @@ def test_a_reapproved_change_supersedes_the_old_charter(client, client_as, peopl
     assert status_of(page) == f"Decommissioned on {format_date(closed_on)}"
 
 
+def test_a_change_still_in_sign_off_leaves_the_charter_in_force(client, client_as, people, db):
+    channel = live_channel(client_as, people, db)
+    number = charter_of(db, db.session.get(Proposal, channel.proposal_id)).number
+    assert client_as("comms").post(f"/channels/{channel.id}/change").status_code == 302
+    page = client.get(f"/charters/{number}/verify").get_data(as_text=True)
+    assert status_of(page) == "Active"
+
+
+def test_superseded_while_the_newer_charter_is_pending(app, client, client_as, people, db):
+    channel = live_channel(client_as, people, db)
+    old = charter_of(db, db.session.get(Proposal, channel.proposal_id))
+    saved = app.config["CHARTER_RENDER_TIMEOUT_SECONDS"]
+    app.config["CHARTER_RENDER_TIMEOUT_SECONDS"] = 0.001  # the newer charter fails to render
+    try:
+        change = reapproved_change(client_as, people, db, channel)
+    finally:
+        app.config["CHARTER_RENDER_TIMEOUT_SECONDS"] = saved
+    assert charter_of(db, change) is None
+    page = client.get(f"/charters/{old.number}/verify").get_data(as_text=True)
+    assert status_of(page) == "Superseded by a newer approval (its charter is not issued yet)"
+
+
 def test_the_uploaded_file_check_states_a_live_charter_in_force(client, client_as, people, db):
     channel = live_channel(client_as, people, db)
     charter = charter_of(db, db.session.get(Proposal, channel.proposal_id))

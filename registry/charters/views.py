@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from registry.auth.models import Office
@@ -12,12 +21,15 @@ from registry.auth.permissions import office_required
 from registry.charters import services
 from registry.charters.forms import LookupForm, VerifyUploadForm
 from registry.charters.render import CharterRenderError
+from registry.charters.status import charter_status, verify_view
 from registry.errors import ConflictError
 from registry.extensions import db
 from registry.proposals import services as proposal_services
 from registry.proposals.models import Proposal
 
 blueprint = Blueprint("charters", __name__, url_prefix="/charters")
+# Wherever a page shows a charter, ``charter | charter_status`` gives its status now.
+blueprint.add_app_template_filter(charter_status, "charter_status")
 
 
 @blueprint.route("/<number>.pdf")
@@ -49,17 +61,25 @@ def lookup():
 @blueprint.route("/<number>/verify", methods=["GET", "POST"])
 def verify(number: str):
     charter = services.find(number)
+    if charter is None:
+        # Shown back cut short: the address is anyone's to write, the page is the agency's.
+        return render_template("charters/verify.html", number=number[:40], charter=None), 404
+    view = verify_view(
+        charter, current_user.is_authenticated, current_app.config["PUBLIC_REGISTER_ENABLED"]
+    )
     form = VerifyUploadForm()
     outcome = None
-    if charter is not None and form.validate_on_submit():
+    if form.validate_on_submit():
         digest = hashlib.sha256(form.charter_pdf.data.read()).hexdigest()
         outcome = {"sha256": digest, "matches": digest == charter.pdf_sha256}
-    status = 200 if charter is not None else 404
-    return (
-        render_template(
-            "charters/verify.html", number=number, charter=charter, form=form, outcome=outcome
-        ),
-        status,
+    return render_template(
+        "charters/verify.html",
+        number=charter.number,
+        charter=charter,
+        status=view.status,
+        details=view.details,
+        form=form,
+        outcome=outcome,
     )
 
 

@@ -75,12 +75,12 @@ class ImportForm(RegistryForm):
 
 class LookupForm(RegistryForm):
     account = StringField(
-        "Account address or handle",
+        "Account address, handle or name",
         validators=[
-            DataRequired("Enter the account's web address or handle, e.g. @MECNZ."),
+            DataRequired("Enter the account's web address, handle or name, e.g. @MECNZ."),
             Length(max=500, message="That is longer than any account address."),
         ],
-        description="For example https://www.facebook.com/MECNZ or @MECNZ.",
+        description="For example https://www.facebook.com/MECNZ, @MECNZ or the name it shows.",
     )
 
 

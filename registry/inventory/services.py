@@ -674,45 +674,6 @@ def current_charter(channel: Channel):  # noqa: ANN201
     return db.session.scalar(select(Charter).where(Charter.proposal_id == channel.proposal_id))
 
 
-def _normal_url(value: str) -> str:
-    """'https://www.Facebook.com/MECNZ/' and 'facebook.com/mecnz' compare equal."""
-    from urllib.parse import urlsplit
-
-    text = value.strip().lower()
-    if "://" not in text:
-        text = "https://" + text
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return ""
-    host = (parts.hostname or "").removeprefix("www.").removeprefix("m.")
-    path = parts.path.rstrip("/")
-    return f"{host}{path}"
-
-
-def find_official(account: str) -> list[Channel]:
-    """Active channels matching a pasted address or handle, tolerant of @, case and www."""
-    account = account.strip()[:500]
-    if not account:
-        return []
-    active = select(Channel).where(Channel.state == ChannelState.ACTIVE.value)
-    looks_like_url = "/" in account or "." in account.split("@")[-1] and " " not in account
-    matches: list[Channel] = []
-    if looks_like_url:
-        wanted = _normal_url(account)
-        for channel in db.session.scalars(active.where(Channel.channel_url != "")).unique():
-            if wanted and _normal_url(channel.channel_url) == wanted:
-                matches.append(channel)
-        if matches:
-            return matches
-    keys = {normalise_handle(platform, account) for platform in PLATFORMS}
-    return list(
-        db.session.scalars(
-            active.where(Channel.handle_key.in_(keys)).order_by(Channel.name)
-        ).unique()
-    )
-
-
 def public_register() -> list[Channel]:
     return list(
         db.session.scalars(

@@ -25,7 +25,7 @@ from registry.database import begin_write
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.forms import choices, show_error
-from registry.inventory import services
+from registry.inventory import lookup, services
 from registry.inventory.forms import (
     DecommissionForm,
     FilterForm,
@@ -361,13 +361,13 @@ def public_register():
     if not current_app.config["PUBLIC_REGISTER_ENABLED"]:
         abort(404)
     form = LookupForm(request.args, meta={"csrf": False})
-    matches = None
+    answer = None
     if "account" in request.args and form.validate():
-        matches = services.find_official(form.account.data)
+        answer = lookup.look_up(form.account.data)
     return render_template(
         "inventory/register.html",
         channels=services.public_register(),
         platforms=PLATFORMS,
         form=form,
-        matches=matches,
+        answer=answer,
     )

@@ -19,6 +19,7 @@ __all__ = [
     "expected_channel_url",
     "handle_problem",
     "normalise_handle",
+    "platform_of_host",
 ]
 
 PLATFORMS: Mapping[str, str] = MappingProxyType(
@@ -239,6 +240,14 @@ def ascii_host(raw: str | None) -> str | None:
     except (UnicodeError, ValueError):
         return None
     return host if _HOST.fullmatch(host) else None
+
+
+def platform_of_host(host: str) -> str | None:
+    """The platform whose own site ``host`` is (``m.facebook.com`` and ``twitter.com`` count)."""
+    for platform, shape in _URL_SHAPES.items():
+        if host in shape.hosts:
+            return platform
+    return None
 
 
 def expected_channel_url(platform: str, handle: str) -> str | None:

@@ -27,9 +27,14 @@ def test_download_the_charter_and_verify_it(page, client_as, people, artifacts_d
 
     page.get_by_role("link", name="Verification page").click()
     expect(page.get_by_text(digest)).to_be_visible()
+    # Signed off but not live yet: the page says so rather than just "Approved".
+    expect(page.locator(".notice[role=status]")).to_contain_text(
+        "Status now: Approved, not yet live"
+    )
     page.get_by_label("Charter PDF").set_input_files(str(saved))
     page.get_by_role("button", name="Check file").click()
     expect(page.get_by_role("alert")).to_contain_text("The file matches.")
+    expect(page.get_by_role("alert")).to_contain_text("The channel is not live yet")
     page.screenshot(path=str(artifacts_dir / "charter-verified.png"), full_page=True)
 
     if shutil.which("pdftoppm"):  # pages as pictures, for a person to look at

@@ -1,0 +1,126 @@
+"""The public "is this account official?" lookup: official, was ours and closed, or not ours."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from registry.auth.offices import agency_today
+from registry.timeutil import format_date
+from tests.public_channels import close, live_channel
+from tests.workflow import approved_proposal
+
+
+@pytest.fixture
+def register_on(app):  # noqa: ANN001, ANN201
+    saved = app.config["PUBLIC_REGISTER_ENABLED"]
+    app.config["PUBLIC_REGISTER_ENABLED"] = True
+    yield
+    app.config["PUBLIC_REGISTER_ENABLED"] = saved
+
+
+def ask(client, account: str) -> str:  # noqa: ANN001
+    response = client.get("/register/", query_string={"account": account})
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_the_lookup_is_off_with_the_register(client, client_as, people, db):
+    live_channel(client_as, people, db)
+    assert client.get("/register/", query_string={"account": "@MECPasifika"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "account",
+    [
+        "https://www.facebook.com/MECPasifika",
+        "http://m.facebook.com/mecpasifika/?ref=share",
+        "facebook.com/MECPasifika/posts/123",
+        "@mecpasifika",
+        "MECPASIFIKA",
+        "MEC Pasifika Communities",
+        "mec pasifika communities",
+    ],
+)
+def test_an_official_channel_is_found_by_address_handle_or_name(
+    client, client_as, people, db, register_on, account
+):
+    live_channel(client_as, people, db)
+    page = ask(client, account)
+    assert "Yes — this is an official" in page or "We have a channel named" in page
+    assert "MEC Pasifika Communities</strong> on Facebook" in page
+    assert "not one of our official channels" not in page
+
+
+@pytest.mark.parametrize(
+    "account",
+    [
+        "MEC",
+        "Pasifika",
+        "MEC Pasifika",
+        "@MECPasifika2",
+        "https://www.facebook.com/MECPasifika.fake",
+        "https://facebook.com.evil.example/MECPasifika",
+        "https://www.instagram.com/MECPasifika",
+        "МЕС Pasifika Communities",  # Cyrillic lookalike letters
+    ],
+)
+def test_lookalikes_and_fragments_are_not_ours(client, client_as, people, db, register_on, account):
+    live_channel(client_as, people, db)
+    page = ask(client, account)
+    assert "is not one of our official channels" in page
+    assert "Yes — this is an official" not in page
+
+
+def test_a_name_match_says_anyone_can_copy_a_name(client, client_as, people, db, register_on):
+    live_channel(client_as, people, db, channel_name="Te Tari Mātāwaka Pasifika")
+    page = ask(client, "te tari matawaka pasifika")
+    assert "We have a channel named" in page and "Anyone can give an account this name" in page
+    assert "https://www.facebook.com/MECPasifika" in page
+
+
+def test_several_channels_with_one_name_are_each_shown(client, client_as, people, db, register_on):
+    live_channel(client_as, people, db)
+    live_channel(client_as, people, db, platform="instagram", handle="mec.pasifika")
+    page = ask(client, "MEC Pasifika Communities")
+    assert "We have 2 channels named" in page
+    assert "on Facebook" in page and "on Instagram" in page
+
+
+def test_a_closed_channel_was_ours(client, client_as, people, db, register_on):
+    channel = live_channel(client_as, people, db)
+    closed_on = agency_today() - timedelta(days=5)
+    close(client_as, channel, closed_on)
+    for account in (
+        "@MECPasifika",
+        "https://www.facebook.com/MECPasifika",
+        "MEC Pasifika Communities",
+    ):
+        page = ask(client, account)
+        assert f"was ours, closed on {format_date(closed_on)} and no longer monitored" in page
+        assert "Yes — this is an official" not in page
+        assert "is not one of our official channels" not in page
+    # It is not on the register.
+    assert "Official channels (0)" in ask(client, "@MECPasifika")
+
+
+def test_an_approved_channel_not_live_yet_is_not_ours(client, client_as, people, db, register_on):
+    approved_proposal(client_as, people)
+    page = ask(client, "@MECPasifika")
+    assert "is not one of our official channels" in page
+    assert "MEC Pasifika Communities" not in page
+
+
+def test_an_official_channel_is_listed_before_a_closed_one_with_its_handle(
+    client, client_as, people, db, register_on
+):
+    old = live_channel(client_as, people, db)
+    close(client_as, old, agency_today() - timedelta(days=30))
+    live_channel(client_as, people, db, channel_name="MEC Pasifika")
+    page = ask(client, "@MECPasifika")
+    assert "Yes — this is an official" in page
+    assert page.index("MEC Pasifika</strong> on Facebook") < page.index(
+        "MEC Pasifika Communities</strong> on Facebook"
+    )
+    assert "was ours, closed on" in page

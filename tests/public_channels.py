@@ -1,0 +1,63 @@
+"""Channels in each public state, made the way people make them: HTTP posts as each person."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from registry.charters.models import Charter
+from registry.inventory.models import Channel
+from registry.policy.platforms import expected_channel_url
+from registry.proposals.models import Proposal, ProposalState
+from tests.proposal_data import good_form
+from tests.workflow import approved_proposal, decide
+
+SIGNERS = (("manager", "manager-communications"), ("dce_policy", "dce"), ("ce", "chief-executive"))
+
+
+def channel_of(db, proposal) -> Channel:  # noqa: ANN001
+    db.session.expire_all()
+    return db.session.scalar(select(Channel).where(Channel.proposal_id == proposal.id))
+
+
+def charter_of(db, proposal) -> Charter:  # noqa: ANN001
+    return db.session.scalar(select(Charter).where(Charter.proposal_id == proposal.id))
+
+
+def go_live(client_as, channel: Channel) -> None:  # noqa: ANN001
+    response = client_as("comms").post(
+        f"/channels/{channel.id}/live",
+        data={"channel_url": expected_channel_url(channel.platform, channel.handle)},
+    )
+    assert response.status_code == 302
+
+
+def close(client_as, channel: Channel, on) -> None:  # noqa: ANN001
+    response = client_as("comms").post(
+        f"/channels/{channel.id}/decommission",
+        data={"decommission-decommissioned_on": on.isoformat(), "decommission-reason": "Merged."},
+    )
+    assert response.status_code == 302
+
+
+def live_channel(client_as, people, db, **overrides) -> Channel:  # noqa: ANN001
+    proposal = approved_proposal(client_as, people, **overrides)
+    go_live(client_as, channel_of(db, proposal))
+    return channel_of(db, proposal)
+
+
+def reapproved_change(client_as, people, db, channel: Channel) -> Proposal:  # noqa: ANN001
+    comms = client_as("comms")
+    assert comms.post(f"/channels/{channel.id}/change").status_code == 302
+    change = db.session.scalar(
+        select(Proposal).where(
+            Proposal.channel_id == channel.id, Proposal.id != channel.proposal_id
+        )
+    )
+    edited = good_form(people, version=str(change.version), purpose="Wider.", action="submit")
+    assert comms.post(f"/proposals/{change.id}/edit", data=edited).status_code == 302
+    for role, office in SIGNERS:
+        assert decide(client_as(role), change, capacity=office).status_code == 302
+    db.session.expire_all()
+    change = db.session.get(Proposal, change.id)
+    assert change.state_enum is ProposalState.APPROVED
+    return change

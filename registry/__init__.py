@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from config import CONFIGS, MIN_SECRET_KEY_LENGTH, Config, instance_dir
 from registry.database import configure_sqlite
 from registry.extensions import csrf, db, limiter, login_manager, migrate
+from registry.routing import RowIdConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,6 +59,8 @@ def create_app(config_name_or_object: str | Config | type | None = None) -> Flas
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    # Replaces Werkzeug's own, before any route is added, so no <int:...> can miss it.
+    app.url_map.converters["int"] = RowIdConverter
     app.config.from_object(_load_config(config_name_or_object))
     _refuse_weak_secret(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

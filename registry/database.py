@@ -68,3 +68,9 @@ def locked_row(model: type, row_id: int):  # noqa: ANN201
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(of=model)
     return db.session.scalars(query).unique().one_or_none()
+
+
+# Row ids are INTEGER columns: a signed 32-bit value on PostgreSQL (SQLite's are 64-bit).
+# A larger number in a URL or form names no row, and the databases refuse it (PostgreSQL
+# "out of range", SQLite an OverflowError) instead of finding nothing.
+MAX_ROW_ID = 2**31 - 1

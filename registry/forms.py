@@ -11,6 +11,7 @@ from wtforms import FieldList, FormField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+from registry.database import MAX_ROW_ID
 from registry.errors import RegistryError
 
 # C0/C1 control characters other than tab and newline: no person types them, PostgreSQL
@@ -84,13 +85,15 @@ def error_items(form: FlaskForm) -> list[tuple[str | None, str]]:
     return items
 
 
-_ID = re.compile(r"[0-9]{1,9}")
+_ID = re.compile(r"[0-9]{1,10}")
 
 
 def parse_id(value: object) -> int | None:
     """A whole number typed as ASCII digits (not "²", not "1e9"), small enough for an id."""
     text = str(value).strip() if value is not None else ""
-    return int(text) if _ID.fullmatch(text) else None
+    if not _ID.fullmatch(text) or int(text) > MAX_ROW_ID:
+        return None
+    return int(text)
 
 
 def optional_id(value: object) -> int | None:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from registry.charters.models import Charter
 from registry.charters.services import verify_url
 from registry.extensions import db
+from registry.inventory.filters import FiltersNotApplied, page_past_the_end
 from registry.inventory.models import Channel
 from registry.inventory.services import InventoryFilters, filtered, ordered
 from registry.policy.platforms import PLATFORMS
@@ -37,12 +38,16 @@ class ChannelPage:
 def channel_page(filters: InventoryFilters, scope: list[int] | None) -> ChannelPage:
     """One page of the filtered inventory and its charters: three queries, whatever the size.
 
-    A page past the end is read as the last page, as on the inventory page.
+    A page past the end is refused (FiltersNotApplied): answering with the last page again
+    would keep a client that pages until "next" runs out reading the same channels.
     """
     base = filtered(filters, scope)
     total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
     pages = max(1, -(-total // filters.per_page))
-    page = min(filters.page, pages)
+    past_the_end = page_past_the_end(filters.page, pages)
+    if past_the_end is not None:
+        raise FiltersNotApplied([past_the_end])
+    page = filters.page
     channels = list(
         db.session.scalars(
             ordered(base, filters).limit(filters.per_page).offset((page - 1) * filters.per_page)

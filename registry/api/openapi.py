@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import current_app
 
+from registry.inventory.filters import ATTENTION, FALSE_VALUES, TRUE_VALUES
 from registry.inventory.models import ChannelState
 from registry.inventory.services import PER_PAGE_CHOICES, SORTS
 from registry.policy.platforms import PLATFORMS
@@ -68,6 +69,37 @@ def _schemas() -> dict[str, Any]:
     return {
         "Error": _object(
             {"error": {"type": "string", "description": "What went wrong, in a sentence."}}
+        ),
+        "FilterProblem": {
+            "type": "object",
+            "required": ["parameter", "value"],
+            "additionalProperties": False,
+            "properties": {
+                "parameter": {"type": "string", "description": "The query parameter, as sent."},
+                "value": {"type": "string", "description": "Its value, as sent."},
+                "allowed": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "The values it accepts (for an unknown parameter: the "
+                    "parameters there are).",
+                },
+                "minimum": {"type": "integer", "description": "For page: the first page."},
+                "maximum": {
+                    "type": "integer",
+                    "description": "For page, once the listing is counted: its last page.",
+                },
+            },
+        },
+        "FilterError": _object(
+            {
+                "error": {"type": "string", "description": "What cannot be applied, and why."},
+                "problems": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": _ref("FilterProblem"),
+                },
+            },
+            "The filters asked for cannot be applied; no channels are listed for them.",
         ),
         "BusinessUnit": _object(
             {
@@ -167,7 +199,11 @@ def _schemas() -> dict[str, Any]:
 
 def _list_parameters() -> list[dict[str, Any]]:
     return [
-        _query("unit", {"type": "integer", "minimum": 1}, "Business unit id."),
+        _query(
+            "unit",
+            {"type": "integer", "minimum": 1},
+            "Business unit id: one of the units the token's owner may see.",
+        ),
         _query("platform", {"type": "string", "enum": list(PLATFORMS)}, "Platform."),
         _query("state", {"type": "string", "enum": [s.value for s in ChannelState]}, "State."),
         _query(
@@ -176,8 +212,14 @@ def _list_parameters() -> list[dict[str, Any]]:
             "Active channels whose review is overdue, or due within 30 days.",
         ),
         _query(
+            "attention",
+            {"type": "string", "enum": list(ATTENTION)},
+            "Active channels whose account security record is incomplete, or channels whose "
+            "people no longer meet the policy.",
+        ),
+        _query(
             "no_charter",
-            {"type": "boolean"},
+            {"type": "string", "enum": [*TRUE_VALUES, *FALSE_VALUES]},
             "Only channels imported with no charter on record.",
         ),
         _query(
@@ -194,7 +236,7 @@ def _list_parameters() -> list[dict[str, Any]]:
         _query(
             "page",
             {"type": "integer", "minimum": 1, "default": 1},
-            "Page number; past the last page reads as the last page.",
+            "Page number; a page past the last one is refused (400, naming the last page).",
         ),
         _query(
             "per_page",
@@ -233,13 +275,15 @@ def openapi_document() -> dict[str, Any]:
                     "operationId": "listChannels",
                     "summary": "List channels in the inventory",
                     "description": (
-                        "The same filters as the inventory page. A value that is not one of "
-                        "those listed is ignored, as on the page; `links.self` shows the filters "
-                        "that were applied."
+                        "The same filters as the inventory page; a blank value means any. An "
+                        "unknown parameter, or a value that is not one of those listed, is "
+                        "refused with 400 naming the parameter and the values it accepts, "
+                        "never ignored (which would list every channel)."
                     ),
                     "parameters": _list_parameters(),
                     "responses": {
                         "200": _json("ChannelList", "One page of channels."),
+                        "400": _json("FilterError", "A filter that cannot be applied."),
                         **errors,
                     },
                 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     Response,
@@ -28,7 +30,8 @@ from registry.auth.models import User
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import csrf, db
 from registry.forms import show_error
-from registry.inventory.services import InventoryFilters, inventory_scope
+from registry.inventory.filters import FiltersNotApplied, checked_filters
+from registry.inventory.services import inventory_scope
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 account_blueprint = Blueprint("account", __name__, url_prefix="/account")
@@ -44,15 +47,32 @@ _ALLOWED = "GET, HEAD, OPTIONS"
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        headers: dict[str, str] | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = headers or {}
+        self.details = details or {}
 
 
-def _error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    response = jsonify({"error": message})
+def _error_response(
+    status: int,
+    message: str,
+    headers: dict[str, str] | None = None,
+    details: dict[str, Any] | None = None,
+) -> Response:
+    # Values sent are quoted back (a filter's value): "<", ">" and "&" go out as JSON escapes,
+    # so no answer carries markup even to a client that ignores the content type.
+    body = current_app.json.dumps({"error": message, **(details or {})})
+    for character in "<>&":
+        body = body.replace(character, f"\\u{ord(character):04x}")
+    response = current_app.response_class(body + "\n", mimetype="application/json")
     response.status_code = status
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -61,7 +81,7 @@ def _error_response(status: int, message: str, headers: dict[str, str] | None = 
 
 @blueprint.errorhandler(ApiError)
 def _api_error(error: ApiError) -> Response:
-    return _error_response(error.status, error.message, error.headers)
+    return _error_response(error.status, error.message, error.headers, error.details)
 
 
 @blueprint.errorhandler(HTTPException)
@@ -116,8 +136,12 @@ def _scope(user: User) -> list[int] | None:
 @blueprint.get("/channels", provide_automatic_options=False)
 def channels() -> Response:
     scope = _scope(_bearer_user())
-    filters = InventoryFilters.from_args(request.args)
-    return jsonify(channel_page_json(channel_page(filters, scope), filters))
+    try:
+        filters = checked_filters(request.args, scope)
+        return jsonify(channel_page_json(channel_page(filters, scope), filters))
+    except FiltersNotApplied as refused:
+        details = {"problems": [problem.as_json() for problem in refused.problems]}
+        raise ApiError(400, refused.message, details=details) from refused
 
 
 @blueprint.get("/channels/<int:channel_id>", provide_automatic_options=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -19,13 +20,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from registry.audit.log import record
-from registry.auth.models import BusinessUnit, Office, User
+from registry.auth.models import Office, User
 from registry.auth.permissions import office_required
 from registry.database import begin_write
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.forms import choices, show_error
 from registry.inventory import lookup, services
+from registry.inventory.filters import checked_page, filter_problems, units_in_scope
 from registry.inventory.forms import (
     DecommissionForm,
     FilterForm,
@@ -56,27 +58,25 @@ def _scope() -> list[int] | None:
 @login_required
 def index():
     scope = _scope()
-    filters = services.InventoryFilters.from_args(request.args)
-    page = services.inventory_page(filters, scope)
-    units_query = select(BusinessUnit).order_by(BusinessUnit.name)
-    if scope is not None:
-        units_query = units_query.where(BusinessUnit.id.in_(scope))
+    units = units_in_scope(scope)
+    filters, page, problems = checked_page(request.args, scope)
     form = FilterForm(formdata=None, data=filters.args() | {"no_charter": filters.no_charter})
-    form.unit.choices = choices(
-        [("", "All units")] + [(u.id, u.name) for u in db.session.scalars(units_query)]
-    )
+    form.unit.choices = choices([("", "All units")] + [(u.id, u.name) for u in units])
     form.platform.choices = choices([("", "All platforms"), *PLATFORMS.items()])
     form.state.choices = choices([("", "All states")] + [(s.value, s.label) for s in ChannelState])
+    for problem in problems:
+        show_error(form, RegistryError(problem.notice, problem.parameter))
     return render_template(
         "inventory/index.html",
         page=page,
         filters=filters,
         form=form,
+        problems=problems,
         platforms=PLATFORMS,
         charters=_charter_numbers(page.channels),
         today=services.agency_today(),
         is_comms=services.is_comms(_actor()),
-    )
+    ), 400 if problems else 200
 
 
 def _charter_numbers(channels: list[Channel]) -> dict[int, str]:
@@ -97,6 +97,10 @@ def export():
     from registry.inventory.csv_io import export_rows
 
     scope = _scope()
+    if filter_problems(request.args, scope, extra=("bom",)):
+        # Nothing is exported for filters that cannot be applied: the page says what is wrong.
+        kept = [(k, v) for k, v in request.args.items(multi=True) if k != "bom"]
+        return redirect(f"{url_for('inventory.index')}?{urlencode(kept)}")
     filters = services.InventoryFilters.from_args(request.args)
     bom = request.args.get("bom") in ("1", "yes", "on")
     begin_write()

@@ -174,7 +174,10 @@ class ProposalForm(RegistryForm):
         validators=[Length(max=20000, message="Keep the terms of use under 20,000 characters.")],
         description="The text you will publish on the channel. It must state the monitoring hours.",
     )
-    monitoring_windows = FieldList(FormField(WindowForm), min_entries=1, max_entries=MAX_WINDOWS)
+    # No max_entries: WTForms would drop rows past it unseen, and refuse (500) the blank
+    # rows the page adds below the filled ones. validate_monitoring_windows counts instead;
+    # the view keeps row numbers to three digits.
+    monitoring_windows = FieldList(FormField(WindowForm), min_entries=1)
     out_of_hours_message = TextAreaField(
         "Out-of-hours message",
         validators=[Length(max=2000, message="Keep this message under 2,000 characters.")],

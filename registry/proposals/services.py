@@ -77,6 +77,8 @@ def empty_content(business_unit_id: int | None) -> dict[str, Any]:
 class StaleEditError(ConflictError):
     """Someone saved the proposal after this form was loaded."""
 
+    heading = "This proposal changed while you were editing"
+
     def __init__(self, proposal: Proposal, saved_content: dict[str, Any]) -> None:
         super().__init__(
             f"{proposal.title} was changed by someone else (or in another tab) after you "
@@ -85,6 +87,24 @@ class StaleEditError(ConflictError):
         )
         self.proposal = proposal
         self.saved_content = saved_content
+
+
+class VersionMissing(StaleEditError):
+    """The request did not say which version it was made from: it might overwrite a newer one.
+
+    Refused like a stale edit (shown beside the saved version), never taken as "the latest".
+    """
+
+    heading = "We could not tell which version you were editing"
+
+    def __init__(self, proposal: Proposal, saved_content: dict[str, Any]) -> None:
+        super().__init__(proposal, saved_content)
+        self.message = (
+            f"The form did not say which version of {proposal.title} it was opened from, so "
+            "saving it could overwrite someone else's changes. Nothing was saved. Your changes "
+            "are below, beside the saved version: check both, then save again to keep yours."
+        )
+        self.args = (self.message,)
 
 
 class PolicyNotMet(RegistryError):
@@ -366,7 +386,10 @@ def locked(proposal_id: int) -> Proposal:
 
 
 def _check_version(proposal: Proposal, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != proposal.version:
+    """Refuse a change made from an older version of the proposal, or from no known version."""
+    if expected_version is None:
+        raise VersionMissing(proposal, proposal.current_revision.content)
+    if expected_version != proposal.version:
         raise StaleEditError(proposal, proposal.current_revision.content)
 
 

@@ -344,12 +344,24 @@ def _expected_version() -> int | None:
     return parse_id(raw)
 
 
+def _refuse_stale(stale: services.StaleEditError, doing: str) -> None:
+    """A 409 that says what happened and what to do; the service already changed nothing."""
+    if isinstance(stale, services.VersionMissing):
+        why = "The request did not say which version of the proposal it was made from"
+    else:
+        why = f"{stale.proposal.title} changed after you opened the page"
+    abort(409, f"{why}, so nothing was {doing}. Reload the proposal, check it, then try again.")
+
+
 @blueprint.route("/<int:proposal_id>/submit", methods=["POST"])
 @login_required
 def submit(proposal_id: int):
     proposal = _visible_proposal(proposal_id)
     try:
         services.submit_proposal(proposal.id, _actor(), _expected_version())
+    except services.StaleEditError as stale:
+        db.session.rollback()
+        _refuse_stale(stale, "submitted")
     except services.PolicyNotMet as not_met:
         db.session.rollback()
         flash(not_met.message + " The policy report below says how to fix each.", "error")
@@ -372,6 +384,9 @@ def withdraw(proposal_id: int):
         services.withdraw_proposal(
             proposal.id, _actor(), _expected_version(), request.form.get("reason", "")
         )
+    except services.StaleEditError as stale:
+        db.session.rollback()
+        _refuse_stale(stale, "withdrawn")
     except ForbiddenError as error:
         db.session.rollback()
         abort(403, error.message)

@@ -288,9 +288,10 @@ def test_a_dce_sees_only_their_unit(api, client_as, people, inventory):
     assert set(ids(response)) == inventory.policy_ids
     assert response.json["meta"]["total"] == 20
     assert {c["business_unit"]["code"] for c in response.json["data"]} == {"POL"}
-    # Asking for another unit narrows to nothing rather than widening the scope.
+    # Another unit is not one of theirs: refused, naming theirs, and never widening the scope.
     other = api.get(f"/channels?unit={people.community.id}", token)
-    assert other.json["data"] == [] and other.json["meta"]["total"] == 0
+    assert other.status_code == 400 and "data" not in other.json
+    assert other.json["problems"][0]["allowed"] == [str(people.policy.id)]
 
     assert api.get(f"/channels/{min(inventory.policy_ids)}", token).status_code == 200
     hidden = api.get(f"/channels/{min(inventory.community_ids)}", token)
@@ -336,9 +337,12 @@ def test_pagination_links(api, app, client_as, inventory):
     names = [c["name"] for c in first.json["data"] + second.json["data"]]
     assert names == sorted(names, key=str.lower, reverse=True)
 
-    # Past the end reads as the last page, as on the inventory page.
+    # Past the end is refused, naming the last page: a client paging on would never stop.
     beyond = api.get("/channels?page=99&direction=desc", token)
-    assert beyond.json["meta"]["page"] == 2 and ids(beyond) == ids(second)
+    assert beyond.status_code == 400
+    assert beyond.json["problems"] == [
+        {"parameter": "page", "value": "99", "minimum": 1, "maximum": 2}
+    ]
 
     bigger = api.get("/channels?per_page=50", token)
     assert bigger.json["meta"] == {"page": 1, "per_page": 50, "total": 30, "pages": 1}
@@ -371,10 +375,9 @@ def test_filters(api, client_as, inventory):
     assert ids(by_handle) == [inventory.approved.id]
     assert api.get("/channels?q=nothing-like-this", token).json["meta"]["total"] == 0
 
-    # An unknown value is ignored, as on the page; the self link shows what was applied.
-    ignored = api.get("/channels?state=sleeping&per_page=100", token)
-    assert ignored.json["meta"]["total"] == 30
-    assert "state" not in parse_qs(urlsplit(ignored.json["links"]["self"]).query)
+    # An unknown value is refused rather than ignored (which would list all 30).
+    refused = api.get("/channels?state=sleeping&per_page=100", token)
+    assert refused.status_code == 400 and "data" not in refused.json
 
 
 def test_the_list_makes_the_same_number_of_queries_whatever_its_size(api, client_as, db, inventory):
@@ -476,8 +479,8 @@ def test_the_openapi_document(api):
     assert set(doc["paths"]) == {"/channels", "/channels/{channel_id}", "/openapi.json"}
     listed = {p["name"] for p in doc["paths"]["/channels"]["get"]["parameters"]}
     assert listed == {
-        "unit", "platform", "state", "review", "no_charter", "q", "sort", "direction", "page",
-        "per_page",
+        "unit", "platform", "state", "review", "attention", "no_charter", "q", "sort",
+        "direction", "page", "per_page",
     }  # fmt: skip
     for schema in doc["components"]["schemas"].values():
         Draft202012Validator.check_schema(schema)

@@ -226,8 +226,9 @@ def test_editing_after_submission_makes_a_new_revision(client_as, people, db):
 def test_withdraw_twice_is_a_conflict(client_as, people, db):
     client = client_as("staff_policy")
     proposal = create(client, people)
-    assert client.post(f"/proposals/{proposal.id}/withdraw").status_code == 302
-    again = client.post(f"/proposals/{proposal.id}/withdraw")
+    loaded = {"version": str(proposal.version)}
+    assert client.post(f"/proposals/{proposal.id}/withdraw", data=loaded).status_code == 302
+    again = client.post(f"/proposals/{proposal.id}/withdraw", data=loaded)
     assert again.status_code == 409
     assert "it was withdrawn" in again.get_data(as_text=True)
     assert client.get(f"/proposals/{proposal.id}/edit").status_code == 409

@@ -216,7 +216,9 @@ def test_decline_is_terminal(client_as, people, db):
 
 def test_approving_a_withdrawn_proposal_is_a_conflict(client_as, people, db):
     proposal = submitted_proposal(client_as, people)
-    client_as("staff_policy").post(f"/proposals/{proposal.id}/withdraw")
+    withdraw = {"version": str(proposal.version)}
+    withdrawn = client_as("staff_policy").post(f"/proposals/{proposal.id}/withdraw", data=withdraw)
+    assert withdrawn.status_code == 302
     response = decide(client_as("ce"), proposal, capacity="chief-executive")
     assert response.status_code == 409
     assert "it was withdrawn" in response.get_data(as_text=True)

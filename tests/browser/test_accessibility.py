@@ -264,8 +264,11 @@ def test_communications_pages(page, people, client_as, db, audit):
     page.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(r"review=overdue"))
     audit.check("inventory, filtered")
-    page.goto("/inventory/?per_page=10&sort=review&page=2")
+    page.goto("/inventory/?per_page=25&sort=review&page=2")
     audit.check("inventory, page 2")
+    page.goto("/inventory/?platform=myspace")
+    expect(page.locator(".error-summary")).to_be_visible()
+    audit.check("inventory, unknown filter")
     page.goto("/inventory/?q=nothing-matches-this")
     audit.check("inventory, no matches")
 

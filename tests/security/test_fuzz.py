@@ -405,7 +405,8 @@ def test_inventory_filters(signed_in, seeded, args, path, role) -> None:  # noqa
     counted("inventory_filters")
     response = signed_in(role).get(path, query_string=args)
     check(response, f"GET {path} as {role} {_short(args)}")
-    assert response.status_code == 200
+    # 400: a filter the page names as unknown; 302: the export sends the person to that page.
+    assert response.status_code in ((200, 400) if path == "/inventory/" else (200, 302))
 
 
 CHANNEL_FORMS = {
@@ -614,7 +615,7 @@ def test_api_query_parameters(client, api_token, args, path) -> None:  # noqa: A
     counted("api")
     response = client.get(path, query_string=args, headers={"Authorization": f"Bearer {api_token}"})
     check(response, f"GET {path} {_short(args)}")
-    assert response.status_code in (200, 404), response.status_code
+    assert response.status_code in (200, 400, 404), response.status_code
     assert response.mimetype == "application/json"
 
 

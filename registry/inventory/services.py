@@ -246,6 +246,16 @@ def handle_taken_by_channel(
     return db.session.scalars(query).first()
 
 
+def channel_url_after_approval(proposal: Proposal, content: dict[str, Any]) -> str:
+    """The address the channel will carry once ``proposal`` is approved: the revision's, or
+    for a change that leaves it blank, the one the channel already has."""
+    url = content.get("channel_url", "").strip()
+    if url or proposal.channel_id is None:
+        return url
+    channel = db.session.get(Channel, proposal.channel_id)
+    return channel.channel_url if channel is not None else ""
+
+
 def on_approval(proposal: Proposal) -> Channel:
     """In the final sign-off's transaction: create the channel, or update the one changed."""
     content = proposal.current_revision.content
@@ -474,7 +484,10 @@ def start_change(channel_id: int, actor: User, answers: ReviewAnswers | None = N
             f"{open_change.reference} is already open for {channel.name}; continue that one."
         )
     if channel.proposal_id:
-        content = db.session.get(Proposal, channel.proposal_id).current_revision.content
+        content = dict(db.session.get(Proposal, channel.proposal_id).current_revision.content)
+        # The change starts from the address the channel has now (set when it went live), so
+        # the policy check holds the changed handle and the address together.
+        content["channel_url"] = content.get("channel_url") or channel.channel_url
     else:
         content = proposals.empty_content(channel.business_unit_id)
         content.update(

@@ -714,7 +714,7 @@ def find_official(account: str) -> list[Channel]:
     if looks_like_url:
         wanted = _normal_url(account)
         for channel in db.session.scalars(active.where(Channel.channel_url != "")).unique():
-            if wanted and _normal_url(channel.channel_url) == wanted:
+            if wanted and _normal_url(channel.vouched_url) == wanted:
                 matches.append(channel)
         if matches:
             return matches

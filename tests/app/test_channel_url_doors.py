@@ -17,6 +17,7 @@ from registry.proposals.models import (
     content_hash,
 )
 from registry.signoffs.models import Signoff
+from tests.app.test_api import create_token, make_channel
 from tests.app.test_import_export import LIAISON, csv_text
 from tests.conftest import run_isolated
 from tests.proposal_data import good_form
@@ -213,3 +214,38 @@ def test_import_refuses_a_lookalike_naming_the_line_and_column(app, db, people, 
     assert "line 2, column url: A Facebook Channel URL must be on facebook.com" in result.output
     db.session.rollback()
     assert db.session.scalar(select(func.count(Channel.id))) == 0
+
+
+@pytest.fixture
+def stored_lookalike(db, people) -> Channel:  # noqa: ANN001
+    """An active channel whose address was stored before the check, as old data would be."""
+    channel = make_channel(
+        db, people.policy, "MEC Pasifika", platform="facebook", handle="MECPasifika"
+    )
+    db.session.flush()
+    db.session.execute(
+        update(Channel).where(Channel.id == channel.id).values(channel_url=LOOKALIKE)
+    )
+    db.session.commit()
+    return fresh(db, Channel, channel.id)
+
+
+def test_the_api_does_not_vouch_for_a_stored_lookalike(client_as, stored_lookalike):
+    client = client_as("comms")
+    token = create_token(client)
+    headers = {"Authorization": f"Bearer {token}"}
+    one = client.get(f"/api/v1/channels/{stored_lookalike.id}", headers=headers)
+    assert one.status_code == 200
+    assert one.json["handle"] == "MECPasifika" and one.json["channel_url"] is None
+    listed = client.get("/api/v1/channels", headers=headers).get_data(as_text=True)
+    assert "evil.example" not in listed
+
+
+def test_the_lookup_does_not_call_a_stored_lookalike_official(app, client, stored_lookalike):
+    app.config["PUBLIC_REGISTER_ENABLED"] = True
+    try:
+        page = client.get("/register/", query_string={"account": LOOKALIKE}).get_data(as_text=True)
+    finally:
+        app.config["PUBLIC_REGISTER_ENABLED"] = False
+    assert "is not one of our official channels" in page
+    assert "Yes — this is an official" not in page

@@ -19,6 +19,7 @@ from registry.extensions import db
 from registry.forms import parse_id
 from registry.inventory.models import Channel, ChannelReview, ChannelState
 from registry.policy.platforms import PLATFORMS, channel_url_problem, normalise_handle
+from registry.policy.text import TextKind, clean_text
 from registry.proposals.models import Proposal, ProposalState
 from registry.timeutil import add_months, local_date, utcnow
 
@@ -111,8 +112,9 @@ class InventoryFilters:
             review=review if review in ("overdue", "due-soon") else "",
             attention=attention if attention in ("security-incomplete", "policy-unmet") else "",
             no_charter=str(args.get("no_charter", "")).strip() in ("1", "y", "yes", "on", "true"),
-            # NUL is never part of a name or handle, and PostgreSQL refuses it in text.
-            q=str(args.get("q", "")).replace("\x00", "").strip()[:200],
+            # Cleaned as typed text is everywhere (PostgreSQL refuses NUL, for one): the API
+            # and the inventory page read it from the query string, not a form.
+            q=clean_text(str(args.get("q", "")), TextKind.LINE).strip()[:200],
             sort=sort if sort in SORTS else "name",
             direction="desc" if str(args.get("direction", "")) == "desc" else "asc",
             page=number("page", 1, 1, 1_000_000),

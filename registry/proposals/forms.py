@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from registry.forms import RegistryForm, choices, chosen_id, optional_id
+from registry.forms import RegistryForm, choices, chosen_id, clean_identifier, optional_id
 from registry.policy.content import WEEKDAYS
 from registry.policy.platforms import PLATFORMS, handle_problem
 
@@ -120,11 +120,13 @@ class ProposalForm(RegistryForm):
     )
     handle = StringField(
         "Handle",
+        filters=[clean_identifier],
         validators=[Length(max=200, message="Keep the handle under 200 characters.")],
         description="The account name on the platform, e.g. @MECPasifika.",
     )
     channel_url = StringField(
         "Channel URL",
+        filters=[clean_identifier],
         # Whether the address is the channel's own page is the policy check's decision
         # (SMP-CHANNEL-URL), so a draft can be saved and the report says what to fix.
         validators=[Length(max=500, message="Keep the address under 500 characters.")],

@@ -241,7 +241,7 @@ def test_the_api_does_not_vouch_for_a_stored_lookalike(client_as, stored_lookali
     assert "evil.example" not in listed
 
 
-def test_the_lookup_does_not_call_a_stored_lookalike_official(app, client, stored_lookalike):
+def test_the_register_does_not_vouch_for_a_stored_lookalike(app, client, stored_lookalike):
     app.config["PUBLIC_REGISTER_ENABLED"] = True
     try:
         page = client.get("/register/", query_string={"account": LOOKALIKE}).get_data(as_text=True)
@@ -249,3 +249,5 @@ def test_the_lookup_does_not_call_a_stored_lookalike_official(app, client, store
         app.config["PUBLIC_REGISTER_ENABLED"] = False
     assert "is not one of our official channels" in page
     assert "Yes — this is an official" not in page
+    assert "MEC Pasifika" in page  # still listed: it is active, but its address is not shown
+    assert 'href="https://facebook.com.evil.example' not in page

@@ -9,6 +9,7 @@ import io
 import pytest
 from sqlalchemy import select
 
+from registry.audit.models import AuditEntry
 from registry.auth.models import BusinessUnit
 from registry.inventory.models import Channel
 from registry.proposals.models import Proposal
@@ -135,3 +136,18 @@ def test_command_line_options_are_cleaned(cli, db):
     db.session.rollback()
     unit = db.session.scalar(select(BusinessUnit).where(BusinessUnit.name == CLEAN_NAME))
     assert unit is not None
+
+
+def test_a_withdrawal_reason_is_cleaned_before_the_audit_log(client_as, people, db):
+    client = client_as("staff_policy")
+    assert client.post("/proposals/new", data=good_form(people)).status_code == 302
+    proposal = db.session.scalar(select(Proposal))
+    response = client.post(
+        f"/proposals/{proposal.id}/withdraw",
+        data={"version": proposal.version, "reason": f"No longer{RLO} needed\x00{ESCAPE}"},
+    )
+    assert response.status_code == 302
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "proposal-withdrawn"))
+    assert "No longer needed[2J[31m" in entry.summary
+    assert "\\u202e" not in entry.summary.lower() and "\\u001b" not in entry.summary.lower()
+    assert_clean(entry.summary)

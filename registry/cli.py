@@ -5,6 +5,7 @@ Each exits non-zero with one line on bad input, so scripts can rely on them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import click
@@ -17,6 +18,7 @@ from registry.auth import offices, services
 from registry.auth.models import BusinessUnit, Office, User
 from registry.errors import RegistryError
 from registry.extensions import db
+from registry.policy.text import TextKind, clean_text
 
 registry_cli = AppGroup("registry", help="Manage the registry's people, units and data.")
 audit_cli = AppGroup("audit", help="Check the audit log.")
@@ -39,6 +41,19 @@ def _date(value: str | None, option: str) -> date | None:
     return None
 
 
+def _cleaned(kind: TextKind) -> Callable[[click.Context, click.Parameter, object], object]:
+    """An option callback cleaning text as a form field of the same kind is cleaned."""
+
+    def clean(ctx: click.Context, param: click.Parameter, value: object) -> object:
+        return clean_text(value, kind) if isinstance(value, str) else value
+
+    return clean
+
+
+_LINE = _cleaned(TextKind.LINE)
+_IDENTIFIER = _cleaned(TextKind.IDENTIFIER)
+
+
 def _unit(code: str | None) -> BusinessUnit | None:
     if code is None:
         return None
@@ -49,8 +64,8 @@ def _unit(code: str | None) -> BusinessUnit | None:
 
 
 @registry_cli.command("create-unit")
-@click.option("--code", required=True, help="Short code, e.g. POL.")
-@click.option("--name", required=True, help="Full name of the business unit.")
+@click.option("--code", required=True, callback=_LINE, help="Short code, e.g. POL.")
+@click.option("--name", required=True, callback=_LINE, help="Full name of the business unit.")
 def create_unit(code: str, name: str) -> None:
     """Add a business unit."""
     try:
@@ -61,10 +76,16 @@ def create_unit(code: str, name: str) -> None:
 
 
 @registry_cli.command("create-user")
-@click.option("--email", required=True)
-@click.option("--name", required=True, help="Name as it appears on sign-offs.")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-@click.option("--unit", "unit_code", help="Business unit code.")
+@click.option("--email", required=True, callback=_IDENTIFIER)
+@click.option("--name", required=True, callback=_LINE, help="Name as it appears on sign-offs.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    callback=_cleaned(TextKind.SECRET),
+)
+@click.option("--unit", "unit_code", callback=_LINE, help="Business unit code.")
 def create_user(email: str, name: str, password: str, unit_code: str | None) -> None:
     """Add a person who can sign in."""
     unit = _unit(unit_code)
@@ -76,14 +97,14 @@ def create_user(email: str, name: str, password: str, unit_code: str | None) -> 
 
 
 @registry_cli.command("appoint")
-@click.option("--email", required=True)
+@click.option("--email", required=True, callback=_IDENTIFIER)
 @click.option(
     "--office",
     required=True,
     type=click.Choice([o.value for o in Office]),
     help="The office the person holds.",
 )
-@click.option("--unit", "unit_code", help="Business unit code (required for dce).")
+@click.option("--unit", "unit_code", callback=_LINE, help="Business unit code (required for dce).")
 @click.option("--acting", is_flag=True, help="An acting appointment.")
 @click.option("--start", help="First day, YYYY-MM-DD (default today).")
 @click.option("--end", help="Last day, YYYY-MM-DD (default open-ended).")

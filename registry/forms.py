@@ -3,38 +3,55 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import FieldList, FormField
+from wtforms import EmailField, FieldList, FormField, PasswordField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from registry.database import MAX_ROW_ID
 from registry.errors import RegistryError
-
-# C0/C1 control characters other than tab and newline: no person types them, PostgreSQL
-# refuses NUL in text, and they can forge lines in logs.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+from registry.policy.text import TextKind, clean_text
 
 
-def clean_text(value: object) -> object:
-    """Normalise newlines and drop control characters from anything a person typed."""
-    if isinstance(value, str):
-        return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
-    return value
+def _cleaner(kind: TextKind) -> Callable[[object], object]:
+    def clean(value: object) -> object:
+        return clean_text(value, kind) if isinstance(value, str) else value
+
+    clean.__name__ = f"clean_{kind.value}"
+    return clean
+
+
+clean_prose = _cleaner(TextKind.PROSE)
+clean_line = _cleaner(TextKind.LINE)
+clean_identifier = _cleaner(TextKind.IDENTIFIER)
+clean_secret = _cleaner(TextKind.SECRET)
+_CLEANERS = (clean_prose, clean_line, clean_identifier, clean_secret)
+
+
+def _kind_of(field_class: type) -> Callable[[object], object]:
+    """The cleaning a field gets unless it names its own (handles and addresses do)."""
+    if issubclass(field_class, PasswordField):
+        return clean_secret
+    if issubclass(field_class, EmailField):
+        return clean_identifier
+    if issubclass(field_class, TextAreaField):
+        return clean_prose
+    return clean_line
 
 
 class RegistryForm(FlaskForm):
-    """Every form's base: typed text is cleaned before any validator sees it."""
+    """Every form's base: typed text is cleaned (registry.policy.text) before any validator
+    sees it, as every other door cleans it."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):  # noqa: ANN001, ANN201
             filters = unbound_field.kwargs.get("filters", [])
             takes_filters = not issubclass(unbound_field.field_class, FieldList | FormField)
-            if takes_filters and clean_text not in filters:
-                unbound_field.kwargs["filters"] = [clean_text, *filters]
+            if takes_filters and not any(f in _CLEANERS for f in filters):
+                unbound_field.kwargs["filters"] = [_kind_of(unbound_field.field_class), *filters]
             return unbound_field.bind(form=form, **options)
 
 

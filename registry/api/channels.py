@@ -114,7 +114,7 @@ def channel_json(channel: Channel, charter: CharterRef | None) -> dict[str, Any]
         "platform": channel.platform,
         "platform_label": platform_label(channel),
         "handle": channel.handle,
-        "channel_url": channel.channel_url or None,
+        "channel_url": channel.vouched_url or None,
         "business_unit": {"id": unit.id, "code": unit.code, "name": unit.name},
         "state": channel.state,
         "no_charter": channel.no_charter,

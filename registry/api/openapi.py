@@ -146,7 +146,12 @@ def _schemas() -> dict[str, Any]:
                     "description": "The platform's name (for 'other', the name given).",
                 },
                 "handle": {"type": "string"},
-                "channel_url": _nullable(url),
+                "channel_url": {
+                    **_nullable(url),
+                    "description": "The live account's address on the platform; null until it"
+                    " goes live, or if the stored address is not the platform's page for the"
+                    " handle.",
+                },
                 "business_unit": _ref("BusinessUnit"),
                 "state": {
                     "type": "string",

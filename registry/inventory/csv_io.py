@@ -30,6 +30,7 @@ from registry.policy.platforms import (
     handle_problem,
     normalise_handle,
 )
+from registry.policy.text import TextKind, clean_text
 from registry.proposals.models import CLAIMING_STATES, Proposal
 from registry.timeutil import local_date
 
@@ -79,6 +80,12 @@ MAX_ROWS = 20_000
 MAX_CELL_CHARS = 500
 # Lengths of the Channel columns the cells go into.
 _COLUMN_LIMITS = {"name": 200, "handle": 200, "url": 500}
+# Each cell is cleaned as the form field for the same thing is (registry.policy.text).
+_COLUMN_KINDS = {
+    "handle": TextKind.IDENTIFIER,
+    "url": TextKind.IDENTIFIER,
+    "liaison email": TextKind.IDENTIFIER,
+}
 _EARLIEST_START = date(1990, 1, 1)
 _BATCH = 500  # rows per charter-number lookup; also the IN-list size for preloading
 
@@ -266,10 +273,10 @@ def _columns(header: list[str]) -> tuple[dict[str, int] | None, str | None]:
             continue
         if key in IMPORT_COLUMNS:
             if key in positions:
-                repeated.append(cell.strip())
+                repeated.append(clean_text(cell, TextKind.LINE).strip())
             positions.setdefault(key, index)
         else:
-            unknown.append(cell.strip())
+            unknown.append(clean_text(cell, TextKind.LINE).strip())
     missing = [c for c in IMPORT_COLUMNS if c not in positions]
     if not missing and not unknown and not repeated:
         return positions, None
@@ -649,7 +656,11 @@ def parse_channels_csv(data: bytes) -> ImportPreview:
                     )
                 )
             values = {
-                column: _unformula(cells[index].strip()).strip() if index < len(cells) else ""
+                column: _unformula(
+                    clean_text(cells[index], _COLUMN_KINDS.get(column, TextKind.LINE)).strip()
+                ).strip()
+                if index < len(cells)
+                else ""
                 for column, index in positions.items()
             }
             draft, row_errors = _check_cells(line, values, today)

@@ -4,7 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from registry.forms import RegistryForm, choices, plausible_date
+from registry.forms import RegistryForm, choices, clean_identifier, plausible_date
 
 YES_NO = choices([("yes", "Yes"), ("no", "No")])
 
@@ -12,6 +12,7 @@ YES_NO = choices([("yes", "Yes"), ("no", "No")])
 class GoLiveForm(RegistryForm):
     channel_url = StringField(
         "Channel URL",
+        filters=[clean_identifier],
         validators=[
             DataRequired("Enter the channel's web address, now that it is live."),
             Length(max=500, message="Keep the address under 500 characters."),

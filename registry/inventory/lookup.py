@@ -12,6 +12,7 @@ from registry.auth.offices import agency_today
 from registry.extensions import db
 from registry.inventory.models import Channel, ChannelState
 from registry.policy.accounts import account_address, handle_key, looks_like_address, name_key
+from registry.policy.platforms import channel_url_problem
 
 
 class Standing(enum.StrEnum):
@@ -84,9 +85,14 @@ def look_up(account: str, today: date | None = None) -> LookupAnswer:
     # Compared in Python (macrons, address parts): a few columns of the public channels, so
     # nothing typed here reaches the SQL.
     candidates = db.session.execute(
-        select(Channel.id, Channel.name, Channel.handle_key, Channel.channel_url).where(
-            Channel.state != ChannelState.APPROVED.value
-        )
+        select(
+            Channel.id,
+            Channel.name,
+            Channel.platform,
+            Channel.handle,
+            Channel.handle_key,
+            Channel.channel_url,
+        ).where(Channel.state != ChannelState.APPROVED.value)
     ).all()
     for matched_by, matches in (
         (MatchedBy.ADDRESS, _by_address),
@@ -105,7 +111,12 @@ def _by_address(account: str, candidates: list) -> list[int]:
         return []
     ids = []
     for row in candidates:
-        address = account_address(row.channel_url) if row.channel_url else None
+        # Only an address that passes the Channel URL check vouches for anything: a lookalike
+        # stored before the check existed must never make a lookalike "official".
+        vouched = row.channel_url and not channel_url_problem(
+            row.platform, row.handle, row.channel_url
+        )
+        address = account_address(row.channel_url) if vouched else None
         if address is not None and wanted.is_under(address):
             ids.append(row.id)
     return ids

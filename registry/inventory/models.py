@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.auth.models import BusinessUnit, User
 from registry.extensions import db
+from registry.policy.platforms import channel_url_problem
 from registry.timeutil import UTCDateTime, utcnow
 
 
@@ -83,6 +84,15 @@ class Channel(db.Model):
     @property
     def reference(self) -> str:
         return f"C-{self.id:04d}"
+
+    @property
+    def vouched_url(self) -> str:
+        """The address, if it passes the Channel URL check; "" for one stored before the check
+        that fails it, so the registry never vouches for a lookalike as the agency's."""
+        url = self.channel_url or ""
+        if not url or channel_url_problem(self.platform, self.handle, url) is not None:
+            return ""
+        return url
 
 
 class ChannelReview(db.Model):

@@ -19,6 +19,7 @@ from registry.extensions import db
 from registry.forms import parse_id
 from registry.inventory.models import Channel, ChannelReview, ChannelState
 from registry.policy.platforms import PLATFORMS, channel_url_problem, normalise_handle
+from registry.policy.text import TextKind, clean_text
 from registry.proposals.models import Proposal, ProposalState
 from registry.timeutil import add_months, local_date, utcnow
 
@@ -111,8 +112,9 @@ class InventoryFilters:
             review=review if review in ("overdue", "due-soon") else "",
             attention=attention if attention in ("security-incomplete", "policy-unmet") else "",
             no_charter=str(args.get("no_charter", "")).strip() in ("1", "y", "yes", "on", "true"),
-            # NUL is never part of a name or handle, and PostgreSQL refuses it in text.
-            q=str(args.get("q", "")).replace("\x00", "").strip()[:200],
+            # Cleaned as typed text is everywhere (PostgreSQL refuses NUL, for one): the API
+            # and the inventory page read it from the query string, not a form.
+            q=clean_text(str(args.get("q", "")), TextKind.LINE).strip()[:200],
             sort=sort if sort in SORTS else "name",
             direction="desc" if str(args.get("direction", "")) == "desc" else "asc",
             page=number("page", 1, 1, 1_000_000),
@@ -244,6 +246,16 @@ def handle_taken_by_channel(
     if exclude_channel_id is not None:
         query = query.where(Channel.id != exclude_channel_id)
     return db.session.scalars(query).first()
+
+
+def channel_url_after_approval(proposal: Proposal, content: dict[str, Any]) -> str:
+    """The address the channel will carry once ``proposal`` is approved: the revision's, or
+    for a change that leaves it blank, the one the channel already has."""
+    url = content.get("channel_url", "").strip()
+    if url or proposal.channel_id is None:
+        return url
+    channel = db.session.get(Channel, proposal.channel_id)
+    return channel.channel_url if channel is not None else ""
 
 
 def on_approval(proposal: Proposal) -> Channel:
@@ -474,7 +486,10 @@ def start_change(channel_id: int, actor: User, answers: ReviewAnswers | None = N
             f"{open_change.reference} is already open for {channel.name}; continue that one."
         )
     if channel.proposal_id:
-        content = db.session.get(Proposal, channel.proposal_id).current_revision.content
+        content = dict(db.session.get(Proposal, channel.proposal_id).current_revision.content)
+        # The change starts from the address the channel has now (set when it went live), so
+        # the policy check holds the changed handle and the address together.
+        content["channel_url"] = content.get("channel_url") or channel.channel_url
     else:
         content = proposals.empty_content(channel.business_unit_id)
         content.update(

@@ -163,11 +163,15 @@ def handle_problem(platform: str, handle: str) -> str | None:
 
 @dataclass(frozen=True)
 class _UrlShape:
+    # The platform's own hosts: its bare domain and the subdomains it serves profiles on
+    # (www, and m where the platform has a mobile site). Any other subdomain could be a page
+    # someone else hosts, so it is not the platform's own.
     hosts: tuple[str, ...]
-    # Path segments before the handle, e.g. ("company",) for linkedin.com/company/<slug>.
-    prefix: tuple[str, ...]
+    # Path segments before the handle, e.g. ("company",) for linkedin.com/company/<slug>;
+    # None where the platform's addresses do not carry the handle (an id instead).
+    prefix: tuple[str, ...] | None
     at_sign: bool  # whether the handle segment is written "@handle"
-    example: str  # with {handle}
+    example: str  # with {handle} where the address carries it
 
 
 _URL_SHAPES: dict[str, _UrlShape] = {
@@ -208,6 +212,18 @@ _URL_SHAPES: dict[str, _UrlShape] = {
         "https://www.threads.net/@{handle}",
     ),
     "bluesky": _UrlShape(("bsky.app",), ("profile",), False, "https://bsky.app/profile/{handle}"),
+    "wechat": _UrlShape(
+        ("weixin.qq.com", "mp.weixin.qq.com"), None, False, "https://weixin.qq.com/r/your-id"
+    ),
+    "weibo": _UrlShape(
+        ("weibo.com", "www.weibo.com", "m.weibo.cn"), None, False, "https://weibo.com/u/your-id"
+    ),
+    "whatsapp-channel": _UrlShape(
+        ("whatsapp.com", "www.whatsapp.com"),
+        None,
+        False,
+        "https://whatsapp.com/channel/your-channel-id",
+    ),
 }
 
 _EXAMPLE_HANDLES = {
@@ -254,7 +270,7 @@ def expected_channel_url(platform: str, handle: str) -> str | None:
     """The channel's address built from its handle (None where URLs do not carry a handle)."""
     shape = _URL_SHAPES.get(platform)
     bare = _bare(handle).strip()
-    if shape is None or not bare:
+    if shape is None or shape.prefix is None or not bare:
         return None
     return shape.example.format(handle=bare)
 
@@ -263,14 +279,29 @@ def _example(platform: str, handle: str) -> str:
     shape = _URL_SHAPES.get(platform)
     if shape is None:
         return "https://example.com/your-channel"
+    if shape.prefix is None:
+        return shape.example
     if handle_problem(platform, handle) is None:
         return shape.example.format(handle=_bare(handle).strip())
     return shape.example.format(handle=_EXAMPLE_HANDLES[platform])
 
 
+# Percent-encoded "/", "\\" and "." can make a path read one way here and another way on the
+# platform's server, so a path that needs them is not a channel's page.
+_ENCODED_SEPARATOR = re.compile(r"%(?:2f|5c|2e)", re.IGNORECASE)
+
+
+def _same_segment(typed: str, wanted: str) -> bool:
+    """Handles compare without case, in ASCII only: "K" (Kelvin sign) or "ß" in a path must
+    not pass for "k" or "ss" in a handle."""
+    return typed.isascii() and typed.lower() == wanted.lower()
+
+
 def channel_url_problem(platform: str, handle: str, url: str) -> str | None:
-    """None if the URL is an https address on the platform's own site (and, where the
-    platform's addresses carry the handle, the page for this handle); else what to fix."""
+    """The one decision on a Channel URL. None if it is an https address on the platform's
+    own site (the platform's domain or one of the subdomains it serves profiles on) and,
+    where the platform's addresses carry the handle, the page for this handle; otherwise a
+    sentence saying what to fix. Every door that puts an address on a channel asks this."""
     url = url.strip()
     label = PLATFORMS.get(platform, "the platform")
     example = _example(platform, handle)
@@ -285,8 +316,9 @@ def channel_url_problem(platform: str, handle: str, url: str) -> str | None:
         return f"The Channel URL {shown} contains a backslash: use {example}."
     try:
         parts = urlsplit(url)
-        host = ascii_host(parts.hostname)
-        _ = parts.port
+        raw_host = parts.hostname
+        host = ascii_host(raw_host)
+        port = parts.port
     except ValueError:
         return f"The Channel URL {shown} is not a web address: use {example}."
     scheme = parts.scheme.lower()
@@ -304,20 +336,31 @@ def channel_url_problem(platform: str, handle: str, url: str) -> str | None:
         )
     if host is None:
         return f"The Channel URL {shown} does not have a valid site name: use {example}."
+    if port not in (None, 443):
+        return f"The Channel URL {shown} names a port, {port}: use {example}."
     shape = _URL_SHAPES.get(platform)
     if shape is None:
         return None
-    if host not in shape.hosts:
+    # The site name as typed, not as IDNA would read it: "ｆａｃｅｂｏｏｋ.com" reaches Facebook
+    # but shows on the register as something else.
+    if host not in shape.hosts or (raw_host or "").rstrip(".") != host:
         return (
             f"A {label} Channel URL must be on {shape.hosts[0]}, but {shown} is on"
-            f" {_shown(host)}: use {example}."
+            f" {_shown(raw_host or host)}: use {example}."
         )
+    if shape.prefix is None:
+        return None
     bare = _bare(handle).strip()
     if not bare:
-        return None
+        return f"Enter the Handle first: the Channel URL must be the page for it, like {example}."
+    if _ENCODED_SEPARATOR.search(parts.path):
+        return f"The Channel URL {shown} has an encoded “/”, “\\” or “.” in it: use {example}."
     segments = [s for s in unquote(parts.path).split("/") if s]
     wanted = [*shape.prefix, ("@" if shape.at_sign else "") + bare]
-    if [s.casefold() for s in segments[: len(wanted)]] != [w.casefold() for w in wanted]:
+    if any(s in (".", "..") for s in segments) or not (
+        len(segments) >= len(wanted)
+        and all(_same_segment(s, w) for s, w in zip(segments, wanted, strict=False))
+    ):
         # A valid handle is short enough that the whole address can be shown, and a cut-off
         # address would be no use to copy.
         limit = 200 if handle_problem(platform, handle) is None else _MAX_SHOWN

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from registry.policy.content import Agency, MonitoringWindow, Person, ProposalContent
 from registry.policy.hours import day_name, format_time, terms_state_hours
-from registry.policy.platforms import ascii_host
+from registry.policy.platforms import ascii_host, channel_url_problem
 
 __all__ = [
     "RULES",
@@ -207,6 +207,18 @@ def _check_approvals(content: ProposalContent, agency: Agency) -> list[Finding]:
         if office not in filled:
             findings.append(Finding(f"{label} has not signed off yet.", "signoffs"))
     return findings
+
+
+# --- SMP-CHANNEL-URL -----------------------------------------------------------------------
+
+
+def _check_channel_url(content: ProposalContent, agency: Agency) -> list[Finding]:
+    # Blank is allowed: the account may not exist until it is approved, and going live asks
+    # for the address through the same check.
+    if not content.channel_url.strip():
+        return []
+    problem = channel_url_problem(content.platform, content.handle, content.channel_url)
+    return [Finding(problem, "channel_url")] if problem else []
 
 
 # --- SMP-TERMS -----------------------------------------------------------------------------
@@ -667,6 +679,17 @@ RULES: tuple[Rule, ...] = (
             " Communications, the relevant business unit DCE and the Chief Executive."
         ),
         check=_check_approvals,
+    ),
+    Rule(
+        id="SMP-CHANNEL-URL",
+        title="The Channel URL is the channel's own page on its platform",
+        heading=_SETTING_UP,
+        # The permission is for one presence; the address is how everyone finds that one.
+        clause=(
+            "Any new MEC social media presence requires the express permission of the Manager"
+            " Communications, the relevant business unit DCE and the Chief Executive."
+        ),
+        check=_check_channel_url,
     ),
     Rule(
         id="SMP-TERMS",

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import time
-from urllib.parse import urlsplit
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
@@ -20,7 +18,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from registry.forms import RegistryForm, choices, chosen_id, optional_id
+from registry.forms import RegistryForm, choices, chosen_id, clean_identifier, optional_id
 from registry.policy.content import WEEKDAYS
 from registry.policy.platforms import PLATFORMS, handle_problem
 
@@ -101,21 +99,6 @@ class WindowForm(RegistryForm):
         return self.weekday.data is None and not self.starts.data and not self.ends.data
 
 
-def _https_url_or_blank(form: FlaskForm, field: StringField) -> None:
-    value = (field.data or "").strip()
-    if not value:
-        return
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme != "https" or not parts.hostname:
-        raise ValidationError(
-            "Enter the channel's full web address starting with https://, "
-            "or leave it blank until the account exists."
-        )
-
-
 class ProposalForm(RegistryForm):
     version = HiddenField()
 
@@ -137,15 +120,16 @@ class ProposalForm(RegistryForm):
     )
     handle = StringField(
         "Handle",
+        filters=[clean_identifier],
         validators=[Length(max=200, message="Keep the handle under 200 characters.")],
         description="The account name on the platform, e.g. @MECPasifika.",
     )
     channel_url = StringField(
         "Channel URL",
-        validators=[
-            Length(max=500, message="Keep the address under 500 characters."),
-            _https_url_or_blank,
-        ],
+        filters=[clean_identifier],
+        # Whether the address is the channel's own page is the policy check's decision
+        # (SMP-CHANNEL-URL), so a draft can be saved and the report says what to fix.
+        validators=[Length(max=500, message="Keep the address under 500 characters.")],
         description="Leave blank if the account does not exist yet.",
     )
     business_unit = SelectField("Business unit", coerce=optional_id, validate_choice=False)

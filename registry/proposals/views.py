@@ -29,6 +29,7 @@ from registry.extensions import csrf, db
 from registry.forms import choices, parse_id, show_error
 from registry.policy.content import MonitoringWindow
 from registry.policy.hours import monitoring_statement
+from registry.policy.text import TextKind, clean_text
 from registry.proposals import presenters, services
 from registry.proposals.forms import (
     WINDOW_ROWS_BLANK,
@@ -382,7 +383,11 @@ def withdraw(proposal_id: int):
     proposal = _visible_proposal(proposal_id)
     try:
         services.withdraw_proposal(
-            proposal.id, _actor(), _expected_version(), request.form.get("reason", "")
+            proposal.id,
+            _actor(),
+            _expected_version(),
+            # Typed in a box but not read through a form: cleaned as a form would clean it.
+            clean_text(request.form.get("reason", ""), TextKind.PROSE),
         )
     except services.StaleEditError as stale:
         db.session.rollback()

@@ -20,6 +20,7 @@ from registry.database import begin_write
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.policy.content import SignoffFact
+from registry.policy.platforms import channel_url_problem
 from registry.proposals import services as proposal_services
 from registry.proposals.models import Proposal, ProposalState
 from registry.proposals.workflow import Action, next_state
@@ -270,6 +271,7 @@ def decide(
             ):
                 raise ConflictError(" ".join(where.reasons) or "That sign-off is already given.")
             raise ForbiddenError(" ".join(where.reasons) or "You cannot sign off in that capacity.")
+        _refuse_unusable_channel_url(proposal, revision.content)
     else:
         if not where.can_comment:
             raise ForbiddenError(" ".join(where.reasons))
@@ -329,6 +331,23 @@ def decide(
         issue_after_approval(proposal)
     _notify_decision(proposal, signoff)
     return signoff
+
+
+def _refuse_unusable_channel_url(proposal: Proposal, content: dict) -> None:
+    """No sign-off on an address that is not the channel's own page: the revision may predate
+    the check, and an approval puts the address on the channel and its charter."""
+    # Imported here: the inventory builds on sign-offs.
+    from registry.inventory.services import channel_url_after_approval
+
+    url = channel_url_after_approval(proposal, content)
+    problem = url and channel_url_problem(
+        content.get("platform", ""), content.get("handle", ""), url
+    )
+    if problem:
+        raise RegistryError(
+            f"This revision cannot be approved: {problem} Request changes so the proposer"
+            " fixes the Channel URL."
+        )
 
 
 def _notify_decision(proposal: Proposal, signoff: Signoff) -> None:

@@ -100,7 +100,7 @@ def test_three_signoffs_in_any_order_approve(client_as, people, db, order):
         assert response.status_code == 302, index
     assert state_of(db, proposal) is ProposalState.APPROVED
     page = client_as("staff_policy").get(f"/proposals/{proposal.id}").get_data(as_text=True)
-    assert "All 11 rules pass." in page
+    assert "All 12 rules pass." in page
 
 
 def test_the_acting_and_substantive_chief_executive_cannot_both_sign(client_as, people, db):

@@ -41,7 +41,7 @@ def test_propose_fix_and_submit(page, people, artifacts_dir):
     # Check against policy: the draft is saved and the report says what is missing.
     page.get_by_role("button", name="Check against policy").click()
     report = page.locator("#policy-report")
-    expect(report).to_contain_text("3 of 10 rules still need attention.")
+    expect(report).to_contain_text("3 of 11 rules still need attention.")
     for rule_id in ("SMP-HOURS", "SMP-SUPPORTED-BY", "SMP-NEUTRAL"):
         expect(report.locator("tr.fail", has_text=rule_id)).to_be_visible()
     page.screenshot(path=str(artifacts_dir / "policy-report.png"), full_page=True)
@@ -71,6 +71,6 @@ def test_propose_fix_and_submit(page, people, artifacts_dir):
     ).check()
     page.get_by_role("button", name="Submit for sign-off").click()
     expect(page.locator(".notice-success")).to_contain_text("Submitted for sign-off")
-    expect(page.locator("#policy-report")).to_contain_text("1 of 11 rules still need attention.")
+    expect(page.locator("#policy-report")).to_contain_text("1 of 12 rules still need attention.")
     expect(page.locator("#policy-report tr.fail")).to_contain_text("SMP-APPROVALS")
     expect(page.get_by_text("Awaiting sign-off", exact=True)).to_be_visible()

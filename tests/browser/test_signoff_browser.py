@@ -29,7 +29,7 @@ def test_three_signatories_approve_in_the_browser(page, client_as, people, artif
     sign_in(page, people.staff_policy.email, factories.PASSWORD)
     page.goto(f"/proposals/{proposal.id}")
     expect(page.get_by_text("Approved", exact=True).first).to_be_visible()
-    expect(page.locator("#policy-report")).to_contain_text("All 11 rules pass.")
+    expect(page.locator("#policy-report")).to_contain_text("All 12 rules pass.")
     status = page.locator("#signoff-status-heading + table")
     expect(status).to_contain_text("Sam Acting as Acting Chief Executive")
     page.screenshot(path=str(artifacts_dir / "signoff-approved.png"), full_page=True)

@@ -165,7 +165,9 @@ def test_long_handles_are_not_echoed_in_full() -> None:
         ("weibo", "ethnic", "https://weibo.com/u/123"),
         ("whatsapp-channel", "ethnic", "https://whatsapp.com/channel/0029VaEthnic"),
         ("other", "ethnic", "https://mastodon.nz/@ethnic"),
-        ("x", "", "https://x.com/anything"),
+        ("facebook", "EthnicCommunitiesNZ", "https://FACEBOOK.COM./EthnicCommunitiesNZ"),
+        ("facebook", "EthnicCommunitiesNZ", "https://facebook.com:443/EthnicCommunitiesNZ"),
+        ("facebook", "@EthnicCommunitiesNZ", "https://facebook.com/%45thnicCommunitiesNZ"),
     ],
 )
 def test_valid_channel_urls(platform: str, handle: str, url: str) -> None:
@@ -208,6 +210,7 @@ def test_valid_channel_urls(platform: str, handle: str, url: str) -> None:
         ("other", "ethnic", "https://[::1", "not a web address"),
         ("other", "ethnic", "https://example.com:99999/", "not a web address"),
         ("other", "ethnic", "https://exa<mple.com/", "valid site name"),
+        ("x", "", "https://x.com/anything", "Enter the Handle first"),
     ],
 )
 def test_invalid_channel_urls(platform: str, handle: str, url: str, says: str) -> None:

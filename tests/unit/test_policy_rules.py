@@ -135,6 +135,7 @@ def test_good_content_passes_every_rule() -> None:
 def test_rule_table_order() -> None:
     assert [rule.id for rule in RULES] == [
         "SMP-APPROVALS",
+        "SMP-CHANNEL-URL",
         "SMP-TERMS",
         "SMP-HOURS",
         "SMP-SUPPORTED-BY",
@@ -178,7 +179,8 @@ def test_failing_keeps_only_failed_results() -> None:
 
 def test_an_empty_proposal_fails_every_rule_with_form_field_names() -> None:
     results = check(ProposalContent(), AGENCY, RULES)
-    assert failing(results) == results
+    # The Channel URL may wait until the account exists; going live asks for it.
+    assert failing(results) == [r for r in results if r.rule.id != "SMP-CHANNEL-URL"]
     for result in results:
         for finding in result.findings:
             assert finding.field in FORM_FIELDS
@@ -888,3 +890,26 @@ def test_check_never_raises_on_any_text(content: ProposalContent, agency: Agency
         for finding in result.findings:
             assert finding.field in FORM_FIELDS
             assert isinstance(finding.message, str) and finding.message
+
+
+# --- SMP-CHANNEL-URL -----------------------------------------------------------------------
+
+
+def test_a_lookalike_channel_url_fails_at_the_channel_url_field() -> None:
+    content = replace(
+        good_content(), channel_url="https://facebook.com.evil.example/EthnicCommunitiesNZ"
+    )
+    found = findings("SMP-CHANNEL-URL", content)
+    assert [f.field for f in found] == ["channel_url"]
+    assert "must be on facebook.com" in found[0].message
+    assert "https://www.facebook.com/EthnicCommunitiesNZ" in found[0].message
+
+
+def test_a_channel_url_for_another_handle_fails() -> None:
+    content = replace(good_content(), channel_url="https://www.facebook.com/SomeoneElse")
+    assert findings("SMP-CHANNEL-URL", content)
+
+
+def test_a_blank_channel_url_can_wait_until_the_account_exists() -> None:
+    assert findings("SMP-CHANNEL-URL", replace(good_content(), channel_url="  ")) == []
+    assert findings("SMP-CHANNEL-URL", replace(good_content(), channel_url="\u200b"))

@@ -230,8 +230,14 @@ def _edit(proposal: Proposal | None):
         return _render_form(form, proposal)
 
     if action == "submit":
+        from registry.signoffs.replies import ResubmitUnchanged
+
         try:
             services.submit_proposal(proposal.id, actor, proposal.version)
+        except ResubmitUnchanged as unchanged:
+            db.session.rollback()
+            flash(unchanged.message, "error")
+            return redirect(url_for("proposals.show", proposal_id=proposal.id, _anchor="reply"))
         except services.PolicyNotMet as not_met:
             db.session.rollback()
             form.version.data = str(proposal.version)
@@ -289,16 +295,27 @@ def edit(proposal_id: int):
 @blueprint.route("/<int:proposal_id>")
 @login_required
 def show(proposal_id: int):
-    proposal = _visible_proposal(proposal_id)
+    return _show(_visible_proposal(proposal_id))
+
+
+def _show(proposal: Proposal, reply_form: Any = None, status: int = 200):  # noqa: ANN202
     actor = _actor()
     content = proposal.current_revision.content
     from registry.charters import services as charters
+    from registry.signoffs import replies
     from registry.signoffs import services as signoffs
+    from registry.signoffs.forms import ReplyForm
 
     approvals = signoffs.live_approvals(proposal)
     submitted = proposal.current_revision.submitted
+    open_request = replies.open_change_request(proposal)
     return render_template(
         "proposals/show.html",
+        replies=replies.replies_by_request(proposal),
+        open_request=open_request,
+        reply_form=(reply_form or ReplyForm())
+        if open_request and services.can_edit(actor, proposal)
+        else None,
         proposal=proposal,
         sections=presenters.sections(content),
         report=services.policy_report(
@@ -317,7 +334,33 @@ def show(proposal_id: int):
         and allowed(proposal.state_enum, Action.SUBMIT),
         can_withdraw=services.can_edit(actor, proposal)
         and allowed(proposal.state_enum, Action.WITHDRAW),
-    )
+    ), status
+
+
+@blueprint.route("/<int:proposal_id>/reply", methods=["POST"])
+@login_required
+def reply(proposal_id: int):
+    from registry.signoffs.forms import ReplyForm
+    from registry.signoffs.replies import reply_to_change_request
+
+    proposal = _visible_proposal(proposal_id)
+    form = ReplyForm()
+    if not form.validate():
+        return _show(proposal, form)
+    try:
+        reply_to_change_request(proposal.id, _actor(), form.body.data or "")
+    except ForbiddenError as error:
+        db.session.rollback()
+        abort(403, error.message)
+    except ConflictError as error:
+        db.session.rollback()
+        abort(409, error.message)
+    except RegistryError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return _show(proposal, form)
+    flash("Your reply is recorded; the signatories will see it. You can submit again.", "success")
+    return redirect(url_for("proposals.show", proposal_id=proposal_id))
 
 
 def _expected_version() -> int | None:
@@ -329,8 +372,14 @@ def _expected_version() -> int | None:
 @login_required
 def submit(proposal_id: int):
     proposal = _visible_proposal(proposal_id)
+    from registry.signoffs.replies import ResubmitUnchanged
+
     try:
         services.submit_proposal(proposal.id, _actor(), _expected_version())
+    except ResubmitUnchanged as unchanged:
+        db.session.rollback()
+        flash(unchanged.message, "error")
+        return redirect(url_for("proposals.show", proposal_id=proposal_id, _anchor="reply"))
     except services.PolicyNotMet as not_met:
         db.session.rollback()
         flash(not_met.message + " The policy report below says how to fix each.", "error")

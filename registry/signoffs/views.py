@@ -15,6 +15,7 @@ from registry.proposals.models import Proposal
 from registry.signoffs import services
 from registry.signoffs.forms import DecisionForm
 from registry.signoffs.models import Decision
+from registry.signoffs.replies import replies_by_request
 
 blueprint = Blueprint("signoffs", __name__)
 
@@ -57,6 +58,7 @@ def _page(proposal: Proposal, form: DecisionForm, status: int = 200):
             position=where,
             approvals=approvals,
             history=services.history(proposal),
+            replies=replies_by_request(proposal),
             sections=presenters.sections(content),
             report=proposal_services.policy_report(
                 content, proposal.proposer, services.signoff_facts(approvals)

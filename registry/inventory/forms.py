@@ -53,6 +53,7 @@ class DecommissionForm(RegistryForm):
             DataRequired("Enter the date the channel was (or will be) closed, e.g. 2026-12-01."),
         ],
         format="%Y-%m-%d",
+        description="Today or earlier closes it now; a later date schedules the closure.",
     )
     reason = TextAreaField(
         "Reason",

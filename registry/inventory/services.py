@@ -416,32 +416,30 @@ def decommission(
             "Enter the date the channel was (or will be) closed, e.g. 2026-12-01.",
             "decommissioned_on",
         )
-    now = utcnow()
+    from registry.inventory.closing import channel_started_on, close_now, schedule_closure
+
+    started = channel_started_on(channel)
+    if started is not None and on_date < started:
+        raise RegistryError(
+            f"{channel.name} started on {started:%-d %B %Y}: it cannot close before then. "
+            "Enter that date or a later one.",
+            "decommissioned_on",
+        )
+    scheduled = on_date > agency_today()
     if answers is not None:
         db.session.add(
             ChannelReview(
                 channel_id=channel.id,
                 reviewer=actor,
-                reviewed_at=now,
-                outcome="decommissioned",
+                reviewed_at=utcnow(),
+                outcome="closure-scheduled" if scheduled else "decommissioned",
                 **_answers(answers),
             )
         )
-    before = channel.state
-    channel.state = ChannelState.DECOMMISSIONED.value
-    channel.decommissioned_on = on_date
-    channel.decommission_reason = reason[:5000]
-    channel.updated_at = now
-    record(
-        "channel-decommissioned",
-        "channel",
-        channel.id,
-        actor=actor,
-        before={"state": before},
-        after={"state": channel.state},
-        on=on_date.isoformat(),
-        reason=reason[:500],
-    )
+    if scheduled:
+        schedule_closure(channel, actor, on_date, reason)
+    else:
+        close_now(channel, actor, on_date, reason)
     db.session.commit()
     return channel
 
@@ -559,6 +557,7 @@ TIMELINE_LABELS = {
     "proposal-withdrawn": "Proposal withdrawn",
     "signoff-approve": "Signed off",
     "signoff-request-changes": "Changes requested",
+    "proposal-change-reply": "Proposer replied to the change request",
     "signoff-decline": "Declined",
     "channel-approved": "Approved",
     "charter-issued": "Charter issued",
@@ -567,6 +566,8 @@ TIMELINE_LABELS = {
     "channel-recertified": "Reviewed and recertified",
     "channel-change-started": "Change started",
     "channel-decommissioned": "Decommissioned",
+    "channel-closure-scheduled": "Closure scheduled",
+    "channel-closure-cancelled": "Scheduled closure cancelled",
     "channels-imported": "Imported from the Communications team's spreadsheet",
     "information-request-logged": "Information request logged",
     "information-request-extended": "Information request extended",
@@ -651,6 +652,7 @@ def timeline(channel: Channel) -> list[TimelineEvent]:
                 "person",
                 "problem",
                 "failing",
+                "reply",
             )
         }
         if entry.action == "channel-imported" or entry.object_type == "charter":

@@ -238,17 +238,22 @@ def review(channel_id: int):
                 return redirect(url_for("proposals.edit", proposal_id=proposal.id))
             if outcome == "decommission":
                 if decommission_form.validate():
-                    services.decommission(
-                        channel.id,
-                        _actor(),
-                        decommission_form.decommissioned_on.data,
-                        decommission_form.reason.data or "",
-                        answers,
-                    )
-                    flash(
-                        f"{channel.name} is decommissioned. Its record and charter stay.", "success"
-                    )
-                    return redirect(url_for("inventory.show", channel_id=channel.id))
+                    try:
+                        closed = services.decommission(
+                            channel.id,
+                            _actor(),
+                            decommission_form.decommissioned_on.data,
+                            decommission_form.reason.data or "",
+                            answers,
+                        )
+                    except ConflictError:
+                        raise  # answered with 409 below, like the other outcomes
+                    except RegistryError as error:
+                        db.session.rollback()
+                        show_error(decommission_form, error)
+                    else:
+                        flash(_decommissioned_message(closed), "success")
+                        return redirect(url_for("inventory.show", channel_id=channel.id))
             else:
                 form.form_errors.append("Choose Recertify, Start a change or Decommission.")
         except ConflictError as error:
@@ -272,7 +277,7 @@ def decommission(channel_id: int):
     form = DecommissionForm(prefix="decommission")
     if form.validate_on_submit():
         try:
-            services.decommission(
+            closed = services.decommission(
                 channel.id, _actor(), form.decommissioned_on.data, form.reason.data
             )
         except ConflictError as error:
@@ -281,9 +286,32 @@ def decommission(channel_id: int):
             db.session.rollback()
             show_error(form, error)
         else:
-            flash(f"{channel.name} is decommissioned. Its record and charter stay.", "success")
+            flash(_decommissioned_message(closed), "success")
             return redirect(url_for("inventory.show", channel_id=channel.id))
     return render_template("inventory/decommission.html", channel=channel, form=form)
+
+
+def _decommissioned_message(channel: Channel) -> str:
+    if channel.closure_scheduled_on is not None:
+        return (
+            f"{channel.name} will close on {channel.closure_scheduled_on:%-d %B %Y}. Until then "
+            "it stays active and on the public register."
+        )
+    return f"{channel.name} is decommissioned. Its record and charter stay."
+
+
+@blueprint.route("/channels/<int:channel_id>/closure/cancel", methods=["POST"])
+@office_required(Office.COMMUNICATIONS_TEAM)
+def cancel_closure(channel_id: int):
+    from registry.inventory.closing import cancel_scheduled_closure
+
+    channel = _channel(channel_id)
+    try:
+        cancel_scheduled_closure(channel.id, _actor())
+    except ConflictError as error:
+        return _conflict(error)
+    flash(f"The scheduled closure of {channel.name} is cancelled; it stays active.", "success")
+    return redirect(url_for("inventory.show", channel_id=channel.id))
 
 
 @blueprint.route("/channels/<int:channel_id>/change", methods=["POST"])

@@ -85,3 +85,14 @@ def live_channel(client_as, people, **overrides):  # noqa: ANN001, ANN201
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     db.session.expire_all()
     return db.session.get(Channel, channel.id)
+
+
+def accept_security_risk(
+    client_as, channel_id: int, reason: str = "Launch event is booked."
+) -> None:  # noqa: ANN001
+    """The Manager Communications accepts the failing account-security checklist for the
+    channel's next go-live or recertification (someone else then does it)."""
+    response = client_as("manager").post(
+        f"/channels/{channel_id}/security-risk", data={"reason": reason}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]

@@ -20,6 +20,17 @@ class GoLiveForm(RegistryForm):
     )
 
 
+class RiskAcceptanceForm(RegistryForm):
+    reason = TextAreaField(
+        "Why the risk is acceptable",
+        validators=[
+            DataRequired("Say why the risk is acceptable: it is kept with the record."),
+            Length(max=5000, message="Keep the reason under 5,000 characters."),
+        ],
+        description="Kept with the channel's record, with your name and office.",
+    )
+
+
 def _question(label: str, message: str) -> RadioField:
     return RadioField(label, choices=YES_NO, validators=[DataRequired(message)])
 

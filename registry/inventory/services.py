@@ -309,6 +309,9 @@ def go_live(channel_id: int, actor: User, channel_url: str) -> Channel:
     problem = channel_url_problem(channel.platform, channel.handle, channel_url)
     if problem:
         raise RegistryError(problem, "channel_url")
+    from registry.inventory.risk import require_secure_or_accepted
+
+    accepted = require_secure_or_accepted(channel, actor, "go-live")
     now = utcnow()
     channel.channel_url = channel_url[:500]
     channel.state = ChannelState.ACTIVE.value
@@ -322,6 +325,7 @@ def go_live(channel_id: int, actor: User, channel_url: str) -> Channel:
         actor=actor,
         url=channel.channel_url,
         review_due=channel.review_due.isoformat(),
+        security_risk_accepted_by=accepted.capacity if accepted else None,
     )
     db.session.commit()
     return channel
@@ -358,6 +362,9 @@ def recertify(channel_id: int, actor: User, answers: ReviewAnswers) -> Channel:
             "goes through sign-off) or decommission the channel.",
             "still_needed",
         )
+    from registry.inventory.risk import require_secure_or_accepted
+
+    accepted = require_secure_or_accepted(channel, actor, "recertify")
     now = utcnow()
     next_due = add_months(agency_today(), current_app.config["REVIEW_INTERVAL_MONTHS"])
     db.session.add(
@@ -382,6 +389,7 @@ def recertify(channel_id: int, actor: User, answers: ReviewAnswers) -> Channel:
         before={"review_due": before},
         after={"review_due": next_due.isoformat()},
         notes=answers.notes[:500],
+        security_risk_accepted_by=accepted.capacity if accepted else None,
     )
     db.session.commit()
     return channel
@@ -566,6 +574,7 @@ TIMELINE_LABELS = {
     "channel-recertified": "Reviewed and recertified",
     "channel-change-started": "Change started",
     "channel-decommissioned": "Decommissioned",
+    "channel-security-risk-accepted": "Account-security risk accepted",
     "channel-closure-scheduled": "Closure scheduled",
     "channel-closure-cancelled": "Scheduled closure cancelled",
     "channels-imported": "Imported from the Communications team's spreadsheet",

@@ -33,6 +33,7 @@ from registry.inventory.forms import (
     ImportForm,
     LookupForm,
     ReviewForm,
+    RiskAcceptanceForm,
 )
 from registry.inventory.models import Channel, ChannelState
 from registry.policy.platforms import PLATFORMS
@@ -125,9 +126,16 @@ def _channel(channel_id: int) -> Channel:
     return channel
 
 
-def _channel_page(channel: Channel, live_form: GoLiveForm, status: int = 200):  # noqa: ANN202
+def _channel_page(  # noqa: ANN202
+    channel: Channel,
+    live_form: GoLiveForm,
+    status: int = 200,
+    risk_form: RiskAcceptanceForm | None = None,
+):
     from flask import current_app
 
+    from registry.auth.offices import holds
+    from registry.inventory import risk
     from registry.oia import services as oia
 
     security = oia.security_record(channel)
@@ -161,6 +169,14 @@ def _channel_page(channel: Channel, live_form: GoLiveForm, status: int = 200):  
         if channel.state_enum is ChannelState.ACTIVE
         else None,
         election_guidance=oia.ELECTION_GUIDANCE,
+        risk_action=(action := risk.next_action(channel)),
+        risk_words=risk.ACTION_WORDS,
+        open_acceptance=risk.covering_acceptance(channel, action, risk.failing_checks(channel))
+        if action
+        else None,
+        acceptances=risk.acceptances_of(channel),
+        risk_form=risk_form or RiskAcceptanceForm(),
+        may_accept_risk=holds(viewer, Office.MANAGER_COMMUNICATIONS),
     ), status
 
 
@@ -196,6 +212,38 @@ def go_live(channel_id: int):
             )
             return redirect(url_for("inventory.show", channel_id=channel.id))
     return _channel_page(channel, form)
+
+
+@blueprint.route("/channels/<int:channel_id>/security-risk", methods=["POST"])
+@login_required
+def accept_security_risk(channel_id: int):
+    from registry.auth.offices import holds
+    from registry.inventory.risk import accept_risk
+
+    channel = _channel(channel_id)
+    if not holds(_actor(), Office.MANAGER_COMMUNICATIONS):
+        abort(403, "Only the Manager Communications can accept an account-security risk.")
+    form = RiskAcceptanceForm()
+    live_form = GoLiveForm(data={"channel_url": channel.channel_url})
+    if not form.validate():
+        return _channel_page(channel, live_form, risk_form=form)
+    try:
+        accept_risk(channel.id, _actor(), form.reason.data or "")
+    except ForbiddenError as error:
+        db.session.rollback()
+        abort(403, error.message)
+    except ConflictError as error:
+        return _conflict(error)
+    except RegistryError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return _channel_page(channel, live_form, risk_form=form)
+    flash(
+        "You accepted the account-security risk. It is recorded and covers the next "
+        "go-live or recertification only; someone else in the Communications team does it.",
+        "success",
+    )
+    return redirect(url_for("inventory.show", channel_id=channel.id, _anchor="security-heading"))
 
 
 def _answers(form: ReviewForm) -> services.ReviewAnswers:

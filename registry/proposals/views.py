@@ -341,9 +341,13 @@ def _show(proposal: Proposal, reply_form: Any = None, status: int = 200):  # noq
 @login_required
 def reply(proposal_id: int):
     from registry.signoffs.forms import ReplyForm
-    from registry.signoffs.replies import reply_to_change_request
+    from registry.signoffs.replies import open_change_request, reply_to_change_request
 
     proposal = _visible_proposal(proposal_id)
+    if not services.can_edit(_actor(), proposal):
+        abort(403, "Only the proposer can reply to a change request.")
+    if open_change_request(proposal) is None:
+        abort(409, f"{proposal.title} has no open change request to reply to.")
     form = ReplyForm()
     if not form.validate():
         return _show(proposal, form)

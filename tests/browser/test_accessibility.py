@@ -240,6 +240,7 @@ def test_communications_pages(page, people, client_as, db, audit):
     )
     db.session.commit()
     channel = db.session.scalar(select(Channel).where(Channel.proposal_id == approved.id))
+    accept_security_risk(client_as, channel.id)
 
     sign_in(page, people.comms.email, factories.PASSWORD)
     audit.check("dashboard (comms)")

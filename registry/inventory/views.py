@@ -214,38 +214,6 @@ def go_live(channel_id: int):
     return _channel_page(channel, form)
 
 
-@blueprint.route("/channels/<int:channel_id>/security-risk", methods=["POST"])
-@login_required
-def accept_security_risk(channel_id: int):
-    from registry.auth.offices import holds
-    from registry.inventory.risk import accept_risk
-
-    channel = _channel(channel_id)
-    if not holds(_actor(), Office.MANAGER_COMMUNICATIONS):
-        abort(403, "Only the Manager Communications can accept an account-security risk.")
-    form = RiskAcceptanceForm()
-    live_form = GoLiveForm(data={"channel_url": channel.channel_url})
-    if not form.validate():
-        return _channel_page(channel, live_form, risk_form=form)
-    try:
-        accept_risk(channel.id, _actor(), form.reason.data or "")
-    except ForbiddenError as error:
-        db.session.rollback()
-        abort(403, error.message)
-    except ConflictError as error:
-        return _conflict(error)
-    except RegistryError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return _channel_page(channel, live_form, risk_form=form)
-    flash(
-        "You accepted the account-security risk. It is recorded and covers the next "
-        "go-live or recertification only; someone else in the Communications team does it.",
-        "success",
-    )
-    return redirect(url_for("inventory.show", channel_id=channel.id, _anchor="security-heading"))
-
-
 def _answers(form: ReviewForm) -> services.ReviewAnswers:
     return services.ReviewAnswers(
         still_needed=form.still_needed.data == "yes",
@@ -348,20 +316,6 @@ def _decommissioned_message(channel: Channel) -> str:
     return f"{channel.name} is decommissioned. Its record and charter stay."
 
 
-@blueprint.route("/channels/<int:channel_id>/closure/cancel", methods=["POST"])
-@office_required(Office.COMMUNICATIONS_TEAM)
-def cancel_closure(channel_id: int):
-    from registry.inventory.closing import cancel_scheduled_closure
-
-    channel = _channel(channel_id)
-    try:
-        cancel_scheduled_closure(channel.id, _actor())
-    except ConflictError as error:
-        return _conflict(error)
-    flash(f"The scheduled closure of {channel.name} is cancelled; it stays active.", "success")
-    return redirect(url_for("inventory.show", channel_id=channel.id))
-
-
 @blueprint.route("/channels/<int:channel_id>/change", methods=["POST"])
 @office_required(Office.COMMUNICATIONS_TEAM)
 def start_change(channel_id: int):
@@ -440,3 +394,7 @@ def public_register():
         form=form,
         matches=matches,
     )
+
+
+# Registers the routes kept in their own module (they use this module's helpers).
+from registry.inventory import safeguard_views  # noqa: E402, F401

@@ -295,10 +295,11 @@ def edit(proposal_id: int):
 @blueprint.route("/<int:proposal_id>")
 @login_required
 def show(proposal_id: int):
-    return _show(_visible_proposal(proposal_id))
+    return proposal_page(_visible_proposal(proposal_id))
 
 
-def _show(proposal: Proposal, reply_form: Any = None, status: int = 200):  # noqa: ANN202
+def proposal_page(proposal: Proposal, reply_form: Any = None, status: int = 200):  # noqa: ANN201
+    """The proposal's page (also shown again by the reply form, with its errors)."""
     actor = _actor()
     content = proposal.current_revision.content
     from registry.charters import services as charters
@@ -335,36 +336,6 @@ def _show(proposal: Proposal, reply_form: Any = None, status: int = 200):  # noq
         can_withdraw=services.can_edit(actor, proposal)
         and allowed(proposal.state_enum, Action.WITHDRAW),
     ), status
-
-
-@blueprint.route("/<int:proposal_id>/reply", methods=["POST"])
-@login_required
-def reply(proposal_id: int):
-    from registry.signoffs.forms import ReplyForm
-    from registry.signoffs.replies import open_change_request, reply_to_change_request
-
-    proposal = _visible_proposal(proposal_id)
-    if not services.can_edit(_actor(), proposal):
-        abort(403, "Only the proposer can reply to a change request.")
-    if open_change_request(proposal) is None:
-        abort(409, f"{proposal.title} has no open change request to reply to.")
-    form = ReplyForm()
-    if not form.validate():
-        return _show(proposal, form)
-    try:
-        reply_to_change_request(proposal.id, _actor(), form.body.data or "")
-    except ForbiddenError as error:
-        db.session.rollback()
-        abort(403, error.message)
-    except ConflictError as error:
-        db.session.rollback()
-        abort(409, error.message)
-    except RegistryError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return _show(proposal, form)
-    flash("Your reply is recorded; the signatories will see it. You can submit again.", "success")
-    return redirect(url_for("proposals.show", proposal_id=proposal_id))
 
 
 def _expected_version() -> int | None:

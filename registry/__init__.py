@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from config import CONFIGS, MIN_SECRET_KEY_LENGTH, Config, instance_dir
 from registry.database import configure_sqlite
+from registry.errors import RegistryError
 from registry.extensions import csrf, db, limiter, login_manager, migrate
 from registry.routing import RowIdConverter
 
@@ -211,6 +212,13 @@ def _register_error_pages(app: Flask) -> None:
         custom = error.description != type(error).description
         detail = error.description if custom and error.code in (403, 409, 413) else None
         return render_error(error.code or 500, detail)
+
+    @app.errorhandler(RegistryError)
+    def domain_error(error: RegistryError):  # noqa: ANN202
+        # A refusal no view rendered itself: the service changed nothing that may stay, so
+        # roll back and say why with the status the error carries (never a 500).
+        db.session.rollback()
+        return render_error(error.status, error.message)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):  # noqa: ANN202

@@ -165,9 +165,22 @@ def demo(if_empty: bool) -> None:
     default=None,
     help="Remind about proposals waiting longer than this (default from config).",
 )
-def remind(after_working_days: int | None) -> None:
-    """Email signatories about proposals waiting too long for their sign-off (for cron)."""
+@click.option(
+    "--today",
+    "today_text",
+    metavar="YYYY-MM-DD",
+    help="Close scheduled closures as if today were this date (development and testing only).",
+)
+def remind(after_working_days: int | None, today_text: str | None) -> None:
+    """Email signatories about proposals waiting too long for their sign-off, and close the
+    channels whose scheduled closing day has come (for cron, daily)."""
+    from registry.inventory.closing import close_scheduled_channels
     from registry.signoffs.services import send_signoff_reminders
+
+    today = _date(today_text, "--today")
+    if today is not None and current_app.config.get("ENV_NAME") not in ("development", "testing"):
+        # A wrong "today" would close channels early: only a test or a developer may pretend.
+        fail("--today is for development and testing only; in production remind uses today.")
 
     days = (
         after_working_days
@@ -196,6 +209,10 @@ def remind(after_working_days: int | None) -> None:
         f"Liaisons reminded about channel reviews due within 30 days or overdue: {len(reviews)}"
     )
     for line in reviews:
+        click.echo(f"  {line}")
+    closed = close_scheduled_channels(today)
+    click.echo(f"Channels closed on their scheduled day: {len(closed)}")
+    for line in closed:
         click.echo(f"  {line}")
 
 

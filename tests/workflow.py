@@ -48,3 +48,51 @@ def approved_proposal(client_as, people, **overrides) -> Proposal:  # noqa: ANN0
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     db.session.expire_all()
     return db.session.get(Proposal, proposal.id)
+
+
+def secure_account(channel_id: int, people) -> None:  # noqa: ANN001
+    """Record an account-security checklist that passes (two admins, MFA, agency recovery
+    email, credentials reference, access reviewed today) — as the Communications team does."""
+    from registry.auth.offices import agency_today
+    from registry.oia.services import save_security
+
+    save_security(
+        channel_id,
+        people.comms,
+        [people.comms.id, people.manager.id],
+        True,
+        "social@ethniccommunities.govt.nz",
+        "Comms vault, item MEC Pasifika",
+        agency_today(),
+    )
+    db.session.expire_all()
+
+
+def live_channel(client_as, people, **overrides):  # noqa: ANN001, ANN201
+    """An approved channel whose account security passes, marked live by the Communications
+    team."""
+    from sqlalchemy import select
+
+    from registry.inventory.models import Channel
+
+    proposal = approved_proposal(client_as, people, **overrides)
+    channel = db.session.scalar(select(Channel).where(Channel.proposal_id == proposal.id))
+    secure_account(channel.id, people)
+    handle = overrides.get("handle", "MECPasifika")
+    response = client_as("comms").post(
+        f"/channels/{channel.id}/live", data={"channel_url": f"https://www.facebook.com/{handle}"}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    db.session.expire_all()
+    return db.session.get(Channel, channel.id)
+
+
+def accept_security_risk(
+    client_as, channel_id: int, reason: str = "Launch event is booked."
+) -> None:  # noqa: ANN001
+    """The Manager Communications accepts the failing account-security checklist for the
+    channel's next go-live or recertification (someone else then does it)."""
+    response = client_as("manager").post(
+        f"/channels/{channel_id}/security-risk", data={"reason": reason}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]

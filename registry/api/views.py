@@ -84,6 +84,13 @@ def _api_error(error: ApiError) -> Response:
     return _error_response(error.status, error.message, error.headers, error.details)
 
 
+@blueprint.errorhandler(RegistryError)
+def _domain_error(error: RegistryError) -> Response:
+    # The same refusals the pages show, as JSON with the status the error carries.
+    db.session.rollback()
+    return _error_response(error.status, error.message)
+
+
 @blueprint.errorhandler(HTTPException)
 def _http_error(error: HTTPException) -> Response:
     # JSON for API clients; the app's handler would answer with an HTML page.

@@ -21,6 +21,17 @@ class GoLiveForm(RegistryForm):
     )
 
 
+class RiskAcceptanceForm(RegistryForm):
+    reason = TextAreaField(
+        "Why the risk is acceptable",
+        validators=[
+            DataRequired("Say why the risk is acceptable: it is kept with the record."),
+            Length(max=5000, message="Keep the reason under 5,000 characters."),
+        ],
+        description="Kept with the channel's record, with your name and office.",
+    )
+
+
 def _question(label: str, message: str) -> RadioField:
     return RadioField(label, choices=YES_NO, validators=[DataRequired(message)])
 
@@ -54,6 +65,7 @@ class DecommissionForm(RegistryForm):
             DataRequired("Enter the date the channel was (or will be) closed, e.g. 2026-12-01."),
         ],
         format="%Y-%m-%d",
+        description="Today or earlier closes it now; a later date schedules the closure.",
     )
     reason = TextAreaField(
         "Reason",

@@ -71,11 +71,16 @@ class Channel(db.Model):
     # they do. Recomputed when people leave, and nightly.
     people_problem: Mapped[str] = mapped_column(Text, default="")
     security_complete: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # A closing date in the future is scheduled, not immediate: the channel stays active
+    # until ``flask registry remind`` runs on or after this day.
+    closure_scheduled_on: Mapped[date | None] = mapped_column(Date, index=True)
+    closure_reason: Mapped[str] = mapped_column(Text, default="")
+    closure_scheduled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     business_unit: Mapped[BusinessUnit] = relationship(lazy="joined")
-    liaison: Mapped[User | None] = relationship(lazy="joined")
+    liaison: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[liaison_id])
 
     @property
     def state_enum(self) -> ChannelState:
@@ -115,3 +120,32 @@ class ChannelReview(db.Model):
     next_review_due: Mapped[date | None] = mapped_column(Date)
 
     reviewer: Mapped[User] = relationship(lazy="joined")
+
+
+class SecurityRiskAcceptance(db.Model):
+    """The Manager Communications accepting the risk of one go-live or recertification while
+    the account-security checklist fails. Used once: the next such action needs its own."""
+
+    __tablename__ = "security_risk_acceptance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))  # go-live | recertify
+    accepted_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    capacity: Mapped[str] = mapped_column(String(300))  # "Acting Manager Communications"
+    acting: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str] = mapped_column(Text)
+    # The checklist items that failed when the risk was accepted (JSON list of labels).
+    failing_json: Mapped[str] = mapped_column(Text, default="[]")
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    accepted_by: Mapped[User] = relationship(lazy="joined", foreign_keys=[accepted_by_id])
+    used_by: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[used_by_id])
+
+    @property
+    def failing(self) -> list[str]:
+        import json
+
+        return list(json.loads(self.failing_json or "[]"))

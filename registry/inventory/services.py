@@ -321,6 +321,9 @@ def go_live(channel_id: int, actor: User, channel_url: str) -> Channel:
     problem = channel_url_problem(channel.platform, channel.handle, channel_url)
     if problem:
         raise RegistryError(problem, "channel_url")
+    from registry.inventory.risk import require_secure_or_accepted
+
+    accepted = require_secure_or_accepted(channel, actor, "go-live")
     now = utcnow()
     channel.channel_url = channel_url[:500]
     channel.state = ChannelState.ACTIVE.value
@@ -334,6 +337,7 @@ def go_live(channel_id: int, actor: User, channel_url: str) -> Channel:
         actor=actor,
         url=channel.channel_url,
         review_due=channel.review_due.isoformat(),
+        security_risk_accepted_by=accepted.capacity if accepted else None,
     )
     db.session.commit()
     return channel
@@ -370,6 +374,9 @@ def recertify(channel_id: int, actor: User, answers: ReviewAnswers) -> Channel:
             "goes through sign-off) or decommission the channel.",
             "still_needed",
         )
+    from registry.inventory.risk import require_secure_or_accepted
+
+    accepted = require_secure_or_accepted(channel, actor, "recertify")
     now = utcnow()
     next_due = add_months(agency_today(), current_app.config["REVIEW_INTERVAL_MONTHS"])
     db.session.add(
@@ -394,6 +401,7 @@ def recertify(channel_id: int, actor: User, answers: ReviewAnswers) -> Channel:
         before={"review_due": before},
         after={"review_due": next_due.isoformat()},
         notes=answers.notes[:500],
+        security_risk_accepted_by=accepted.capacity if accepted else None,
     )
     db.session.commit()
     return channel
@@ -428,32 +436,30 @@ def decommission(
             "Enter the date the channel was (or will be) closed, e.g. 2026-12-01.",
             "decommissioned_on",
         )
-    now = utcnow()
+    from registry.inventory.closing import channel_started_on, close_now, schedule_closure
+
+    started = channel_started_on(channel)
+    if started is not None and on_date < started:
+        raise RegistryError(
+            f"{channel.name} started on {started:%-d %B %Y}: it cannot close before then. "
+            "Enter that date or a later one.",
+            "decommissioned_on",
+        )
+    scheduled = on_date > agency_today()
     if answers is not None:
         db.session.add(
             ChannelReview(
                 channel_id=channel.id,
                 reviewer=actor,
-                reviewed_at=now,
-                outcome="decommissioned",
+                reviewed_at=utcnow(),
+                outcome="closure-scheduled" if scheduled else "decommissioned",
                 **_answers(answers),
             )
         )
-    before = channel.state
-    channel.state = ChannelState.DECOMMISSIONED.value
-    channel.decommissioned_on = on_date
-    channel.decommission_reason = reason[:5000]
-    channel.updated_at = now
-    record(
-        "channel-decommissioned",
-        "channel",
-        channel.id,
-        actor=actor,
-        before={"state": before},
-        after={"state": channel.state},
-        on=on_date.isoformat(),
-        reason=reason[:500],
-    )
+    if scheduled:
+        schedule_closure(channel, actor, on_date, reason)
+    else:
+        close_now(channel, actor, on_date, reason)
     db.session.commit()
     return channel
 
@@ -574,6 +580,7 @@ TIMELINE_LABELS = {
     "proposal-withdrawn": "Proposal withdrawn",
     "signoff-approve": "Signed off",
     "signoff-request-changes": "Changes requested",
+    "proposal-change-reply": "Proposer replied to the change request",
     "signoff-decline": "Declined",
     "channel-approved": "Approved",
     "charter-issued": "Charter issued",
@@ -582,6 +589,9 @@ TIMELINE_LABELS = {
     "channel-recertified": "Reviewed and recertified",
     "channel-change-started": "Change started",
     "channel-decommissioned": "Decommissioned",
+    "channel-security-risk-accepted": "Account-security risk accepted",
+    "channel-closure-scheduled": "Closure scheduled",
+    "channel-closure-cancelled": "Scheduled closure cancelled",
     "channels-imported": "Imported from the Communications team's spreadsheet",
     "information-request-logged": "Information request logged",
     "information-request-extended": "Information request extended",
@@ -666,6 +676,7 @@ def timeline(channel: Channel) -> list[TimelineEvent]:
                 "person",
                 "problem",
                 "failing",
+                "reply",
             )
         }
         if entry.action == "channel-imported" or entry.object_type == "charter":

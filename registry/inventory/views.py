@@ -35,6 +35,7 @@ from registry.inventory.forms import (
     ImportForm,
     LookupForm,
     ReviewForm,
+    RiskAcceptanceForm,
 )
 from registry.inventory.models import Channel, ChannelState
 from registry.policy.platforms import PLATFORMS
@@ -129,9 +130,16 @@ def _channel(channel_id: int) -> Channel:
     return channel
 
 
-def _channel_page(channel: Channel, live_form: GoLiveForm, status: int = 200):  # noqa: ANN202
+def _channel_page(  # noqa: ANN202
+    channel: Channel,
+    live_form: GoLiveForm,
+    status: int = 200,
+    risk_form: RiskAcceptanceForm | None = None,
+):
     from flask import current_app
 
+    from registry.auth.offices import holds
+    from registry.inventory import risk
     from registry.oia import services as oia
 
     security = oia.security_record(channel)
@@ -166,6 +174,14 @@ def _channel_page(channel: Channel, live_form: GoLiveForm, status: int = 200):  
         if channel.state_enum is ChannelState.ACTIVE
         else None,
         election_guidance=oia.ELECTION_GUIDANCE,
+        risk_action=(action := risk.next_action(channel)),
+        risk_words=risk.ACTION_WORDS,
+        open_acceptance=risk.covering_acceptance(channel, action, risk.failing_checks(channel))
+        if action
+        else None,
+        acceptances=risk.acceptances_of(channel),
+        risk_form=risk_form or RiskAcceptanceForm(),
+        may_accept_risk=holds(viewer, Office.MANAGER_COMMUNICATIONS),
     ), status
 
 
@@ -243,17 +259,22 @@ def review(channel_id: int):
                 return redirect(url_for("proposals.edit", proposal_id=proposal.id))
             if outcome == "decommission":
                 if decommission_form.validate():
-                    services.decommission(
-                        channel.id,
-                        _actor(),
-                        decommission_form.decommissioned_on.data,
-                        decommission_form.reason.data or "",
-                        answers,
-                    )
-                    flash(
-                        f"{channel.name} is decommissioned. Its record and charter stay.", "success"
-                    )
-                    return redirect(url_for("inventory.show", channel_id=channel.id))
+                    try:
+                        closed = services.decommission(
+                            channel.id,
+                            _actor(),
+                            decommission_form.decommissioned_on.data,
+                            decommission_form.reason.data or "",
+                            answers,
+                        )
+                    except ConflictError:
+                        raise  # answered with 409 below, like the other outcomes
+                    except RegistryError as error:
+                        db.session.rollback()
+                        show_error(decommission_form, error)
+                    else:
+                        flash(_decommissioned_message(closed), "success")
+                        return redirect(url_for("inventory.show", channel_id=channel.id))
             else:
                 form.form_errors.append("Choose Recertify, Start a change or Decommission.")
         except ConflictError as error:
@@ -277,7 +298,7 @@ def decommission(channel_id: int):
     form = DecommissionForm(prefix="decommission")
     if form.validate_on_submit():
         try:
-            services.decommission(
+            closed = services.decommission(
                 channel.id, _actor(), form.decommissioned_on.data, form.reason.data
             )
         except ConflictError as error:
@@ -286,9 +307,18 @@ def decommission(channel_id: int):
             db.session.rollback()
             show_error(form, error)
         else:
-            flash(f"{channel.name} is decommissioned. Its record and charter stay.", "success")
+            flash(_decommissioned_message(closed), "success")
             return redirect(url_for("inventory.show", channel_id=channel.id))
     return render_template("inventory/decommission.html", channel=channel, form=form)
+
+
+def _decommissioned_message(channel: Channel) -> str:
+    if channel.closure_scheduled_on is not None:
+        return (
+            f"{channel.name} will close on {channel.closure_scheduled_on:%-d %B %Y}. Until then "
+            "it stays active and on the public register."
+        )
+    return f"{channel.name} is decommissioned. Its record and charter stay."
 
 
 @blueprint.route("/channels/<int:channel_id>/change", methods=["POST"])
@@ -375,3 +405,7 @@ def public_register():
         form=form,
         answer=answer,
     )
+
+
+# Registers the routes kept in their own module (they use this module's helpers).
+from registry.inventory import safeguard_views  # noqa: E402, F401

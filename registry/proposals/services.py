@@ -456,6 +456,7 @@ def save_proposal(
 
 def submit_proposal(proposal_id: int, actor: User, expected_version: int | None) -> Proposal:
     from registry.signoffs import services as signoffs
+    from registry.signoffs.replies import check_resubmission
 
     begin_write()
     proposal = locked(proposal_id)
@@ -463,6 +464,7 @@ def submit_proposal(proposal_id: int, actor: User, expected_version: int | None)
         raise ForbiddenError("Only the proposer can submit this proposal.")
     new_state = next_state(proposal.state_enum, Action.SUBMIT)
     _check_version(proposal, expected_version)
+    check_resubmission(proposal)
     revision = proposal.current_revision
     results = failing(policy_report(revision.content, proposal.proposer))
     if results:

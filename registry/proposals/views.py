@@ -250,8 +250,14 @@ def _edit(proposal: Proposal | None):
         return _render_form(form, proposal)
 
     if action == "submit":
+        from registry.signoffs.replies import ResubmitUnchanged
+
         try:
             services.submit_proposal(proposal.id, actor, proposal.version)
+        except ResubmitUnchanged as unchanged:
+            db.session.rollback()
+            flash(unchanged.message, "error")
+            return redirect(url_for("proposals.show", proposal_id=proposal.id, _anchor="reply"))
         except services.PolicyNotMet as not_met:
             db.session.rollback()
             form.version.data = str(proposal.version)
@@ -309,16 +315,28 @@ def edit(proposal_id: int):
 @blueprint.route("/<int:proposal_id>")
 @login_required
 def show(proposal_id: int):
-    proposal = _visible_proposal(proposal_id)
+    return proposal_page(_visible_proposal(proposal_id))
+
+
+def proposal_page(proposal: Proposal, reply_form: Any = None, status: int = 200):  # noqa: ANN201
+    """The proposal's page (also shown again by the reply form, with its errors)."""
     actor = _actor()
     content = proposal.current_revision.content
     from registry.charters import services as charters
+    from registry.signoffs import replies
     from registry.signoffs import services as signoffs
+    from registry.signoffs.forms import ReplyForm
 
     approvals = signoffs.live_approvals(proposal)
     submitted = proposal.current_revision.submitted
+    open_request = replies.open_change_request(proposal)
     return render_template(
         "proposals/show.html",
+        replies=replies.replies_by_request(proposal),
+        open_request=open_request,
+        reply_form=(reply_form or ReplyForm())
+        if open_request and services.can_edit(actor, proposal)
+        else None,
         proposal=proposal,
         sections=presenters.sections(content),
         report=services.policy_report(
@@ -337,7 +355,7 @@ def show(proposal_id: int):
         and allowed(proposal.state_enum, Action.SUBMIT),
         can_withdraw=services.can_edit(actor, proposal)
         and allowed(proposal.state_enum, Action.WITHDRAW),
-    )
+    ), status
 
 
 def _expected_version() -> int | None:
@@ -358,11 +376,17 @@ def _refuse_stale(stale: services.StaleEditError, doing: str) -> None:
 @login_required
 def submit(proposal_id: int):
     proposal = _visible_proposal(proposal_id)
+    from registry.signoffs.replies import ResubmitUnchanged
+
     try:
         services.submit_proposal(proposal.id, _actor(), _expected_version())
     except services.StaleEditError as stale:
         db.session.rollback()
         _refuse_stale(stale, "submitted")
+    except ResubmitUnchanged as unchanged:
+        db.session.rollback()
+        flash(unchanged.message, "error")
+        return redirect(url_for("proposals.show", proposal_id=proposal_id, _anchor="reply"))
     except services.PolicyNotMet as not_met:
         db.session.rollback()
         flash(not_met.message + " The policy report below says how to fix each.", "error")

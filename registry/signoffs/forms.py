@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from wtforms import HiddenField, SelectField, TextAreaField
-from wtforms.validators import Length
+from wtforms.validators import DataRequired, Length
 
 from registry.forms import RegistryForm
 
@@ -15,4 +15,17 @@ class DecisionForm(RegistryForm):
         "Comment",
         validators=[Length(max=5000, message="Keep the comment under 5,000 characters.")],
         description="Required to request changes or decline: the proposer sees it.",
+    )
+
+
+class ReplyForm(RegistryForm):
+    body = TextAreaField(
+        "Your reply",
+        validators=[
+            DataRequired(
+                "Write your reply to the comment: say what you changed or why it should stand."
+            ),
+            Length(max=5000, message="Keep the reply under 5,000 characters."),
+        ],
+        description="The signatories see your reply beside their comment.",
     )

@@ -84,3 +84,20 @@ class Signoff(db.Model):
     @property
     def office_enum(self) -> Office:
         return Office(self.office)
+
+
+class ChangeReply(db.Model):
+    """The proposer's answer to a "Request changes" comment, for the signatories to read."""
+
+    __tablename__ = "change_reply"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    # The request-changes decision this answers.
+    signoff_id: Mapped[int] = mapped_column(ForeignKey("signoff.id"), index=True)
+    revision_number: Mapped[int] = mapped_column(Integer)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User] = relationship(lazy="joined")

@@ -12,9 +12,15 @@ from registry.forms import choices, parse_id, show_error
 from registry.proposals import presenters
 from registry.proposals import services as proposal_services
 from registry.proposals.models import Proposal
+from registry.proposals.views import proposal_page
 from registry.signoffs import services
-from registry.signoffs.forms import DecisionForm
+from registry.signoffs.forms import DecisionForm, ReplyForm
 from registry.signoffs.models import Decision
+from registry.signoffs.replies import (
+    open_change_request,
+    replies_by_request,
+    reply_to_change_request,
+)
 
 blueprint = Blueprint("signoffs", __name__)
 
@@ -57,6 +63,7 @@ def _page(proposal: Proposal, form: DecisionForm, status: int = 200):
             position=where,
             approvals=approvals,
             history=services.history(proposal),
+            replies=replies_by_request(proposal),
             sections=presenters.sections(content),
             report=proposal_services.policy_report(
                 content, proposal.proposer, services.signoff_facts(approvals)
@@ -114,3 +121,32 @@ def decide(proposal_id: int):
     }
     flash(messages[decision], "success")
     return redirect(url_for("signoffs.decide", proposal_id=proposal.id))
+
+
+@blueprint.route("/proposals/<int:proposal_id>/reply", methods=["POST"])
+@login_required
+def reply(proposal_id: int):
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or not proposal_services.can_view(_actor(), proposal):
+        abort(404)
+    if not proposal_services.can_edit(_actor(), proposal):
+        abort(403, "Only the proposer can reply to a change request.")
+    if open_change_request(proposal) is None:
+        abort(409, f"{proposal.title} has no open change request to reply to.")
+    form = ReplyForm()
+    if not form.validate():
+        return proposal_page(proposal, form)
+    try:
+        reply_to_change_request(proposal.id, _actor(), form.body.data or "")
+    except ForbiddenError as error:
+        db.session.rollback()
+        abort(403, error.message)
+    except ConflictError as error:
+        db.session.rollback()
+        abort(409, error.message)
+    except RegistryError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return proposal_page(proposal, form)
+    flash("Your reply is recorded; the signatories will see it. You can submit again.", "success")
+    return redirect(url_for("proposals.show", proposal_id=proposal.id))

@@ -17,7 +17,7 @@ from registry.proposals.models import Proposal, ProposalState
 from registry.timeutil import add_months, local_date
 from tests.inventory_data import seed_channels
 from tests.proposal_data import good_form
-from tests.workflow import approved_proposal, decide
+from tests.workflow import accept_security_risk, approved_proposal, decide
 
 
 def channel_of(db, proposal) -> Channel:  # noqa: ANN001
@@ -43,6 +43,7 @@ def counting_queries():
 def live_channel(client_as, people, db):  # noqa: ANN001
     proposal = approved_proposal(client_as, people)
     channel = channel_of(db, proposal)
+    accept_security_risk(client_as, channel.id)
     response = client_as("comms").post(
         f"/channels/{channel.id}/live", data={"channel_url": "https://www.facebook.com/MECPasifika"}
     )
@@ -54,6 +55,7 @@ def test_approval_creates_the_channel_and_comms_marks_it_live(client_as, people,
     proposal = approved_proposal(client_as, people)
     channel = channel_of(db, proposal)
     assert channel.state_enum is ChannelState.APPROVED and channel.name == proposal.title
+    accept_security_risk(client_as, channel.id)
     comms = client_as("comms")
     wrong = comms.post(
         f"/channels/{channel.id}/live",
@@ -184,6 +186,7 @@ def test_review_recertify_then_decommission_frees_the_handle(client_as, people, 
         .values(review_due=agency_today() - timedelta(days=3))
     )
     db.session.commit()
+    accept_security_risk(client_as, channel.id)
     assert (
         comms.post(
             f"/channels/{channel.id}/review", data={**answers, "outcome": "recertify"}

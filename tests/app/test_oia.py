@@ -16,7 +16,7 @@ from registry.charters.models import Charter
 from registry.inventory.models import Channel
 from registry.oia.models import InformationRequest
 from tests.conftest import run_isolated
-from tests.workflow import approved_proposal
+from tests.workflow import accept_security_risk, approved_proposal
 
 
 def live_channel(client_as, people, db, **overrides) -> Channel:  # noqa: ANN001
@@ -24,6 +24,7 @@ def live_channel(client_as, people, db, **overrides) -> Channel:  # noqa: ANN001
     db.session.expire_all()
     channel = db.session.scalar(select(Channel).where(Channel.proposal_id == proposal.id))
     handle = overrides.get("handle", "MECPasifika")
+    accept_security_risk(client_as, channel.id)
     response = client_as("comms").post(
         f"/channels/{channel.id}/live", data={"channel_url": f"https://www.facebook.com/{handle}"}
     )

@@ -26,7 +26,7 @@ from tests import factories
 from tests.browser.conftest import sign_in
 from tests.inventory_data import seed_channels
 from tests.proposal_data import good_form
-from tests.workflow import approved_proposal, submitted_proposal
+from tests.workflow import accept_security_risk, approved_proposal, submitted_proposal
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 # WCAG 2.1 still has 4.1.1 Parsing (2.2 made it obsolete, so axe turns its rules off by default).
@@ -241,6 +241,7 @@ def test_communications_pages(page, people, client_as, db, audit):
     )
     db.session.commit()
     channel = db.session.scalar(select(Channel).where(Channel.proposal_id == approved.id))
+    accept_security_risk(client_as, channel.id)
 
     sign_in(page, people.comms.email, factories.PASSWORD)
     audit.check("dashboard (comms)")
@@ -378,6 +379,7 @@ def public_register(app):  # noqa: ANN001, ANN201
 def test_public_register(page, people, client_as, db, audit, public_register):
     approved = approved_proposal(client_as, people)
     channel = db.session.scalar(select(Channel).where(Channel.proposal_id == approved.id))
+    accept_security_risk(client_as, channel.id)
     client_as("comms").post(
         f"/channels/{channel.id}/live",
         data={"channel_url": "https://www.facebook.com/MECPasifika"},
@@ -400,6 +402,7 @@ def test_public_register(page, people, client_as, db, audit, public_register):
 def live_channel(client_as, people, db, **overrides) -> Channel:  # noqa: ANN001
     approved = approved_proposal(client_as, people, **overrides)
     channel = db.session.scalar(select(Channel).where(Channel.proposal_id == approved.id))
+    accept_security_risk(client_as, channel.id)
     client_as("comms").post(
         f"/channels/{channel.id}/live",
         data={"channel_url": f"https://www.facebook.com/{channel.handle}"},

@@ -12,17 +12,20 @@ from registry.auth.offices import agency_today
 from registry.inventory.models import Channel
 from tests import factories
 from tests.browser.conftest import sign_in
-from tests.workflow import approved_proposal
+from tests.workflow import accept_security_risk, approved_proposal
 
 
 def test_review_recertify_and_decommission(page, client_as, people, db, artifacts_dir):
     for handle, name in (("MECPasifika", "MEC Pasifika Communities"), ("MECOld", "MEC Old Page")):
         proposal = approved_proposal(client_as, people, handle=handle, channel_name=name)
         channel = db.session.scalar(select(Channel).where(Channel.proposal_id == proposal.id))
+        accept_security_risk(client_as, channel.id)
         client_as("comms").post(
             f"/channels/{channel.id}/live",
             data={"channel_url": f"https://www.facebook.com/{handle}"},
         )
+        if handle == "MECPasifika":
+            accept_security_risk(client_as, channel.id)  # for the recertification below
     db.session.execute(update(Channel).values(review_due=agency_today() - timedelta(days=10)))
     db.session.commit()
 
@@ -55,7 +58,7 @@ def test_review_recertify_and_decommission(page, client_as, people, db, artifact
     page.get_by_role("link", name="Decommission").click()
     page.get_by_role("button", name="Decommission").click()
     expect(page.locator(".error-summary")).to_contain_text("Give the reason")
-    page.get_by_label("Date closed").fill("2026-11-20")
+    page.get_by_label("Date closed").fill(agency_today().isoformat())
     page.get_by_label("Reason").fill("Merged into the main page.")
     page.get_by_role("button", name="Decommission").click()
     expect(page.locator(".notice-success")).to_contain_text("is decommissioned")

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from registry.auth.offices import agency_today
 from registry.inventory.models import Channel
 from tests import factories
-from tests.workflow import approved_proposal
+from tests.workflow import accept_security_risk, approved_proposal
 
 FOCUSED = """() => {
   const el = document.activeElement;
@@ -264,9 +264,11 @@ def test_propose_and_approve_with_the_keyboard_only(page, people):
 def test_review_a_channel_with_radio_buttons(page, people, client_as, db):
     proposal = approved_proposal(client_as, people)
     channel = db.session.scalar(select(Channel).where(Channel.proposal_id == proposal.id))
+    accept_security_risk(client_as, channel.id)
     client_as("comms").post(
         f"/channels/{channel.id}/live", data={"channel_url": "https://www.facebook.com/MECPasifika"}
     )
+    accept_security_risk(client_as, channel.id)  # for the recertification below
     db.session.execute(update(Channel).values(review_due=agency_today() - timedelta(days=3)))
     db.session.commit()
 

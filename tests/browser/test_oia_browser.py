@@ -9,7 +9,7 @@ from registry.auth.offices import agency_today
 from registry.inventory.models import Channel
 from tests import factories
 from tests.browser.conftest import sign_in
-from tests.workflow import approved_proposal
+from tests.workflow import accept_security_risk, approved_proposal
 
 
 def test_log_a_request_and_complete_the_security_checklist(
@@ -17,6 +17,7 @@ def test_log_a_request_and_complete_the_security_checklist(
 ):
     proposal = approved_proposal(client_as, people)
     channel = db.session.scalar(select(Channel).where(Channel.proposal_id == proposal.id))
+    accept_security_risk(client_as, channel.id)
     client_as("comms").post(
         f"/channels/{channel.id}/live", data={"channel_url": "https://www.facebook.com/MECPasifika"}
     )

@@ -28,7 +28,7 @@ from registry.proposals.models import Proposal
 from tests import factories
 from tests.conftest import _wipe
 from tests.proposal_data import good_form
-from tests.workflow import approved_proposal, submitted_proposal
+from tests.workflow import accept_security_risk, approved_proposal, submitted_proposal
 
 ANONYMOUS = "anonymous"
 # The columns of the authorization matrix, in order.
@@ -145,6 +145,7 @@ def build_world(app: Flask) -> World:
     assert channel is not None, "approval should have registered the channel"
     charter = charter_for(approved)
     assert charter is not None, "approval should have issued the charter"
+    accept_security_risk(client_as, channel.id)
     comms = client_as("comms")
     live = comms.post(
         f"/channels/{channel.id}/live",

@@ -1,0 +1,156 @@
+"""Closing a channel: at once for a date today or past, scheduled for a date in the future.
+
+A scheduled closure leaves the channel active — listed, official, monitored — until the
+day comes; ``flask registry remind`` (run daily) then closes it on that date.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from registry.audit.log import record
+from registry.auth.models import User
+from registry.auth.offices import agency_today
+from registry.database import begin_write, locked_row
+from registry.errors import ConflictError, RegistryError
+from registry.extensions import db
+from registry.inventory.models import Channel, ChannelState
+from registry.timeutil import local_date, utcnow
+
+# Who closes a channel whose scheduled day has come: the daily command, not a person.
+SCHEDULER_LABEL = "cli:registry remind"
+
+
+def channel_started_on(channel: Channel) -> date | None:
+    """The day the channel started: imported start date, else when it went live (or, never
+    live, when it was approved)."""
+    if channel.started_on is not None:
+        return channel.started_on
+    moment = channel.went_live_at or channel.approved_at
+    if moment is None:
+        return None
+    return local_date(moment, current_app.config["AGENCY_TIMEZONE"])
+
+
+def _clear_schedule(channel: Channel) -> None:
+    channel.closure_scheduled_on = None
+    channel.closure_reason = ""
+    channel.closure_scheduled_by_id = None
+
+
+def close_now(
+    channel: Channel,
+    actor: User | None,
+    on_date: date,
+    reason: str,
+    actor_label: str | None = None,
+) -> None:
+    """Decommission ``channel`` as of ``on_date`` (caller has locked it and commits)."""
+    before = channel.state
+    scheduled = channel.closure_scheduled_on
+    channel.state = ChannelState.DECOMMISSIONED.value
+    channel.decommissioned_on = on_date
+    channel.decommission_reason = reason[:5000]
+    channel.updated_at = utcnow()
+    _clear_schedule(channel)
+    record(
+        "channel-decommissioned",
+        "channel",
+        channel.id,
+        actor=actor,
+        actor_label=actor_label,
+        before={
+            "state": before,
+            "closure_scheduled_on": scheduled.isoformat() if scheduled else None,
+        },
+        after={"state": channel.state},
+        on=on_date.isoformat(),
+        reason=reason[:500],
+    )
+
+
+def schedule_closure(channel: Channel, actor: User, on_date: date, reason: str) -> None:
+    """Record that ``channel`` closes on ``on_date`` (caller has locked it and commits)."""
+    before = channel.closure_scheduled_on
+    channel.closure_scheduled_on = on_date
+    channel.closure_reason = reason[:5000]
+    channel.closure_scheduled_by_id = actor.id
+    channel.updated_at = utcnow()
+    record(
+        "channel-closure-scheduled",
+        "channel",
+        channel.id,
+        actor=actor,
+        before={"closure_scheduled_on": before.isoformat() if before else None},
+        after={"closure_scheduled_on": on_date.isoformat()},
+        on=on_date.isoformat(),
+        reason=reason[:500],
+    )
+
+
+def cancel_scheduled_closure(channel_id: int, actor: User, reason: str = "") -> Channel:
+    begin_write()
+    channel = locked_row(Channel, channel_id)
+    if channel is None:
+        raise RegistryError("That channel does not exist.")
+    if channel.closure_scheduled_on is None:
+        raise ConflictError(f"{channel.name} has no scheduled closure to cancel.")
+    if channel.state_enum is ChannelState.DECOMMISSIONED:
+        raise ConflictError(f"{channel.name} was already decommissioned.")
+    was = channel.closure_scheduled_on
+    _clear_schedule(channel)
+    channel.updated_at = utcnow()
+    record(
+        "channel-closure-cancelled",
+        "channel",
+        channel.id,
+        actor=actor,
+        before={"closure_scheduled_on": was.isoformat()},
+        after={"closure_scheduled_on": None},
+        reason=reason.strip()[:500],
+    )
+    db.session.commit()
+    return channel
+
+
+def close_scheduled_channels(today: date | None = None) -> list[str]:
+    """Close every channel whose scheduled day is ``today`` (agency date) or earlier."""
+    today = today or agency_today()
+    due_ids = list(
+        db.session.scalars(
+            select(Channel.id)
+            .where(
+                Channel.closure_scheduled_on.is_not(None),
+                Channel.closure_scheduled_on <= today,
+                Channel.state != ChannelState.DECOMMISSIONED.value,
+            )
+            .order_by(Channel.closure_scheduled_on, Channel.id)
+        )
+    )
+    lines = []
+    for channel_id in due_ids:
+        begin_write()
+        channel = locked_row(Channel, channel_id)
+        # Read again under the lock: it may have been cancelled or closed meanwhile.
+        if (
+            channel is None
+            or channel.closure_scheduled_on is None
+            or channel.closure_scheduled_on > today
+            or channel.state_enum is ChannelState.DECOMMISSIONED
+        ):
+            db.session.rollback()
+            continue
+        on_date = channel.closure_scheduled_on
+        close_now(
+            channel,
+            None,
+            on_date,
+            channel.closure_reason,
+            actor_label=SCHEDULER_LABEL,
+        )
+        db.session.commit()
+        lines.append(f"{channel.reference} {channel.name}: decommissioned on {on_date:%-d %B %Y}")
+    return lines

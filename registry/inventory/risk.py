@@ -1,0 +1,186 @@
+"""Going live or recertifying while the account-security checklist fails.
+
+The checklist protects the agency's ability to get into its own account. When it fails,
+the Communications team may still go live or recertify, but only once the Manager
+Communications has accepted that risk in writing for that one action: the acceptance
+names who, in what capacity, why, and which checks failed, and is used up by the action.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from flask import current_app
+from sqlalchemy import select
+
+from registry.audit.log import record
+from registry.auth.models import Office, User
+from registry.auth.offices import agency_today, holds, offices_held
+from registry.database import begin_write, locked_row
+from registry.errors import ConflictError, ForbiddenError, RegistryError
+from registry.extensions import db
+from registry.forms import clean_text
+from registry.inventory.models import Channel, ChannelState, SecurityRiskAcceptance
+from registry.timeutil import utcnow
+
+Action = Literal["go-live", "recertify"]
+ACTION_WORDS = {"go-live": "going live", "recertify": "recertifying"}
+ACTION_VERBS = {"go-live": "mark it live", "recertify": "recertify it"}
+REASON_MAX = 5000
+
+
+class SecurityRiskNotAccepted(RegistryError):
+    """The checklist fails and the Manager Communications has not accepted the risk."""
+
+    def __init__(self, channel: Channel, action: Action, failing: list[str]) -> None:
+        super().__init__(
+            f"The account-security checklist for {channel.name} fails: "
+            + "; ".join(failing)
+            + f". Before {ACTION_WORDS[action]}, fix it (Update account security) or ask the "
+            "Manager Communications to accept the risk, with a reason, on the channel page."
+        )
+        self.failing = failing
+
+
+def failing_checks(channel: Channel) -> list[str]:
+    """The labels of the checklist items that fail now (the same checklist the page shows)."""
+    # Imported here: the account-security record belongs to the layer above the inventory.
+    from registry.oia.services import security_checklist, security_record
+
+    security = security_record(channel)
+    admins = []
+    if security is not None and security.admin_ids:
+        admins = list(
+            db.session.scalars(select(User).where(User.id.in_(security.admin_ids))).unique()
+        )
+    checks = security_checklist(
+        security, current_app.config["AGENCY_DOMAIN"], agency_today(), admins
+    )
+    return [item.label for item in checks if not item.ok]
+
+
+def next_action(channel: Channel) -> Action | None:
+    """What a risk accepted now would be for: the go-live, or the next recertification."""
+    if channel.state_enum is ChannelState.APPROVED:
+        return "go-live"
+    if channel.state_enum is ChannelState.ACTIVE:
+        return "recertify"
+    return None
+
+
+def covering_acceptance(
+    channel: Channel, action: Action, failing: list[str]
+) -> SecurityRiskAcceptance | None:
+    """The latest unused acceptance for ``action``, if it covers every check failing now: an
+    acceptance covers the checks that failed when it was given, not ones that failed since."""
+    acceptance = _open_acceptance(channel, action)
+    if acceptance is None or not set(failing) <= set(acceptance.failing):
+        return None
+    return acceptance
+
+
+def _open_acceptance(channel: Channel, action: Action) -> SecurityRiskAcceptance | None:
+    return db.session.scalars(
+        select(SecurityRiskAcceptance)
+        .where(
+            SecurityRiskAcceptance.channel_id == channel.id,
+            SecurityRiskAcceptance.action == action,
+            SecurityRiskAcceptance.used_at.is_(None),
+        )
+        .order_by(SecurityRiskAcceptance.accepted_at.desc(), SecurityRiskAcceptance.id.desc())
+        .limit(1)
+    ).first()
+
+
+def acceptances_of(channel: Channel) -> list[SecurityRiskAcceptance]:
+    return list(
+        db.session.scalars(
+            select(SecurityRiskAcceptance)
+            .where(SecurityRiskAcceptance.channel_id == channel.id)
+            .order_by(SecurityRiskAcceptance.accepted_at.desc(), SecurityRiskAcceptance.id.desc())
+        ).unique()
+    )
+
+
+def accept_risk(channel_id: int, actor: User, reason: str) -> SecurityRiskAcceptance:
+    """The Manager Communications accepts the failing checklist for the channel's next
+    go-live or recertification."""
+    text = str(clean_text(reason or "")).strip()
+    begin_write()
+    channel = locked_row(Channel, channel_id)
+    if channel is None:
+        raise RegistryError("That channel does not exist.")
+    if not holds(actor, Office.MANAGER_COMMUNICATIONS):
+        raise ForbiddenError(
+            "Only the Manager Communications (or whoever is acting in that office today) can "
+            "accept an account-security risk."
+        )
+    action = next_action(channel)
+    if action is None:
+        raise ConflictError(
+            f"{channel.name} is {channel.state_enum.label.lower()}: there is no go-live or "
+            "recertification to accept a risk for."
+        )
+    failing = failing_checks(channel)
+    if not failing:
+        raise ConflictError(
+            f"The account-security checklist for {channel.name} passes: there is no risk to accept."
+        )
+    if not text:
+        raise RegistryError("Say why the risk is acceptable: it is kept with the record.", "reason")
+    if len(text) > REASON_MAX:
+        raise RegistryError("Keep the reason under 5,000 characters.", "reason")
+    appointment = next(
+        a for a in offices_held(actor) if a.office_enum is Office.MANAGER_COMMUNICATIONS
+    )
+    acceptance = SecurityRiskAcceptance(
+        channel_id=channel.id,
+        action=action,
+        accepted_by_id=actor.id,
+        capacity=appointment.capacity,
+        acting=appointment.acting,
+        reason=text,
+        failing_json=json.dumps(failing, ensure_ascii=False),
+        accepted_at=utcnow(),
+    )
+    db.session.add(acceptance)
+    db.session.flush()
+    record(
+        "channel-security-risk-accepted",
+        "channel",
+        channel.id,
+        actor=actor,
+        capacity=appointment.capacity,
+        covers=action,
+        reason=text[:500],
+        failing=failing,
+    )
+    db.session.commit()
+    return acceptance
+
+
+def require_secure_or_accepted(
+    channel: Channel, actor: User, action: Action
+) -> SecurityRiskAcceptance | None:
+    """In the go-live or recertify transaction: pass if the checklist passes, else use up the
+    Manager Communications' acceptance for this action. Raises if there is none that covers
+    every failing check, or if ``actor`` gave it."""
+    failing = failing_checks(channel)
+    if not failing:
+        return None
+    acceptance = covering_acceptance(channel, action, failing)
+    if acceptance is None:
+        raise SecurityRiskNotAccepted(channel, action, failing)
+    if acceptance.accepted_by_id == actor.id:
+        # Separation of duties: the person who accepts the risk is not the one who then acts
+        # on it, so a Manager Communications who is also in the Communications team cannot
+        # both waive the checklist and take the channel live alone.
+        raise ForbiddenError(
+            f"You accepted this risk as {acceptance.capacity}, so someone else in the "
+            f"Communications team must {ACTION_VERBS[action]}: one person cannot both accept "
+            "the risk and act on it."
+        )
+    acceptance.used_at = utcnow()
+    acceptance.used_by_id = actor.id
+    return acceptance

@@ -9,7 +9,7 @@ from registry.inventory.models import Channel
 from registry.policy.platforms import expected_channel_url
 from registry.proposals.models import Proposal, ProposalState
 from tests.proposal_data import good_form
-from tests.workflow import approved_proposal, decide
+from tests.workflow import accept_security_risk, approved_proposal, decide
 
 SIGNERS = (("manager", "manager-communications"), ("dce_policy", "dce"), ("ce", "chief-executive"))
 
@@ -24,6 +24,8 @@ def charter_of(db, proposal) -> Charter:  # noqa: ANN001
 
 
 def go_live(client_as, channel: Channel) -> None:  # noqa: ANN001
+    # No account-security record in these tests: the Manager Communications accepts the risk.
+    accept_security_risk(client_as, channel.id)
     response = client_as("comms").post(
         f"/channels/{channel.id}/live",
         data={"channel_url": expected_channel_url(channel.platform, channel.handle)},

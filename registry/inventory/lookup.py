@@ -37,12 +37,14 @@ def public_standing(channel: Channel, today: date | None = None) -> PublicStandi
     today = today or agency_today()
     if channel.state_enum is ChannelState.APPROVED:
         return PublicStanding(Standing.NOT_LIVE)
-    closes_on = channel.decommissioned_on
-    # A closing date still ahead means the channel is ours and monitored until then.
+    if channel.state_enum is ChannelState.DECOMMISSIONED:
+        return PublicStanding(Standing.CLOSED, channel.decommissioned_on)
+    # A scheduled closure still ahead: the channel is ours and monitored until then. On the
+    # day itself it stays active (and says so) until `remind` closes it, so the register, the
+    # lookup and the verify page always agree with the channel's state.
+    closes_on = channel.closure_scheduled_on
     if closes_on is not None and closes_on > today:
         return PublicStanding(Standing.CLOSING, closes_on)
-    if channel.state_enum is ChannelState.DECOMMISSIONED:
-        return PublicStanding(Standing.CLOSED, closes_on)
     return PublicStanding(Standing.ACTIVE)
 
 

@@ -191,10 +191,11 @@ def test_whatever_is_accepted_is_https_on_the_platform_and_names_the_handle(
 
 
 def test_the_near_misses_include_genuine_pages_and_lookalikes() -> None:
-    """The property above means something only if both kinds are drawn often."""
+    """The property above means something only if both kinds are drawn often (derandomized,
+    so the count is the same on every run rather than a coin toss near the threshold)."""
     seen = {True: 0, False: 0}
 
-    @settings(max_examples=400, database=None)
+    @settings(max_examples=400, database=None, derandomize=True)
     @given(data=st.data(), platform=st.sampled_from(sorted(HANDLES)))
     def draw(data: st.DataObject, platform: str) -> None:
         url = data.draw(near_misses(platform))

@@ -186,6 +186,29 @@ def update_user(
     return flagged
 
 
+def set_password_by_operator(user: User, password: str) -> None:
+    """The operator's door (``flask registry set-password``): an officer who forgot their
+    password gets back in, since no administrator may set it on the admin pages. Every session
+    of theirs ends; the audit log records the door, never the password."""
+    # Imported here: offices builds on this module's people.
+    from registry.auth.offices import OPERATOR
+
+    begin_write()
+    check_password_strength(password)
+    user.password_hash = hash_password(password)
+    user.session_generation += 1
+    record(
+        "password-set",
+        "user",
+        user.id,
+        actor=None,
+        actor_label=OPERATOR,
+        via="command line",
+        after={"email": user.email, "password": "changed"},  # noqa: S106 - a note, not a value
+    )
+    db.session.commit()
+
+
 def flag_channels_of(user: User, actor: User | None) -> list:
     # Imported here: channels build on people, not the other way round.
     from registry.oia.services import recheck_people

@@ -45,3 +45,71 @@ def test_the_audit_log_shows_bidi_overrides_as_escapes_not_as_reordered_text(
 
     verified = run_isolated(app.test_cli_runner().invoke, args=["audit", "verify"])
     assert verified.exit_code == 0, verified.output
+
+
+NEW_PASSWORD = "a-fresh-password-for-priya"  # noqa: S105
+
+
+def _set_password(app, *args: str, input: str):  # noqa: ANN001, ANN202, A002
+    runner = app.test_cli_runner()
+    return run_isolated(runner.invoke, args=["registry", "set-password", *args], input=input)
+
+
+def test_the_operator_sets_a_forgotten_officer_password_from_a_prompt(app, client_as, people):
+    old_session = client_as("ce")
+    result = _set_password(
+        app, "--email", "Priya.CE@example.govt.nz", input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert NEW_PASSWORD not in result.output
+
+    # Her old session is over; the new password lets her in; the old one does not.
+    assert old_session.get("/signoffs/").status_code == 302
+    signed_in = app.test_client().post(
+        "/sign-in", data={"email": people.ce.email, "password": NEW_PASSWORD}
+    )
+    assert signed_in.status_code == 302
+    refused = app.test_client().post(
+        "/sign-in", data={"email": people.ce.email, "password": "correct-horse-battery"}
+    )
+    assert refused.status_code == 200
+
+    db.session.rollback()
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "password-set"))
+    assert entry.actor_id is None and entry.actor_label == "operator (command line)"
+    assert json.loads(entry.summary)["via"] == "command line"
+    assert NEW_PASSWORD not in entry.summary
+    verified = run_isolated(app.test_cli_runner().invoke, args=["audit", "verify"])
+    assert verified.exit_code == 0, verified.output
+
+
+def test_the_operator_can_pipe_the_password_and_never_pass_it_as_an_option(app, people):
+    piped = _set_password(
+        app, "--email", people.dce_policy.email, "--password-stdin", input=f"{NEW_PASSWORD}\n"
+    )
+    assert piped.exit_code == 0, piped.output
+    assert (
+        app.test_client()
+        .post("/sign-in", data={"email": people.dce_policy.email, "password": NEW_PASSWORD})
+        .status_code
+        == 302
+    )
+    # No door puts a password in shell history.
+    on_the_line = _set_password(
+        app, "--email", people.dce_policy.email, "--password", NEW_PASSWORD, input=""
+    )
+    assert on_the_line.exit_code != 0
+    assert "No such option" in on_the_line.output
+
+
+def test_the_operator_door_refuses_a_short_password_or_an_unknown_person(app, people):
+    short = _set_password(app, "--email", people.ce.email, "--password-stdin", input="short\n")
+    assert short.exit_code == 1
+    assert "at least 12 characters" in short.output
+    unknown = _set_password(
+        app, "--email", "nobody@example.govt.nz", "--password-stdin", input=f"{NEW_PASSWORD}\n"
+    )
+    assert unknown.exit_code == 1
+    assert "No user has the email" in unknown.output
+    db.session.rollback()
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "password-set")) is None

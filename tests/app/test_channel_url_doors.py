@@ -21,7 +21,7 @@ from tests.app.test_api import create_token, make_channel
 from tests.app.test_import_export import LIAISON, csv_text
 from tests.conftest import run_isolated
 from tests.proposal_data import good_form
-from tests.workflow import approved_proposal, decide, submitted_proposal
+from tests.workflow import approved_proposal, decide, secure_account, submitted_proposal
 
 LOOKALIKE = "https://facebook.com.evil.example/MECPasifika"
 GENUINE = "https://www.facebook.com/MECPasifika"
@@ -136,6 +136,7 @@ def test_a_stored_lookalike_cannot_go_live(client_as, people, db):
 def live_channel(client_as, people, db) -> Channel:  # noqa: ANN001
     proposal = approved_proposal(client_as, people)
     channel = db.session.scalar(select(Channel).where(Channel.proposal_id == proposal.id))
+    secure_account(channel.id, people)  # go-live needs a passing account-security checklist
     response = client_as("comms").post(
         f"/channels/{channel.id}/live", data={"channel_url": GENUINE}
     )

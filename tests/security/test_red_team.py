@@ -93,3 +93,111 @@ def test_an_admin_cannot_become_two_admins_through_a_password_she_typed(app, cli
     as_rangi.post(f"/admin/appointments/{ce_request.id}/confirm")
     db.session.rollback()
     assert not holds(puppet, Office.ADMIN)
+
+
+LOOKALIKE = "https://facebook.com.evil.example/MECPasifika"
+
+
+@pytest.fixture
+def live_with_stored_lookalike(client_as, people, db):  # noqa: ANN001, ANN201
+    """A live, chartered channel whose stored address is a lookalike, as a row written before
+    the Channel URL check (or by hand in the database) would be."""
+    from sqlalchemy import update
+
+    from registry.inventory.models import Channel
+    from tests.workflow import live_channel
+
+    channel = live_channel(client_as, people)
+    db.session.execute(
+        update(Channel).where(Channel.id == channel.id).values(channel_url=LOOKALIKE)
+    )
+    db.session.commit()
+    db.session.expire_all()
+    return db.session.get(Channel, channel.id)
+
+
+def test_the_lookup_by_handle_does_not_link_a_stored_lookalike_as_official(
+    app, client, live_with_stored_lookalike
+):
+    """Asked "is @MECPasifika official?", the public lookup said yes and linked the lookalike
+    address: a person following the registry's own link landed on someone else's page."""
+    app.config["PUBLIC_REGISTER_ENABLED"] = True
+    try:
+        page = client.get("/register/", query_string={"account": "MECPasifika"}).get_data(
+            as_text=True
+        )
+    finally:
+        app.config["PUBLIC_REGISTER_ENABLED"] = False
+    assert "Yes — this is an official" in page  # the handle is ours
+    assert 'href="https://facebook.com.evil.example' not in page
+
+
+def test_the_charter_verify_page_does_not_link_a_stored_lookalike(
+    app, client, live_with_stored_lookalike, db
+):
+    """The public verify page of a charter in force linked the stored address as the
+    channel's, vouching for a lookalike with the charter's authority."""
+    from registry.charters.models import Charter
+
+    charter = db.session.scalar(
+        select(Charter).where(Charter.proposal_id == live_with_stored_lookalike.proposal_id)
+    )
+    app.config["PUBLIC_REGISTER_ENABLED"] = True  # the public sees the channel's details
+    try:
+        response = client.get(f"/charters/{charter.number}/verify")
+    finally:
+        app.config["PUBLIC_REGISTER_ENABLED"] = False
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "MEC Pasifika" in page
+    assert 'href="https://facebook.com.evil.example' not in page
+
+
+def _lookup(app, client, account: str) -> str:  # noqa: ANN001
+    app.config["PUBLIC_REGISTER_ENABLED"] = True
+    try:
+        return client.get("/register/", query_string={"account": account}).get_data(as_text=True)
+    finally:
+        app.config["PUBLIC_REGISTER_ENABLED"] = False
+
+
+def test_a_scheduled_closure_is_stated_publicly_and_takes_effect_on_its_day(
+    app, client, client_as, people, db
+):
+    """A closure scheduled for a later date left the lookup and the verify page saying plain
+    "official"/"Active" — and still "official" after the day came, until the daily command
+    ran — although the public pages promise the closing date."""
+    from sqlalchemy import update
+
+    from registry.charters.models import Charter
+    from registry.inventory.models import Channel
+    from tests.workflow import live_channel
+
+    channel = live_channel(client_as, people)
+    closes_on = agency_today() + timedelta(days=10)
+    scheduled = client_as("comms").post(
+        f"/channels/{channel.id}/decommission",
+        data={
+            "decommission-decommissioned_on": closes_on.isoformat(),
+            "decommission-reason": "Merged into the main page.",
+        },
+    )
+    assert scheduled.status_code == 302
+    day = f"{closes_on.day} {closes_on:%B %Y}"
+    assert f"official until {day}, when it closes" in _lookup(app, client, "MECPasifika")
+    number = db.session.scalar(
+        select(Charter.number).where(Charter.proposal_id == channel.proposal_id)
+    )
+    assert f"Active until {day}, when it closes" in client.get(
+        f"/charters/{number}/verify"
+    ).get_data(as_text=True)
+
+    # The day has come; the daily command has not run yet.
+    yesterday = agency_today() - timedelta(days=1)
+    db.session.execute(
+        update(Channel).where(Channel.id == channel.id).values(closure_scheduled_on=yesterday)
+    )
+    db.session.commit()
+    page = _lookup(app, client, "MECPasifika")
+    assert f"was ours, closed on {yesterday.day} {yesterday:%B %Y}" in page
+    assert "Yes — this is an official" not in page

@@ -113,3 +113,38 @@ def test_the_operator_door_refuses_a_short_password_or_an_unknown_person(app, pe
     assert "No user has the email" in unknown.output
     db.session.rollback()
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "password-set")) is None
+
+
+LOOKALIKE = "https://facebook.com.evil.example/MECPasifika"
+
+
+def test_staff_pages_show_a_failing_stored_address_as_text_with_what_to_fix(client_as, people):
+    from sqlalchemy import update
+
+    from registry.inventory.models import Channel
+
+    channel = live_channel(client_as, people)
+    db.session.execute(
+        update(Channel).where(Channel.id == channel.id).values(channel_url=LOOKALIKE)
+    )
+    db.session.commit()
+    comms = client_as("comms")
+    for path in (f"/channels/{channel.id}", "/inventory/"):
+        page = comms.get(path).get_data(as_text=True)
+        assert LOOKALIKE in page, path  # shown, so it can be found and fixed
+        assert f'href="{LOOKALIKE}"' not in page, path
+        assert "This address fails the Channel URL check: A Facebook Channel URL must be on" in (
+            page
+        ), path
+        assert "use https://www.facebook.com/MECPasifika" in page, path
+
+    # A genuine address is still a link, with no warning.
+    db.session.execute(
+        update(Channel)
+        .where(Channel.id == channel.id)
+        .values(channel_url="https://www.facebook.com/MECPasifika")
+    )
+    db.session.commit()
+    page = comms.get(f"/channels/{channel.id}").get_data(as_text=True)
+    assert 'href="https://www.facebook.com/MECPasifika"' in page
+    assert "fails the Channel URL check" not in page

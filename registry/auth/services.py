@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from email_validator import EmailNotValidError, validate_email
@@ -147,6 +148,13 @@ def create_user(
     return user
 
 
+def account_version(user: User) -> str:
+    """What the admin edit page was showing of an account, as a short token: a save made from
+    a page showing something else is refused rather than silently undoing a change."""
+    shown = f"{user.display_name}\x00{user.business_unit_id}\x00{user.is_active_account}"
+    return hashlib.sha256(shown.encode()).hexdigest()[:16]
+
+
 def update_user(
     user: User,
     actor: User,
@@ -154,10 +162,25 @@ def update_user(
     business_unit: BusinessUnit | None,
     active: bool,
     new_password: str | None = None,
+    expected_version: str | None = None,
 ) -> list:
     """Save an admin's changes. Returns the channels a deactivation leaves without their
-    people (flagged for reassignment in the same transaction)."""
+    people (flagged for reassignment in the same transaction).
+
+    ``expected_version`` is the ``account_version`` of the page the admin edited (the pages
+    always give it): two tabs must not undo each other, e.g. a stale page re-activating a
+    person another administrator has just deactivated.
+    """
     begin_write()
+    db.session.refresh(user)
+    if expected_version is not None and expected_version != account_version(user):
+        unit = user.business_unit.name if user.business_unit else "no business unit"
+        state = "active" if user.is_active_account else "deactivated"
+        raise RegistryError(
+            f"{user.display_name}'s account changed since you opened this page: it is now "
+            f"named {user.display_name}, in {unit}, {state}. Nothing was saved. Check the "
+            "details below and save again if they are what you mean."
+        )
     display_name = " ".join(display_name.split())
     if not display_name:
         raise RegistryError("Enter the person's name as it should appear on sign-offs.", "name")

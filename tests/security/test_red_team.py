@@ -237,3 +237,54 @@ def test_one_person_cannot_make_an_official_channel_through_the_spreadsheet_impo
     )
     page = _lookup(app, client, "https://www.facebook.com/MECGiveaways")
     assert "Yes — this is an official" not in page
+
+
+def _user_form(client: FlaskClient, user: User) -> dict[str, str]:
+    """The edit form as the page fills it, hidden fields included."""
+    import re
+
+    page = client.get(f"/admin/users/{user.id}").get_data(as_text=True)
+    hidden = {
+        name: value
+        for tag in re.findall(r"<input[^>]*>", page)
+        if 'type="hidden"' in tag
+        for name, value in re.findall(r'name="(\w+)"[^>]*value="([^"]*)"', tag)
+        if name != "csrf_token"
+    }
+    form = {
+        **hidden,
+        "name": user.display_name,
+        "business_unit": str(user.business_unit_id or ""),
+        "new_password": "",
+    }
+    if user.is_active_account:
+        form["active"] = "y"
+    return form
+
+
+def test_a_stale_tab_cannot_silently_reactivate_a_deactivated_officer(app, client_as, people, db):
+    """Wiremu opens Daniel's account to fix a typo in his name; meanwhile Aroha deactivates
+    Daniel, who has left. Wiremu's save carried "active" from the page he loaded, and brought
+    the departed DCE back to life without anyone deciding so."""
+    wiremu = factories.make_user("wiremu.admin", people.corporate, "Wiremu Pohe")
+    factories.appoint(wiremu, Office.ADMIN)
+    stale_tab = _sign_in(app, wiremu.email)
+    stale = _user_form(stale_tab, people.dce_policy)
+    assert stale.get("version"), "the page says which version of the account it shows"
+
+    aroha = client_as("admin")
+    deactivate = _user_form(aroha, people.dce_policy)
+    deactivate.pop("active")
+    assert aroha.post(f"/admin/users/{people.dce_policy.id}", data=deactivate).status_code == 302
+
+    stale["name"] = "Daniel Chen-Li"
+    response = stale_tab.post(f"/admin/users/{people.dce_policy.id}", data=stale)
+    page = response.get_data(as_text=True)
+    assert response.status_code in (200, 409)
+    assert "There is a problem" in page
+    assert "changed since you opened" in page
+    assert 'value="Daniel Chen-Li"' in page  # what he typed is kept
+    db.session.expire_all()
+    daniel = db.session.get(User, people.dce_policy.id)
+    assert not daniel.is_active_account
+    assert daniel.display_name == "Daniel Chen"

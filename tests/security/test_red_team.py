@@ -288,3 +288,33 @@ def test_a_stale_tab_cannot_silently_reactivate_a_deactivated_officer(app, clien
     daniel = db.session.get(User, people.dce_policy.id)
     assert not daniel.is_active_account
     assert daniel.display_name == "Daniel Chen"
+
+
+def test_ending_an_appointment_cannot_be_back_dated_before_a_sign_off_given_in_it(
+    client_as, people, db
+):
+    """Priya signs off as Chief Executive today; an administrator then ends her appointment
+    as of last week. The record would say she was not Chief Executive when she signed, while
+    her sign-off (and the charter) say she was: history silently rewritten."""
+    from tests.workflow import decide, submitted_proposal
+
+    proposal = submitted_proposal(client_as, people)
+    assert decide(client_as("ce"), proposal, capacity="chief-executive").status_code == 302
+    (appointment,) = [a for a in people.ce.appointments if a.office == Office.CHIEF_EXECUTIVE.value]
+    last_week = agency_today() - timedelta(days=7)
+    response = client_as("admin").post(
+        f"/admin/appointments/{appointment.id}/end", data={"ends_on": last_week.isoformat()}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert "Priya Sharma acted as Chief Executive on" in page
+    assert f'value="{last_week.isoformat()}"' in page  # what was typed is kept
+    db.session.expire_all()
+    assert db.session.get(Appointment, appointment.id).ends_on is None
+
+    # Ending it today (the day of her last act) is fine.
+    today = client_as("admin").post(
+        f"/admin/appointments/{appointment.id}/end", data={"ends_on": agency_today().isoformat()}
+    )
+    assert today.status_code == 302

@@ -186,6 +186,8 @@ def update_user(
         raise RegistryError("Enter the person's name as it should appear on sign-offs.", "name")
     if user.id == actor.id and not active:
         raise RegistryError("You cannot deactivate your own account.", "active")
+    if active and not user.is_active_account:
+        _refuse_reviving_offices(user)
     if new_password:
         check_password_strength(new_password)
     before = _user_summary(user)
@@ -230,6 +232,29 @@ def set_password_by_operator(user: User, password: str) -> None:
         after={"email": user.email, "password": "changed"},  # noqa: S106 - a note, not a value
     )
     db.session.commit()
+
+
+def _refuse_reviving_offices(user: User) -> None:
+    """A deactivated person holds nothing; reactivating them would give back, on one
+    administrator's word, offices that need a second administrator to be given."""
+    # Imported here: offices build on this module's people.
+    from registry.auth.offices import agency_today
+
+    today = agency_today()
+    waiting = [
+        a.capacity
+        for a in user.appointments
+        if a.in_force
+        and a.office_enum.needs_second_admin
+        and (a.ends_on is None or a.ends_on >= today)
+    ]
+    if waiting:
+        raise RegistryError(
+            f"Reactivating {user.display_name} would give back {', '.join(waiting)} without a "
+            "second administrator. End that appointment first (it stays on record), then ask "
+            "for a new one, which another administrator confirms.",
+            "active",
+        )
 
 
 def flag_channels_of(user: User, actor: User | None) -> list:

@@ -318,3 +318,29 @@ def test_ending_an_appointment_cannot_be_back_dated_before_a_sign_off_given_in_i
         f"/admin/appointments/{appointment.id}/end", data={"ends_on": agency_today().isoformat()}
     )
     assert today.status_code == 302
+
+
+def test_reactivating_an_account_does_not_give_back_a_signing_office_on_one_word(
+    client_as, people, db
+):
+    """Deactivating the Chief Executive takes her power away; one administrator ticking
+    "Account active" again gave it back — a signing office restored with no second
+    administrator, although making that appointment needs one."""
+    aroha = client_as("admin")
+    off = _user_form(aroha, people.ce)
+    off.pop("active")
+    assert aroha.post(f"/admin/users/{people.ce.id}", data=off).status_code == 302
+    db.session.expire_all()
+    assert not holds(db.session.get(User, people.ce.id), Office.CHIEF_EXECUTIVE)
+
+    back = _user_form(aroha, db.session.get(User, people.ce.id))
+    back["active"] = "y"
+    response = aroha.post(f"/admin/users/{people.ce.id}", data=back)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert "Chief Executive" in page and "second administrator" in page
+    db.session.expire_all()
+    priya = db.session.get(User, people.ce.id)
+    assert not priya.is_active_account
+    assert not holds(priya, Office.CHIEF_EXECUTIVE)

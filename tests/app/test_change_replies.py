@@ -20,6 +20,12 @@ def _submit(client, proposal: Proposal):  # noqa: ANN001, ANN202
     return client.post(f"/proposals/{proposal.id}/submit", data={"version": str(version)})
 
 
+def _version(proposal: Proposal) -> str:
+    """The version the edit page was opened at, as the form sends it."""
+    db.session.expire_all()
+    return str(db.session.get(Proposal, proposal.id).version)
+
+
 def _changes_requested(client_as, people, db) -> Proposal:  # noqa: ANN001
     proposal = submitted_proposal(client_as, people)
     response = decide(client_as("manager"), proposal, "request-changes", comment="Add Samoan.")
@@ -39,7 +45,10 @@ def test_resubmitting_unchanged_is_refused_until_the_proposer_replies(client_as,
     assert _state(db, proposal) is ProposalState.CHANGES_REQUESTED
 
     # Saving the same content through the edit form and submitting there is refused too.
-    same = proposer.post(f"/proposals/{proposal.id}/edit", data=good_form(people, action="submit"))
+    same = proposer.post(
+        f"/proposals/{proposal.id}/edit",
+        data=good_form(people, action="submit", version=_version(proposal)),
+    )
     assert same.status_code == 302 and same.headers["Location"].endswith("#reply")
     assert _state(db, proposal) is ProposalState.CHANGES_REQUESTED
 
@@ -69,7 +78,9 @@ def test_resubmitting_unchanged_is_refused_until_the_proposer_replies(client_as,
 def test_editing_after_a_change_request_lets_the_proposer_resubmit(client_as, people, db):
     proposal = _changes_requested(client_as, people, db)
     proposer = client_as("staff_policy")
-    edited = good_form(people, action="submit", other_languages="Fijian")
+    edited = good_form(
+        people, action="submit", other_languages="Fijian", version=_version(proposal)
+    )
     response = proposer.post(f"/proposals/{proposal.id}/edit", data=edited)
     assert response.status_code == 302 and "#reply" not in response.headers["Location"]
     assert _state(db, proposal) is ProposalState.AWAITING_SIGNOFF
@@ -79,10 +90,12 @@ def test_editing_after_a_change_request_lets_the_proposer_resubmit(client_as, pe
 def test_editing_back_to_the_requested_content_still_needs_a_reply(client_as, people, db):
     proposal = _changes_requested(client_as, people, db)
     proposer = client_as("staff_policy")
-    changed = good_form(people, languages=["English", "Samoan"])
+    changed = good_form(people, languages=["English", "Samoan"], version=_version(proposal))
     assert proposer.post(f"/proposals/{proposal.id}/edit", data=changed).status_code == 302
     assert _state(db, proposal) is ProposalState.DRAFT
-    back = proposer.post(f"/proposals/{proposal.id}/edit", data=good_form(people))
+    back = proposer.post(
+        f"/proposals/{proposal.id}/edit", data=good_form(people, version=_version(proposal))
+    )
     assert back.status_code == 302
     assert _submit(proposer, proposal).headers["Location"].endswith("#reply")
     assert _state(db, proposal) is ProposalState.DRAFT

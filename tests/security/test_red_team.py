@@ -344,3 +344,58 @@ def test_reactivating_an_account_does_not_give_back_a_signing_office_on_one_word
     priya = db.session.get(User, people.ce.id)
     assert not priya.is_active_account
     assert not holds(priya, Office.CHIEF_EXECUTIVE)
+
+
+def _security_form(client: FlaskClient, channel_id: int) -> dict:
+    """The account-security form as its page fills it, hidden fields included."""
+    import re
+
+    page = client.get(f"/channels/{channel_id}/security").get_data(as_text=True)
+    form: dict = {
+        name: value
+        for tag in re.findall(r"<input[^>]*>", page)
+        if 'type="hidden"' in tag
+        for name, value in re.findall(r'name="(\w+)"[^>]*value="([^"]*)"', tag)
+        if name != "csrf_token"
+    }
+    ticked = [tag for tag in re.findall(r"<input[^>]*>", page) if " checked" in tag]
+    form["admins"] = [
+        re.search(r'value="(\d+)"', tag).group(1) for tag in ticked if 'name="admins"' in tag
+    ]
+    if any('name="mfa_enabled"' in tag for tag in ticked):
+        form["mfa_enabled"] = "y"
+    for name in ("recovery_email", "credentials_reference", "last_access_review"):
+        found = re.search(rf'name="{name}"[^>]*value="([^"]*)"', page)
+        form[name] = found.group(1) if found else ""
+    return form
+
+
+def test_a_stale_tab_cannot_silently_undo_a_failing_account_security_record(client_as, people, db):
+    """Mere records that MFA is off on the platform (the checklist now fails, so nobody
+    recertifies without the Manager Communications accepting the risk). Hemi's tab, opened
+    before, saves a new vault reference — and MFA "on" from the page he loaded, silently
+    making the checklist pass again."""
+    from registry.oia.services import security_record
+    from tests.workflow import live_channel
+
+    channel = live_channel(client_as, people)
+    hemi = client_as("manager")  # also in the Communications team
+    stale = _security_form(hemi, channel.id)
+    assert stale.get("mfa_enabled") == "y" and stale.get("version")
+
+    mere = client_as("comms")
+    found = _security_form(mere, channel.id)
+    found.pop("mfa_enabled")
+    assert mere.post(f"/channels/{channel.id}/security", data=found).status_code == 302
+
+    stale["credentials_reference"] = "Comms vault, item MEC Pasifika (moved)"
+    response = hemi.post(f"/channels/{channel.id}/security", data=stale)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert "changed since you opened" in page
+    assert "Comms vault, item MEC Pasifika (moved)" in page  # what he typed is kept
+    db.session.expire_all()
+    record = security_record(db.session.get(type(channel), channel.id))
+    assert record.mfa_enabled is False
+    assert record.credentials_reference == "Comms vault, item MEC Pasifika"

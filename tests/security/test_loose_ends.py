@@ -148,3 +148,34 @@ def test_staff_pages_show_a_failing_stored_address_as_text_with_what_to_fix(clie
     page = comms.get(f"/channels/{channel.id}").get_data(as_text=True)
     assert 'href="https://www.facebook.com/MECPasifika"' in page
     assert "fails the Channel URL check" not in page
+
+
+def test_an_audit_row_written_before_the_escaping_is_shown_escaped(app, client_as, people):
+    """Rows already in the log from before keep their raw overrides (rewriting them would
+    break the chain): the channel's history escapes them as it shows them."""
+    from registry.audit.log import GENESIS_HASH, entry_digest
+    from registry.timeutil import utcnow
+
+    channel = live_channel(client_as, people)
+    last = db.session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
+    old = AuditEntry(
+        id=last.id + 1,
+        occurred_at=utcnow(),
+        actor_id=None,
+        actor_label=f"mallory{RLO}moc.elpmaxe",
+        action="channel-people-flagged",
+        object_type="channel",
+        object_id=str(channel.id),
+        summary=json.dumps({"problem": f"Liaison left{RLO}.devorppa"}, ensure_ascii=False),
+        prev_hash=last.entry_hash if last else GENESIS_HASH,
+    )
+    old.entry_hash = entry_digest(old)
+    db.session.add(old)
+    db.session.commit()
+
+    page = client_as("comms").get(f"/channels/{channel.id}").get_data(as_text=True)
+    assert "Liaison left\\u202e.devorppa" in page
+    assert "mallory\\u202emoc.elpmaxe" in page
+    assert RLO not in page
+    verified = run_isolated(app.test_cli_runner().invoke, args=["audit", "verify"])
+    assert verified.exit_code == 0, verified.output

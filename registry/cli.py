@@ -5,6 +5,7 @@ Each exits non-zero with one line on bad input, so scripts can rely on them.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import date
 
@@ -94,6 +95,34 @@ def create_user(email: str, name: str, password: str, unit_code: str | None) -> 
     except RegistryError as error:
         fail(error.message)
     click.echo(f"Created user {user.email} ({user.display_name})")
+
+
+@registry_cli.command("set-password")
+@click.option("--email", required=True, callback=_IDENTIFIER)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the new password from the first line of standard input instead of a prompt.",
+)
+def set_password(email: str, password_stdin: bool) -> None:
+    """Set a person's password (an officer who forgot theirs) and sign them out everywhere.
+
+    The password is never an option's value, so it stays out of shell history and process
+    lists: it is typed at a hidden prompt, or piped in with --password-stdin.
+    """
+    user = services.find_user_by_email(email)
+    if user is None:
+        fail(f"No user has the email {email!r}.")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    password = clean_text(password, TextKind.SECRET)
+    try:
+        services.set_password_by_operator(user, password)
+    except RegistryError as error:
+        fail(error.message)
+    click.echo(f"Set a new password for {user.email}; their sessions have ended.")
 
 
 @registry_cli.command("appoint")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import insert
 
+from registry.auth.offices import agency_today
 from registry.extensions import db
 from registry.inventory.models import Channel
 from registry.policy.platforms import normalise_handle
@@ -15,7 +16,9 @@ PLATFORM_CYCLE = ["facebook", "instagram", "x", "linkedin", "youtube", "tiktok"]
 
 
 def seed_channels(count: int, units: list, liaison_id: int | None = None, start: int = 0) -> None:  # noqa: ANN001
-    today = date.today()
+    # The agency's today, as the app counts due and overdue reviews: the machine's date is a
+    # day behind New Zealand's for half of every UTC day.
+    today = agency_today()
     rows = []
     for index in range(start, start + count):
         platform = PLATFORM_CYCLE[index % len(PLATFORM_CYCLE)]

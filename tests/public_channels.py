@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import timedelta
+
+from sqlalchemy import select, update
 
 from registry.charters.models import Charter
 from registry.inventory.models import Channel
 from registry.policy.platforms import expected_channel_url
 from registry.proposals.models import Proposal, ProposalState
+from registry.timeutil import utcnow
 from tests.proposal_data import good_form
-from tests.workflow import accept_security_risk, approved_proposal, decide
+from tests.workflow import approved_proposal, decide, secure_account
 
 SIGNERS = (("manager", "manager-communications"), ("dce_policy", "dce"), ("ce", "chief-executive"))
 
@@ -23,9 +26,9 @@ def charter_of(db, proposal) -> Charter:  # noqa: ANN001
     return db.session.scalar(select(Charter).where(Charter.proposal_id == proposal.id))
 
 
-def go_live(client_as, channel: Channel) -> None:  # noqa: ANN001
-    # No account-security record in these tests: the Manager Communications accepts the risk.
-    accept_security_risk(client_as, channel.id)
+def go_live(client_as, people, channel: Channel) -> None:  # noqa: ANN001
+    """Comms records a passing account-security checklist, then marks the channel live."""
+    secure_account(channel.id, people)
     response = client_as("comms").post(
         f"/channels/{channel.id}/live",
         data={"channel_url": expected_channel_url(channel.platform, channel.handle)},
@@ -42,8 +45,17 @@ def close(client_as, channel: Channel, on) -> None:  # noqa: ANN001
 
 
 def live_channel(client_as, people, db, **overrides) -> Channel:  # noqa: ANN001
+    """Live since 60 days ago, so a test can close it on a day in the past (a channel cannot
+    close before it went live)."""
     proposal = approved_proposal(client_as, people, **overrides)
-    go_live(client_as, channel_of(db, proposal))
+    channel = channel_of(db, proposal)
+    go_live(client_as, people, channel)
+    db.session.execute(
+        update(Channel)
+        .where(Channel.id == channel.id)
+        .values(went_live_at=utcnow() - timedelta(days=60))
+    )
+    db.session.commit()
     return channel_of(db, proposal)
 
 

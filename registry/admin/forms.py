@@ -1,6 +1,14 @@
 from __future__ import annotations
 
-from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from registry.auth.models import Office
@@ -62,6 +70,8 @@ class UserEditForm(RegistryForm):
         validators=[Optional(), Length(max=1024)],
         description="Leave blank to keep the current password.",
     )
+    # What the page showed (see ``services.account_version``): a stale tab's save is refused.
+    version = HiddenField()
 
 
 class AppointmentForm(RegistryForm):

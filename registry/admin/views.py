@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -85,6 +85,7 @@ def edit_user(user_id: int):
             "name": user.display_name,
             "business_unit": user.business_unit_id,
             "active": user.is_active_account,
+            "version": services.account_version(user),
         }
     )
     form.business_unit.choices = _unit_choices("No business unit")
@@ -98,10 +99,15 @@ def edit_user(user_id: int):
                 _unit_or_none(form.business_unit.data),
                 form.active.data,
                 form.new_password.data or None,
+                # From the page posted only (the form would fill a missing field in from the
+                # account as it is now, and always match). Every page of ours sends it.
+                expected_version=request.form.get("version"),
             )
         except RegistryError as error:
             db.session.rollback()
             show_error(form, error)
+            # Saving again is now a decision made knowing the account as it is.
+            form.version.data = services.account_version(user)
         else:
             flash(f"Saved {user.display_name}.", "success")
             if flagged:

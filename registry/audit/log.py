@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,16 +12,17 @@ from sqlalchemy import select, text
 
 from registry.audit.models import AuditEntry
 from registry.extensions import db
+from registry.policy.text import escape_invisible
 from registry.timeutil import utcnow
 
 GENESIS_HASH = "0" * 64
 _CHAIN_LOCK_KEY = 7_270_001  # PostgreSQL advisory lock serialising appends
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def encode_control(value: str) -> str:
-    """Make newlines and control characters visible, so a logged value cannot forge a line."""
-    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+    """Make newlines, control characters and bidirectional overrides visible, so a logged
+    value can neither forge a line nor display as something other than what it says."""
+    return escape_invisible(value)
 
 
 def _clean(value: Any) -> Any:

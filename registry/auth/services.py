@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from email_validator import EmailNotValidError, validate_email
@@ -147,6 +148,13 @@ def create_user(
     return user
 
 
+def account_version(user: User) -> str:
+    """What the admin edit page was showing of an account, as a short token: a save made from
+    a page showing something else is refused rather than silently undoing a change."""
+    shown = f"{user.display_name}\x00{user.business_unit_id}\x00{user.is_active_account}"
+    return hashlib.sha256(shown.encode()).hexdigest()[:16]
+
+
 def update_user(
     user: User,
     actor: User,
@@ -154,15 +162,32 @@ def update_user(
     business_unit: BusinessUnit | None,
     active: bool,
     new_password: str | None = None,
+    expected_version: str | None = None,
 ) -> list:
     """Save an admin's changes. Returns the channels a deactivation leaves without their
-    people (flagged for reassignment in the same transaction)."""
+    people (flagged for reassignment in the same transaction).
+
+    ``expected_version`` is the ``account_version`` of the page the admin edited (the pages
+    always give it): two tabs must not undo each other, e.g. a stale page re-activating a
+    person another administrator has just deactivated.
+    """
     begin_write()
+    db.session.refresh(user)
+    if expected_version is not None and expected_version != account_version(user):
+        unit = user.business_unit.name if user.business_unit else "no business unit"
+        state = "active" if user.is_active_account else "deactivated"
+        raise RegistryError(
+            f"{user.display_name}'s account changed since you opened this page: it is now "
+            f"named {user.display_name}, in {unit}, {state}. Nothing was saved. Check the "
+            "details below and save again if they are what you mean."
+        )
     display_name = " ".join(display_name.split())
     if not display_name:
         raise RegistryError("Enter the person's name as it should appear on sign-offs.", "name")
     if user.id == actor.id and not active:
         raise RegistryError("You cannot deactivate your own account.", "active")
+    if active and not user.is_active_account:
+        _refuse_reviving_offices(user)
     if new_password:
         check_password_strength(new_password)
     before = _user_summary(user)
@@ -184,6 +209,52 @@ def update_user(
         revoke_tokens_of(user, actor)
     db.session.commit()
     return flagged
+
+
+def set_password_by_operator(user: User, password: str) -> None:
+    """The operator's door (``flask registry set-password``): an officer who forgot their
+    password gets back in, since no administrator may set it on the admin pages. Every session
+    of theirs ends; the audit log records the door, never the password."""
+    # Imported here: offices builds on this module's people.
+    from registry.auth.offices import OPERATOR
+
+    begin_write()
+    check_password_strength(password)
+    user.password_hash = hash_password(password)
+    user.session_generation += 1
+    record(
+        "password-set",
+        "user",
+        user.id,
+        actor=None,
+        actor_label=OPERATOR,
+        via="command line",
+        after={"email": user.email, "password": "changed"},  # noqa: S106 - a note, not a value
+    )
+    db.session.commit()
+
+
+def _refuse_reviving_offices(user: User) -> None:
+    """A deactivated person holds nothing; reactivating them would give back, on one
+    administrator's word, offices that need a second administrator to be given."""
+    # Imported here: offices build on this module's people.
+    from registry.auth.offices import agency_today
+
+    today = agency_today()
+    waiting = [
+        a.capacity
+        for a in user.appointments
+        if a.in_force
+        and a.office_enum.needs_second_admin
+        and (a.ends_on is None or a.ends_on >= today)
+    ]
+    if waiting:
+        raise RegistryError(
+            f"Reactivating {user.display_name} would give back {', '.join(waiting)} without a "
+            "second administrator. End that appointment first (it stays on record), then ask "
+            "for a new one, which another administrator confirms.",
+            "active",
+        )
 
 
 def flag_channels_of(user: User, actor: User | None) -> list:

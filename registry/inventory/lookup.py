@@ -37,14 +37,20 @@ def public_standing(channel: Channel, today: date | None = None) -> PublicStandi
     today = today or agency_today()
     if channel.state_enum is ChannelState.APPROVED:
         return PublicStanding(Standing.NOT_LIVE)
-    if channel.state_enum is ChannelState.DECOMMISSIONED:
-        return PublicStanding(Standing.CLOSED, channel.decommissioned_on)
-    # A scheduled closure still ahead: the channel is ours and monitored until then. On the
-    # day itself it stays active (and says so) until `remind` closes it, so the register, the
-    # lookup and the verify page always agree with the channel's state.
-    closes_on = channel.closure_scheduled_on
+    # A closure scheduled for a later date leaves the channel active until the daily command
+    # closes it on that day: the public is told the date now, and once it has come the
+    # channel is closed whether or not the command has run yet.
+    scheduled = (
+        channel.closure_scheduled_on
+        if channel.state_enum is not ChannelState.DECOMMISSIONED
+        else None
+    )
+    closes_on = channel.decommissioned_on or scheduled
+    # A closing date still ahead means the channel is ours and monitored until then.
     if closes_on is not None and closes_on > today:
         return PublicStanding(Standing.CLOSING, closes_on)
+    if channel.state_enum is ChannelState.DECOMMISSIONED or scheduled is not None:
+        return PublicStanding(Standing.CLOSED, closes_on)
     return PublicStanding(Standing.ACTIVE)
 
 

@@ -91,13 +91,17 @@ class Channel(db.Model):
         return f"C-{self.id:04d}"
 
     @property
+    def url_problem(self) -> str | None:
+        """What is wrong with the stored address (one stored before the Channel URL check,
+        say), in the check's words; None when it passes or there is none."""
+        url = self.channel_url or ""
+        return channel_url_problem(self.platform, self.handle, url) if url else None
+
+    @property
     def vouched_url(self) -> str:
         """The address, if it passes the Channel URL check; "" for one stored before the check
         that fails it, so the registry never vouches for a lookalike as the agency's."""
-        url = self.channel_url or ""
-        if not url or channel_url_problem(self.platform, self.handle, url) is not None:
-            return ""
-        return url
+        return "" if self.url_problem else (self.channel_url or "")
 
 
 class ChannelReview(db.Model):

@@ -19,7 +19,7 @@ from registry.extensions import db
 from registry.forms import parse_id
 from registry.inventory.models import Channel, ChannelReview, ChannelState
 from registry.policy.platforms import PLATFORMS, channel_url_problem, normalise_handle
-from registry.policy.text import TextKind, clean_text
+from registry.policy.text import TextKind, clean_text, escape_invisible
 from registry.proposals.models import Proposal, ProposalState
 from registry.timeutil import add_months, local_date, utcnow
 
@@ -658,8 +658,10 @@ def timeline(channel: Channel) -> list[TimelineEvent]:
     events = []
     for entry in entries:
         summary = json.loads(entry.summary)
+        # Rows written before the log escaped bidirectional overrides keep them: shown here
+        # escaped too, so no row can display as something other than what it holds.
         details = {
-            k: v
+            k: escape_invisible(v) if isinstance(v, str) else v
             for k, v in summary.items()
             if k
             in (
@@ -681,7 +683,7 @@ def timeline(channel: Channel) -> list[TimelineEvent]:
         }
         if entry.action == "channel-imported" or entry.object_type == "charter":
             details.setdefault("reference", entry.object_id)
-        actor = names.get(entry.actor_id, entry.actor_label)
+        actor = names.get(entry.actor_id, escape_invisible(entry.actor_label))
         if entry.action == "channels-imported" and channel.started_on:
             details["started"] = f"{channel.started_on:%-d %B %Y}"
         events.append(
@@ -701,10 +703,18 @@ def current_charter(channel: Channel):  # noqa: ANN201
 
 
 def public_register() -> list[Channel]:
+    """The official channels now: active, and not past a scheduled closing day (closed that
+    day even if the daily command that records it has not run yet)."""
     return list(
         db.session.scalars(
             select(Channel)
-            .where(Channel.state == ChannelState.ACTIVE.value)
+            .where(
+                Channel.state == ChannelState.ACTIVE.value,
+                or_(
+                    Channel.closure_scheduled_on.is_(None),
+                    Channel.closure_scheduled_on > agency_today(),
+                ),
+            )
             .order_by(Channel.platform, Channel.name)
         ).unique()
     )

@@ -1,6 +1,14 @@
 from __future__ import annotations
 
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from registry.forms import RegistryForm, chosen_id, optional_id, plausible_date
@@ -106,6 +114,8 @@ class AccountSecurityForm(RegistryForm):
         format="%Y-%m-%d",
         description="When someone last checked who has access on the platform.",
     )
+    # What the page showed (``models.security_version``): a stale tab's save is refused.
+    version = HiddenField()
 
 
 class ElectionPeriodForm(RegistryForm):

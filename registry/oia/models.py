@@ -3,6 +3,7 @@ channel's account security record."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, ForeignKey, String, Text
@@ -80,3 +81,25 @@ class AccountSecurity(db.Model):
             for part in self.admin_user_ids.split(",")
             if part.isascii() and part.isdigit()
         ]
+
+
+# The version of "no record yet": a page opened before anyone saved one.
+NO_SECURITY_RECORD = "none"
+
+
+def security_version(security: AccountSecurity | None) -> str:
+    """What a page showed of the record, as a short token: a save from a page showing
+    something else is refused, so one tab cannot silently undo another's finding."""
+    if security is None:
+        return NO_SECURITY_RECORD
+    shown = "\x00".join(
+        str(part)
+        for part in (
+            security.admin_user_ids,
+            security.mfa_enabled,
+            security.recovery_email,
+            security.credentials_reference,
+            security.last_access_review,
+        )
+    )
+    return hashlib.sha256(shown.encode()).hexdigest()[:16]

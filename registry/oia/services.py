@@ -18,7 +18,12 @@ from registry.errors import ConflictError, RegistryError
 from registry.extensions import db
 from registry.inventory.models import Channel, ChannelState
 from registry.oia.dates import statutory_due_date, working_days_left
-from registry.oia.models import AccountSecurity, ElectionPeriod, InformationRequest
+from registry.oia.models import (
+    AccountSecurity,
+    ElectionPeriod,
+    InformationRequest,
+    security_version,
+)
 from registry.timeutil import local_date
 
 DUE_SOON_WORKING_DAYS = 5
@@ -417,11 +422,31 @@ def save_security(
     recovery_email: str,
     credentials_reference: str,
     last_access_review: date | None,
+    expected_version: str | None = None,
 ) -> AccountSecurity:
+    """Save the record; ``expected_version`` is the ``security_version`` the page showed."""
     begin_write()
     channel = db.session.get(Channel, channel_id)
     if channel is None or channel.state_enum is ChannelState.DECOMMISSIONED:
         raise ConflictError("Only a current channel has an account security record.")
+    current = security_record(channel)
+    if expected_version is not None and expected_version != security_version(current):
+        who = db.session.get(User, current.updated_by_id) if current else None
+        now = (
+            "there is no record"
+            if current is None
+            else (
+                f"multi-factor authentication {'on' if current.mfa_enabled else 'off'}, "
+                f"{len(current.admin_ids)} admin(s), recovery email "
+                f"{current.recovery_email or 'none'}, last access review "
+                f"{current.last_access_review or 'none'}"
+            )
+        )
+        raise RegistryError(
+            "The account security record changed since you opened this page"
+            f"{f' ({who.display_name} saved it)' if who else ''}; nothing was saved. It now "
+            f"says: {now}. Saving again replaces that with what is below."
+        )
     if looks_like_a_secret(credentials_reference):
         raise RegistryError(
             "That looks like a password. Record where the credentials are kept (e.g. “Comms "

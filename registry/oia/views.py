@@ -25,7 +25,7 @@ from registry.oia.forms import (
     RespondForm,
     TransferForm,
 )
-from registry.oia.models import InformationRequest
+from registry.oia.models import InformationRequest, security_version
 
 blueprint = Blueprint("oia", __name__)
 
@@ -147,7 +147,7 @@ def security(channel_id: int):
     channel = _channel(channel_id)
     record = services.security_record(channel)
     form = AccountSecurityForm(
-        data=None
+        data={"version": security_version(record)}
         if record is None
         else {
             "admins": record.admin_ids,
@@ -155,6 +155,7 @@ def security(channel_id: int):
             "recovery_email": record.recovery_email,
             "credentials_reference": record.credentials_reference,
             "last_access_review": record.last_access_review,
+            "version": security_version(record),
         }
     )
     form.admins.choices = _people_choices("")[1:]
@@ -168,6 +169,9 @@ def security(channel_id: int):
                 form.recovery_email.data or "",
                 form.credentials_reference.data or "",
                 form.last_access_review.data,
+                # From the page posted only: the form would fill a missing field in from the
+                # record as it is now, and always match. Every page of ours sends it.
+                expected_version=request.form.get("version"),
             )
         except ConflictError as error:
             db.session.rollback()
@@ -175,6 +179,8 @@ def security(channel_id: int):
         except RegistryError as error:
             db.session.rollback()
             show_error(form, error)
+            # Saving again is now a decision made knowing the record as it is.
+            form.version.data = security_version(services.security_record(channel))
         else:
             flash("Account security record saved.", "success")
             return redirect(

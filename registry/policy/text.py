@@ -27,7 +27,7 @@ import enum
 import re
 import unicodedata
 
-__all__ = ["TextKind", "clean_text"]
+__all__ = ["TextKind", "clean_text", "escape_invisible"]
 
 
 class TextKind(enum.StrEnum):
@@ -44,6 +44,12 @@ _REORDERING = re.compile(r"[\u202a-\u202e\u2066-\u2069\ufeff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _JOINERS = "\u200c\u200d"
 _LINE_BREAKS = re.compile(r"[\n\t\u2028\u2029]")
+# What ``escape_invisible`` shows as an escape: every character ``clean_text`` drops or turns
+# into a space, so a record that keeps text as given (the audit log) still cannot forge a line
+# or reorder what it displays.
+_INVISIBLE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
 
 
 def _joins_something(previous: str) -> bool:
@@ -78,3 +84,10 @@ def clean_text(value: str, kind: TextKind = TextKind.PROSE) -> str:
     if kind is TextKind.LINE:
         return _drop_stray_joiners(text)
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def escape_invisible(value: str) -> str:
+    """``value`` with each control, line separator, bidirectional override or isolate, byte
+    order mark and unpaired surrogate written as a visible ``\\uXXXX``: for records that keep
+    what they were given rather than clean it. Never raises."""
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)

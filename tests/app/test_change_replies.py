@@ -23,6 +23,12 @@ def _submit(client, proposal: Proposal):  # noqa: ANN001, ANN202
     return client.post(f"/proposals/{proposal.id}/submit", data={"version": _version(proposal)})
 
 
+def _version(proposal: Proposal) -> str:
+    """The version the edit page was opened at, as the form sends it."""
+    db.session.expire_all()
+    return str(db.session.get(Proposal, proposal.id).version)
+
+
 def _changes_requested(client_as, people, db) -> Proposal:  # noqa: ANN001
     proposal = submitted_proposal(client_as, people)
     response = decide(client_as("manager"), proposal, "request-changes", comment="Add Samoan.")

@@ -136,7 +136,7 @@ def test_a_stored_lookalike_cannot_go_live(client_as, people, db):
 def live_channel(client_as, people, db) -> Channel:  # noqa: ANN001
     proposal = approved_proposal(client_as, people)
     channel = db.session.scalar(select(Channel).where(Channel.proposal_id == proposal.id))
-    secure_account(channel.id, people)
+    secure_account(channel.id, people)  # go-live needs a passing account-security checklist
     response = client_as("comms").post(
         f"/channels/{channel.id}/live", data={"channel_url": GENUINE}
     )

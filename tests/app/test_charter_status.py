@@ -44,12 +44,12 @@ def test_the_verify_page_states_the_channel_state_now(client, client_as, people,
     assert status_of(client.get(url).get_data(as_text=True)) == "Approved, not yet live"
 
     channel = channel_of(db, proposal)
-    go_live(client_as, channel)
+    go_live(client_as, people, channel)
     page = client.get(url).get_data(as_text=True)
     assert status_of(page) == "Active"
     assert "one of our official channels" in page
 
-    closed_on = agency_today()  # it went live today; a closure cannot come before that
+    closed_on = agency_today()  # it went live today: it cannot close any earlier
     close(client_as, channel, closed_on)
     page = client.get(url).get_data(as_text=True)
     assert status_of(page) == f"Decommissioned on {format_date(closed_on)}"
@@ -94,7 +94,7 @@ def test_a_reapproved_change_supersedes_the_old_charter(client, client_as, peopl
     )
 
     # Once the channel closes, the charter in force says when.
-    closed_on = agency_today()  # it went live today; a closure cannot come before that
+    closed_on = agency_today() - timedelta(days=1)
     close(client_as, channel, closed_on)
     page = client.get(f"/charters/{new.number}/verify").get_data(as_text=True)
     assert status_of(page) == f"Decommissioned on {format_date(closed_on)}"

@@ -197,16 +197,19 @@ def test_review_recertify_then_decommission_frees_the_handle(client_as, people, 
     assert channel.review_due == add_months(agency_today(), 12)
     assert channel.last_reviewed_at is not None
 
+    # Today, the agency's: a later date schedules the closure, an earlier one is before the
+    # channel went live.
+    today = agency_today().isoformat()
     no_reason = comms.post(
         f"/channels/{channel.id}/decommission",
-        data={"decommission-decommissioned_on": "2026-12-01"},
+        data={"decommission-decommissioned_on": today},
     )
     assert "Give the reason the channel is being decommissioned." in no_reason.get_data(
         as_text=True
     )
     done = comms.post(
         f"/channels/{channel.id}/decommission",
-        data={"decommission-decommissioned_on": "2026-12-01", "decommission-reason": "Merged."},
+        data={"decommission-decommissioned_on": today, "decommission-reason": "Merged."},
     )
     assert done.status_code == 302
     db.session.expire_all()

@@ -18,6 +18,7 @@ from registry.database import begin_write, locked_row
 from registry.errors import ConflictError, RegistryError
 from registry.extensions import db
 from registry.inventory.models import Channel, ChannelState
+from registry.proposals.models import Proposal, ProposalState
 from registry.timeutil import local_date, utcnow
 
 # Who closes a channel whose scheduled day has come: the daily command, not a person.
@@ -70,6 +71,40 @@ def close_now(
         on=on_date.isoformat(),
         reason=reason[:500],
     )
+    _withdraw_open_changes(channel, actor, actor_label, on_date)
+
+
+# A change still open when its channel closes could otherwise be signed off and issue a
+# charter for a channel that no longer exists.
+_OPEN_STATES = (
+    ProposalState.DRAFT.value,
+    ProposalState.AWAITING_SIGNOFF.value,
+    ProposalState.CHANGES_REQUESTED.value,
+)
+
+
+def _withdraw_open_changes(
+    channel: Channel, actor: User | None, actor_label: str | None, on_date: date
+) -> None:
+    changes = db.session.scalars(
+        select(Proposal)
+        .where(Proposal.channel_id == channel.id, Proposal.state.in_(_OPEN_STATES))
+        .with_for_update()
+    ).unique()
+    for change in changes:
+        before = change.state
+        change.state = ProposalState.WITHDRAWN.value
+        change.version += 1
+        record(
+            "proposal-withdrawn",
+            "proposal",
+            change.reference,
+            actor=actor,
+            actor_label=actor_label,
+            before={"state": before},
+            after={"state": change.state},
+            reason=f"{channel.name} was decommissioned on {on_date.isoformat()}.",
+        )
 
 
 def schedule_closure(channel: Channel, actor: User, on_date: date, reason: str) -> None:

@@ -89,7 +89,7 @@ def _withdraw_open_changes(
     changes = db.session.scalars(
         select(Proposal)
         .where(Proposal.channel_id == channel.id, Proposal.state.in_(_OPEN_STATES))
-        .with_for_update()
+        .with_for_update(of=Proposal)
     ).unique()
     for change in changes:
         before = change.state

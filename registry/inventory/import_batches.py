@@ -44,7 +44,7 @@ ONLY_THE_MANAGER = (
 class RowsNoLongerPass(RegistryError):
     """Confirming found rows that no longer pass; the batch is refused and nothing imported."""
 
-    def __init__(self, batch: ImportBatch, errors: list[RowError], file_error: str | None):
+    def __init__(self, batch: ImportBatch, errors: list[RowError], file_error: str | None) -> None:
         first = file_error or (f"The first problem: {errors[0]}." if errors else "")
         super().__init__(
             "Nothing was imported: checked again now, the rows no longer all pass, so the "

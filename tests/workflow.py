@@ -96,3 +96,36 @@ def accept_security_risk(
         f"/channels/{channel_id}/security-risk", data={"reason": reason}
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+
+
+def submit_import(client, sheet: str, file_name: str = "channels.csv") -> int:  # noqa: ANN001
+    """Upload ``sheet`` (CSV text) as a Communications team member, check it, and submit it for
+    the Manager Communications to confirm; returns the pending import batch's id."""
+    import io
+
+    preview = client.post(
+        "/inventory/import",
+        data={"channels_csv": (io.BytesIO(sheet.encode()), file_name)},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    token = re.search(r'name="token" value="([^"]+)"', preview)
+    assert token, preview[:3000]
+    response = client.post("/inventory/import/submit", data={"token": token.group(1)})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return int(re.search(r"/inventory/imports/(\d+)", response.headers["Location"]).group(1))
+
+
+def import_batch_sha256(client, batch_id: int) -> str:  # noqa: ANN001
+    """The SHA-256 the import's page shows (and its forms send back)."""
+    page = client.get(f"/inventory/imports/{batch_id}").get_data(as_text=True)
+    return re.search(r'name="sha256" value="([0-9a-f]{64})"', page).group(1)
+
+
+def confirm_import(client, batch_id: int, sha256: str | None = None):  # noqa: ANN001, ANN201
+    """The Manager Communications (``client``) confirms the import as its page offers."""
+    if sha256 is None:
+        from registry.inventory.models import ImportBatch
+
+        db.session.expire_all()
+        sha256 = db.session.get(ImportBatch, batch_id).sha256
+    return client.post(f"/inventory/imports/{batch_id}/confirm", data={"sha256": sha256})

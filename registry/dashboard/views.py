@@ -6,6 +6,7 @@ from registry.auth.models import BusinessUnit
 from registry.auth.offices import offices_held
 from registry.errors import ForbiddenError
 from registry.extensions import db
+from registry.inventory import import_batches
 from registry.inventory import services as inventory
 from registry.inventory.models import Channel
 from registry.policy.platforms import PLATFORMS
@@ -94,5 +95,6 @@ def home():
         appointments=offices_held(user),
         my_open=[p for p in proposals_of(user) if p.state_enum in OPEN_STATES],
         awaiting=[(p, signoffs.describe_wait(p.submitted_at)) for p in awaiting],
+        imports_waiting=import_batches.waiting_for(user),
         summary=summary,
     )

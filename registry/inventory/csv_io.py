@@ -44,6 +44,7 @@ __all__ = [
     "RowError",
     "export_rows",
     "parse_channels_csv",
+    "recheck_rows",
     "safe_cell",
 ]
 
@@ -196,6 +197,21 @@ class ImportRow:
     business_unit_id: int
     liaison_id: int
     started_on: date
+    # The cells as written, so the row can be checked again later (see recheck_rows).
+    business_unit: str = ""
+    liaison_email: str = ""
+
+    def cells(self) -> dict[str, str]:
+        """The row as cleaned cells by IMPORT_COLUMNS, as recheck_rows takes them."""
+        return {
+            "name": self.name,
+            "platform": self.platform,
+            "handle": self.handle,
+            "url": self.channel_url,
+            "business unit": self.business_unit,
+            "liaison email": self.liaison_email,
+            "date started": self.started_on.isoformat(),
+        }
 
 
 @dataclass
@@ -676,7 +692,35 @@ def parse_channels_csv(data: bytes) -> ImportPreview:
 
     if not drafts:
         return _failed("The file has a header row but no channels under it.")
+    return _check_drafts(drafts, errors)
 
+
+def recheck_rows(rows: Sequence[tuple[int, Mapping[str, str]]]) -> ImportPreview:
+    """Check rows kept from an earlier check again, now: the same cleaning and the same rules
+    as a file, against the registry as it is at this moment (handles may have been taken,
+    people deactivated since). ``rows`` are (line, cells by IMPORT_COLUMNS)."""
+    if not rows:
+        return _failed("There are no channels to import.")
+    if len(rows) > MAX_ROWS:
+        return _failed(f"There are more than {MAX_ROWS:,} channels: split them up.")
+    today = agency_today()
+    drafts: list[_Draft] = []
+    errors: list[RowError] = []
+    for line, cells in rows:
+        values = {
+            column: clean_text(
+                str(cells.get(column, "")), _COLUMN_KINDS.get(column, TextKind.LINE)
+            ).strip()
+            for column in IMPORT_COLUMNS
+        }
+        draft, row_errors = _check_cells(line, values, today)
+        errors.extend(row_errors)
+        drafts.append(draft)
+    return _check_drafts(drafts, errors)
+
+
+def _check_drafts(drafts: list[_Draft], errors: list[RowError]) -> ImportPreview:
+    """The checks that need the whole file or the registry, and the rows that pass them."""
     # Duplicates within the file: the first line keeps the handle, each later one is an error.
     first_line: dict[tuple[str, str], int] = {}
     for draft in drafts:
@@ -726,6 +770,8 @@ def parse_channels_csv(data: bytes) -> ImportPreview:
                     business_unit_id=draft.business_unit_id,
                     liaison_id=draft.liaison_id,
                     started_on=draft.started_on,
+                    business_unit=draft.unit,
+                    liaison_email=draft.email,
                 )
             )
     errors.sort(key=_error_order)

@@ -86,6 +86,17 @@ class ImportForm(RegistryForm):
     )
 
 
+class ImportRefusalForm(RegistryForm):
+    reason = TextAreaField(
+        "Why you are refusing this import",
+        validators=[
+            DataRequired("Say why you are refusing this import: it is kept with the record."),
+            Length(max=5000, message="Keep the reason under 5,000 characters."),
+        ],
+        description="The person who submitted it sees this, with your name.",
+    )
+
+
 class LookupForm(RegistryForm):
     account = StringField(
         "Account address, handle or name",

@@ -8,6 +8,8 @@ started, so a channel started long ago shows as overdue straight away.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import current_app
@@ -16,14 +18,21 @@ from sqlalchemy.exc import IntegrityError
 
 from registry.audit.log import record
 from registry.auth.models import User
+from registry.auth.offices import OPERATOR
 from registry.database import begin_write
 from registry.errors import RegistryError
 from registry.extensions import db
-from registry.inventory.csv_io import ImportPreview, RowError, parse_channels_csv
+from registry.inventory.csv_io import ImportPreview, ImportRow, RowError, parse_channels_csv
 from registry.inventory.models import Channel, ChannelState
 from registry.timeutil import add_months, utcnow
 
-__all__ = ["ImportRefused", "ImportResult", "import_channels"]
+__all__ = [
+    "HandleTakenMeanwhile",
+    "ImportRefused",
+    "ImportResult",
+    "add_imported_channels",
+    "import_channels",
+]
 
 
 class ImportRefused(RegistryError):
@@ -48,7 +57,12 @@ class ImportResult:
 
 
 def import_channels(data: bytes, actor: User | None) -> ImportResult:
-    """Check ``data`` again and, if nothing is wrong, add every row as an active channel.
+    """The operator's door (``flask registry import-channels``): check ``data`` again and, if
+    nothing is wrong, add every row as an active channel, in one step.
+
+    Whoever has shell access already controls the registry, so a second person adds nothing
+    here; the audit log records the door. The web pages submit a batch that the Manager
+    Communications confirms instead (``registry.inventory.import_batches``).
 
     One transaction: either every channel and one audit entry summarising the import are
     committed, or nothing is. Raises ImportRefused (a RegistryError) listing the file's
@@ -62,7 +76,42 @@ def import_channels(data: bytes, actor: User | None) -> ImportResult:
     if not preview.ok:
         db.session.rollback()
         raise ImportRefused(preview)
+    try:
+        count = add_imported_channels(preview.rows)
+        record(
+            "channels-imported",
+            "channel",
+            "import",
+            actor=actor,
+            actor_label=None if actor else OPERATOR,
+            **({"via": "command line"} if actor is None else {}),
+            count=count,
+            sha256=hashlib.sha256(data).hexdigest(),
+            state=ChannelState.ACTIVE.value,
+            no_charter=True,
+        )
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise HandleTakenMeanwhile() from error
+    except BaseException:
+        db.session.rollback()
+        raise
+    return ImportResult(count=count)
 
+
+class HandleTakenMeanwhile(RegistryError):
+    def __init__(self) -> None:
+        super().__init__(
+            "The database refused the import, most likely because one of its platforms and "
+            "handles was registered to another channel while the import ran. Nothing was "
+            "imported; check the file again and retry."
+        )
+
+
+def add_imported_channels(rows: Sequence[ImportRow]) -> int:
+    """Add ``rows`` as active channels with no charter on record, in the caller's transaction
+    (which commits or rolls back, and records who did it). Returns how many were added."""
     months = current_app.config["REVIEW_INTERVAL_MONTHS"]
     now = utcnow()
     values = [
@@ -83,30 +132,9 @@ def import_channels(data: bytes, actor: User | None) -> ImportResult:
             "created_at": now,
             "updated_at": now,
         }
-        for row in preview.rows
+        for row in rows
     ]
-    try:
-        # Multi-row INSERTs in batches (SQLAlchemy's insertmanyvalues), not one per channel.
-        # No RETURNING: on PostgreSQL it made a 10,000-row import four times slower.
-        db.session.execute(insert(Channel), values)
-        record(
-            "channels-imported",
-            "channel",
-            "import",
-            actor=actor,
-            count=len(values),
-            state=ChannelState.ACTIVE.value,
-            no_charter=True,
-        )
-        db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
-        raise RegistryError(
-            "The database refused the import, most likely because one of its platforms and "
-            "handles was registered to another channel while the import ran. Nothing was "
-            "imported; check the file again and retry."
-        ) from error
-    except BaseException:
-        db.session.rollback()
-        raise
-    return ImportResult(count=len(values))
+    # Multi-row INSERTs in batches (SQLAlchemy's insertmanyvalues), not one per channel.
+    # No RETURNING: on PostgreSQL it made a 10,000-row import four times slower.
+    db.session.execute(insert(Channel), values)
+    return len(values)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.auth.models import BusinessUnit, User
@@ -153,3 +153,52 @@ class SecurityRiskAcceptance(db.Model):
         import json
 
         return list(json.loads(self.failing_json or "[]"))
+
+
+class ImportBatchStatus(enum.StrEnum):
+    PENDING = "pending"  # submitted; waiting for the Manager Communications
+    CONFIRMED = "confirmed"  # its channels are in the inventory
+    REFUSED = "refused"  # by the Manager Communications, or its rows no longer passed
+    CANCELLED = "cancelled"  # withdrawn before anyone decided
+
+    @property
+    def label(self) -> str:
+        return {
+            ImportBatchStatus.PENDING: "Waiting for the Manager Communications",
+            ImportBatchStatus.CONFIRMED: "Confirmed",
+            ImportBatchStatus.REFUSED: "Refused",
+            ImportBatchStatus.CANCELLED: "Cancelled",
+        }[self]
+
+
+class ImportBatch(db.Model):
+    """A spreadsheet of existing channels submitted on the web: its checked rows wait here,
+    in no inventory and on no public page, until the Manager Communications (not the person
+    who submitted it) confirms them. No one person brings an official channel into being."""
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    sha256: Mapped[str] = mapped_column(String(64))  # of the uploaded file's bytes
+    row_count: Mapped[int] = mapped_column(Integer)
+    # The checked rows: [{"line": 2, "cells": {column: cleaned text}}, ...] (see csv_io).
+    rows_json: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why it was refused or cancelled (the Manager Communications' words, or the row errors).
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    submitted_by: Mapped[User] = relationship(lazy="joined", foreign_keys=[submitted_by_id])
+    decided_by: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[decided_by_id])
+
+    @property
+    def status_enum(self) -> ImportBatchStatus:
+        return ImportBatchStatus(self.status)
+
+    @property
+    def reference(self) -> str:
+        return f"IMP-{self.id:04d}"

@@ -39,7 +39,7 @@ from registry.inventory.forms import (
 )
 from registry.inventory.models import Channel, ChannelState
 from registry.policy.platforms import PLATFORMS
-from registry.proposals.stash import StashNotYours, stash, take_stash
+from registry.proposals.stash import stash
 
 blueprint = Blueprint("inventory", __name__)
 
@@ -339,6 +339,8 @@ IMPORT_STASH_PATH = "/inventory/import"
 @blueprint.route("/inventory/import", methods=["GET", "POST"])
 @office_required(Office.COMMUNICATIONS_TEAM)
 def import_channels():
+    import hashlib
+
     from registry.inventory.csv_io import parse_channels_csv
 
     form = ImportForm()
@@ -348,40 +350,18 @@ def import_channels():
         data = form.channels_csv.data.read()
         preview = parse_channels_csv(data)
         if preview.ok:
-            # Held for the confirm step only; the upload size limit bounds it.
+            # Held for the submit step only; the upload size limit bounds it.
             token = stash(
                 IMPORT_STASH_PATH,
-                {"csv": data.decode("utf-8-sig")},
+                {
+                    "csv": data.decode("utf-8-sig"),
+                    "file_name": (form.channels_csv.data.filename or "")[:255],
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                },
                 _actor().id,
-                max_bytes=len(data) * 2 + 64,
+                max_bytes=len(data) * 2 + 1024,
             )
     return render_template("inventory/import.html", form=form, preview=preview, token=token)
-
-
-@blueprint.route("/inventory/import/confirm", methods=["POST"])
-@office_required(Office.COMMUNICATIONS_TEAM)
-def confirm_import():
-    from registry.inventory.importing import import_channels as run_import
-
-    try:
-        kept = take_stash(request.form.get("token", ""), IMPORT_STASH_PATH, _actor().id)
-    except StashNotYours:
-        abort(404)
-    csv_text = kept.get("csv") if kept else None
-    if not isinstance(csv_text, str):
-        flash("That preview has expired or was already imported. Upload the file again.", "error")
-        return redirect(url_for("inventory.import_channels"))
-    try:
-        result = run_import(csv_text.encode("utf-8"), _actor())
-    except RegistryError as error:
-        db.session.rollback()
-        flash(f"Nothing was imported: {error.message}", "error")
-        return redirect(url_for("inventory.import_channels"))
-    flash(
-        f"Imported {result.count} channels. They are active and flagged “no charter on record”.",
-        "success",
-    )
-    return redirect(url_for("inventory.index", no_charter=1))
 
 
 register_blueprint = Blueprint("register", __name__, url_prefix="/register")
@@ -408,4 +388,4 @@ def public_register():
 
 
 # Registers the routes kept in their own module (they use this module's helpers).
-from registry.inventory import safeguard_views  # noqa: E402, F401
+from registry.inventory import import_views, safeguard_views  # noqa: E402, F401

@@ -105,7 +105,7 @@ def test_a_good_file_imports_every_channel_active_without_a_charter(import_file,
     ).all()
     assert len(entries) == 1  # one summary, nothing per row
     assert '"count": 3' in entries[0].summary
-    assert entries[0].actor_label == "system"
+    assert entries[0].actor_label == "operator (command line)"  # the door it came through
 
 
 def test_cells_our_export_protected_read_back_as_themselves(import_file, db, people):

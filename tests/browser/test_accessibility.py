@@ -308,8 +308,41 @@ def test_communications_pages(page, people, client_as, db, audit):
         {"name": "channels.csv", "mimeType": "text/csv", "buffer": good_csv.encode()}
     )
     page.get_by_role("button", name="Check the file").click()
-    expect(page.get_by_role("heading", name="Ready to import 1 channel")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Ready to submit 1 channel for confirmation")
+    ).to_be_visible()
     audit.check("import, preview ready")
+    page.get_by_role("button", name="Submit the import for confirmation").click()
+    expect(
+        page.get_by_role("heading", name=re.compile(r"Import IMP-\d+: 1 channel"))
+    ).to_be_visible()
+    audit.check("import, waiting for the Manager Communications")
+    page.goto("/inventory/imports/")
+    audit.check("imports")
+    audit.assert_clean()
+
+
+def test_import_confirmation_pages(page, people, client_as, db, audit):
+    from tests.workflow import submit_import
+
+    submit_import(
+        client_as("comms"),
+        "Name,Platform,Handle,URL,Business unit,Liaison email,Date started\r\n"
+        "MEC Youth,facebook,MECYouth,https://www.facebook.com/MECYouth,POL,"
+        "mere.comms@example.govt.nz,2024-02-01\r\n",
+    )
+    sign_in(page, people.manager.email, factories.PASSWORD)
+    audit.check("dashboard, an import awaiting confirmation")
+    page.get_by_role("link", name=re.compile(r"IMP-\d+: 1 channel")).click()
+    expect(page.get_by_role("button", name="Confirm the import")).to_be_visible()
+    audit.check("import, to confirm or refuse")
+    page.get_by_role("button", name="Refuse the import").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    audit.check("import, refusal without a reason")
+    page.get_by_label("Why you are refusing this import").fill("Not ours.")
+    page.get_by_role("button", name="Refuse the import").click()
+    expect(page.locator(".notice-success")).to_be_visible()
+    audit.check("import, refused")
     audit.assert_clean()
 
 

@@ -60,7 +60,13 @@ MATRIX: dict[str, str] = {
     "/inventory/":                                  "302 403 403 200 200 200 200 200 200 403",
     "/inventory/export.csv":                        "302 403 403 200 200 200 200 200 200 403",
     "/inventory/import":                            "302 403 403 200 200 403 403 403 403 403",
-    "/inventory/import/confirm":                    "302 403 403 302 302 403 403 403 403 403",
+    "/inventory/import/submit":                     "302 403 403 302 302 403 403 403 403 403",
+    # The pending import Mere (comms) submitted: the Manager Communications decides it.
+    "/inventory/imports/":                          "302 403 403 200 200 403 403 403 403 403",
+    "/inventory/imports/<int:batch_id>":            "302 403 403 200 200 403 403 403 403 403",
+    "/inventory/imports/<int:batch_id>/confirm":    "302 403 403 403 409 403 403 403 403 403",
+    "/inventory/imports/<int:batch_id>/refuse":     "302 403 403 403 409 403 403 403 403 403",
+    "/inventory/imports/<int:batch_id>/cancel":     "302 403 403 409 409 403 403 403 403 403",
     "/channels/<int:channel_id>":                   "302 200 404 200 200 200 404 200 200 200",
     "/channels/<int:channel_id>/live":              "302 403 403 200 200 403 403 403 403 403",
     "/channels/<int:channel_id>/closure/cancel":    "302 403 403 409 409 403 403 403 403 403",
@@ -116,7 +122,11 @@ POST_DATA: dict[str, dict[str, str]] = {
     "/proposals/<int:proposal_id>/withdraw": {"version": "999999999"},
     "/proposals/<int:proposal_id>/submit": {"version": "999999999"},
     # No file was previewed: the confirm step sends the person back to the upload.
-    "/inventory/import/confirm": {"token": "no-such-preview"},
+    "/inventory/import/submit": {"token": "no-such-preview"},
+    # Not the SHA-256 of the import shown: whoever may decide gets a 409, and nothing changes.
+    "/inventory/imports/<int:batch_id>/confirm": {"sha256": "0" * 64},
+    "/inventory/imports/<int:batch_id>/refuse": {"sha256": "0" * 64, "reason": "Matrix."},
+    "/inventory/imports/<int:batch_id>/cancel": {"sha256": "0" * 64},
     # No URL: the go-live form is shown again with its error.
     "/channels/<int:channel_id>/live": {},
 }

@@ -658,7 +658,7 @@ BUG_EXPORT_Q = BUG_Q + (
     "(a truncated download)"
 )
 BUG_RESTORE = _NUL.format(where="take_stash() in registry/proposals/stash.py (?restore=)")
-BUG_IMPORT_TOKEN = _NUL.format(where="take_stash(), reached by POST /inventory/import/confirm,")
+BUG_IMPORT_TOKEN = _NUL.format(where="take_stash(), reached by POST /inventory/import/submit,")
 BUG_CHARTER = _NUL.format(where="charters.services.find() (the <number> in the path)")
 BUG_WINDOW_BLANK = (
     "BUG: a monitoring window time that is only whitespace (' ', a tab, U+2028) passes "
@@ -723,7 +723,7 @@ FOUND_CASES = [
           query={"restore": "\x00"}, postgres_only=True),
     _case("edit-restore-nul", "staff_policy", "GET /proposals/{draft}/edit", BUG_RESTORE,
           query={"restore": "\x00"}, postgres_only=True),
-    _case("import-token-nul", "comms", "POST /inventory/import/confirm", BUG_IMPORT_TOKEN,
+    _case("import-token-nul", "comms", "POST /inventory/import/submit", BUG_IMPORT_TOKEN,
           form={"token": "\x00"}, postgres_only=True),
     _case("charter-verify-nul", "comms", "GET /charters/X%00/verify", BUG_CHARTER,
           postgres_only=True),

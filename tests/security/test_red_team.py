@@ -206,18 +206,13 @@ def test_a_scheduled_closure_is_stated_publicly_and_takes_effect_on_its_day(
     assert "Official channels (0)" in page  # the register lists exactly what is official
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="One Communications team member's spreadsheet import makes a channel active and "
-    "publicly 'official' with no sign-off: imports of channels from before the registry "
-    "need a second person (the Manager Communications) to confirm, or the public pages must "
-    "not vouch for 'no charter on record' channels. A design decision, not a patch.",
-)
 def test_one_person_cannot_make_an_official_channel_through_the_spreadsheet_import(
     app, client, client_as, people, db
 ):
-    import io
-    import re
+    """One Communications team member's CSV import made a channel active and "official" on
+    the public register and lookup with no second person. Now the import waits for the
+    Manager Communications, who is someone else, to confirm it."""
+    from tests.workflow import confirm_import, submit_import
 
     comms = client_as("comms")
     sheet = (
@@ -225,18 +220,14 @@ def test_one_person_cannot_make_an_official_channel_through_the_spreadsheet_impo
         "MEC Giveaways,Facebook,MECGiveaways,https://www.facebook.com/MECGiveaways,POL,"
         "mere.comms@example.govt.nz,2019-07-01\r\n"
     )
-    preview = comms.post(
-        "/inventory/import",
-        data={"channels_csv": (io.BytesIO(sheet.encode()), "channels.csv")},
-        content_type="multipart/form-data",
-    ).get_data(as_text=True)
-    token = re.search(r'name="token" value="([^"]+)"', preview)
-    assert token, "the preview offers to import the file"
-    assert (
-        comms.post("/inventory/import/confirm", data={"token": token.group(1)}).status_code == 302
-    )
+    batch_id = submit_import(comms, sheet)
     page = _lookup(app, client, "https://www.facebook.com/MECGiveaways")
-    assert "Yes — this is an official" not in page
+    assert "Yes — this is an official" not in page, "one person's import is not official"
+    assert confirm_import(comms, batch_id).status_code == 403
+
+    assert confirm_import(client_as("manager"), batch_id).status_code == 302
+    page = _lookup(app, client, "https://www.facebook.com/MECGiveaways")
+    assert "Yes — this is an official" in page, "a second person's confirmation makes it so"
 
 
 def _user_form(client: FlaskClient, user: User) -> dict[str, str]:

@@ -4,7 +4,8 @@ Built once per test module (the matrix and the header checks make hundreds of re
 against the same records): people for every role, a submitted proposal, a draft and an
 approved proposal by Tama (Policy staff), the approved proposal's channel (live, with a change
 already started so "start a change" is refused rather than repeated) and charter, and an API
-token for every person, and an information request logged on that channel.
+token for every person, an information request logged on that channel, and a spreadsheet
+import Mere (comms) submitted, waiting for the Manager Communications.
 """
 
 from __future__ import annotations
@@ -28,7 +29,12 @@ from registry.proposals.models import Proposal
 from tests import factories
 from tests.conftest import _wipe
 from tests.proposal_data import good_form
-from tests.workflow import accept_security_risk, approved_proposal, submitted_proposal
+from tests.workflow import (
+    accept_security_risk,
+    approved_proposal,
+    submit_import,
+    submitted_proposal,
+)
 
 ANONYMOUS = "anonymous"
 # The columns of the authorization matrix, in order.
@@ -68,6 +74,7 @@ class World:
     tokens: dict[str, str]
     revoke_token_id: int
     request_id: int
+    batch_id: int
     _clients: dict[str, FlaskClient] = field(default_factory=dict)
 
     def client(self, role: str) -> FlaskClient:
@@ -100,6 +107,7 @@ class World:
             "appointment_id": self.appointment_id,
             "token_id": self.revoke_token_id,
             "request_id": self.request_id,
+            "batch_id": self.batch_id,
             "rest": "no-such-thing",
             "filename": "css/registry.css",
         }
@@ -168,6 +176,12 @@ def build_world(app: Flask) -> World:
     assert logged.status_code == 302, logged.get_data(as_text=True)[:2000]
     request_id = int(logged.headers["Location"].rstrip("/").split("/")[-1])
 
+    batch_id = submit_import(
+        comms,
+        "Name,Platform,Handle,URL,Business unit,Liaison email,Date started\r\n"
+        f"Matrix imported,Facebook,MatrixImported,,POL,{people.comms.email},2019-07-01\r\n",
+    )
+
     appointment_id = db.session.scalar(
         select(Appointment.id).where(
             Appointment.user_id == people.dce_policy.id, Appointment.office == Office.DCE.value
@@ -191,6 +205,7 @@ def build_world(app: Flask) -> World:
         tokens=tokens,
         revoke_token_id=revoke_target.id,
         request_id=request_id,
+        batch_id=batch_id,
     )
 
 

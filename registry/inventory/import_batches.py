@@ -1,0 +1,341 @@
+"""Imports on the web: the two-person rule (NIST SP 800-53 AC-5) for bringing in channels.
+
+An imported channel is active and "official" on the public register and lookup at once, so
+one person must not be able to make one. A Communications team member submits the checked
+rows of a spreadsheet as a pending batch; it is in no inventory and on no public page until
+the Manager Communications — whoever holds that office now, and not the person who submitted
+it — confirms it. Confirming checks every row again at that moment and adds all of them or
+none. The operator's command line is the other door (``importing.import_channels``), one
+step and recorded as such.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from registry.audit.log import record
+from registry.auth.models import BusinessUnit, Office, User
+from registry.auth.offices import holds
+from registry.database import begin_write, locked_row
+from registry.errors import ConflictError, ForbiddenError, RegistryError
+from registry.extensions import db
+from registry.forms import clean_text
+from registry.inventory.csv_io import ImportPreview, ImportRow, RowError, recheck_rows
+from registry.inventory.importing import HandleTakenMeanwhile, add_imported_channels
+from registry.inventory.models import ChannelState, ImportBatch, ImportBatchStatus
+from registry.timeutil import utcnow
+
+REASON_MAX = 5000
+NOT_YOUR_OWN = (
+    "You submitted this import, so the Manager Communications must be someone else to confirm "
+    "it: no one person brings official channels into being."
+)
+ONLY_THE_MANAGER = (
+    "Only the Manager Communications (or whoever is acting in that office today) can confirm or "
+    "refuse an import."
+)
+
+
+class RowsNoLongerPass(RegistryError):
+    """Confirming found rows that no longer pass; the batch is refused and nothing imported."""
+
+    def __init__(self, batch: ImportBatch, errors: list[RowError], file_error: str | None) -> None:
+        first = file_error or (f"The first problem: {errors[0]}." if errors else "")
+        super().__init__(
+            "Nothing was imported: checked again now, the rows no longer all pass, so the "
+            f"import is refused. {first}".strip()
+        )
+        self.batch = batch
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    """A stored row as the review page shows it."""
+
+    line: int
+    cells: dict[str, str]
+    business_unit_id: int
+    liaison_id: int
+
+
+def _rows_json(rows: Sequence[ImportRow]) -> str:
+    return json.dumps(
+        [
+            {
+                "line": row.line,
+                "cells": row.cells(),
+                "business_unit_id": row.business_unit_id,
+                "liaison_id": row.liaison_id,
+            }
+            for row in rows
+        ],
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+def batch_rows(batch: ImportBatch) -> list[BatchRow]:
+    return [
+        BatchRow(
+            line=int(item["line"]),
+            cells={str(k): str(v) for k, v in item["cells"].items()},
+            business_unit_id=int(item["business_unit_id"]),
+            liaison_id=int(item["liaison_id"]),
+        )
+        for item in json.loads(batch.rows_json)
+    ]
+
+
+def _summary(batch: ImportBatch) -> dict[str, object]:
+    return {
+        "file_name": batch.file_name,
+        "sha256": batch.sha256,
+        "rows": batch.row_count,
+        "submitted_by": batch.submitted_by.email if batch.submitted_by else None,
+    }
+
+
+def submit_batch(actor: User, preview: ImportPreview, file_name: str, sha256: str) -> ImportBatch:
+    """A Communications team member submits checked rows; nothing is imported yet."""
+    if not holds(actor, Office.COMMUNICATIONS_TEAM):
+        raise ForbiddenError("Only the Communications team can submit an import.")
+    if not preview.ok:
+        raise RegistryError(preview.summary())
+    begin_write()
+    batch = ImportBatch(
+        file_name=str(clean_text(file_name or "")).strip()[:255],
+        sha256=sha256,
+        row_count=len(preview.rows),
+        rows_json=_rows_json(preview.rows),
+        status=ImportBatchStatus.PENDING.value,
+        submitted_by=actor,
+        submitted_at=utcnow(),
+        reason="",
+    )
+    db.session.add(batch)
+    db.session.flush()
+    record(
+        "import-submitted",
+        "import_batch",
+        batch.id,
+        actor=actor,
+        status=ImportBatchStatus.PENDING.value,
+        **_summary(batch),
+    )
+    db.session.commit()
+    return batch
+
+
+def _pending(batch_id: int, sha256: str) -> ImportBatch:
+    """The batch, locked, if it is still pending and is the one the person looked at."""
+    batch = locked_row(ImportBatch, batch_id)
+    if batch is None:
+        raise ConflictError("That import no longer exists.")
+    if batch.status_enum is not ImportBatchStatus.PENDING:
+        who = batch.decided_by.display_name if batch.decided_by else "Someone"
+        raise ConflictError(
+            f"{who} already {batch.status_enum.value} this import ({batch.reference})."
+        )
+    if sha256 != batch.sha256:
+        raise ConflictError(
+            "This is not the import you were shown (its SHA-256 differs). Open it again."
+        )
+    return batch
+
+
+def _require_manager(actor: User, batch: ImportBatch) -> None:
+    if not holds(actor, Office.MANAGER_COMMUNICATIONS):
+        raise ForbiddenError(ONLY_THE_MANAGER)
+    if batch.submitted_by_id == actor.id:
+        raise ForbiddenError(NOT_YOUR_OWN)
+
+
+def _decide(batch: ImportBatch, actor: User, status: ImportBatchStatus, reason: str) -> None:
+    batch.status = status.value
+    batch.decided_by = actor
+    batch.decided_at = utcnow()
+    batch.reason = reason
+
+
+def confirm_batch(actor: User, batch_id: int, sha256: str) -> ImportBatch:
+    """The Manager Communications confirms: every row is checked again now and all of them
+    become active channels with no charter on record, or — if any fails now — the batch is
+    refused with the row errors and nothing is imported."""
+    begin_write()
+    batch = locked_row(ImportBatch, batch_id)
+    if batch is not None:
+        # Who may decide comes before what state it is in: a 409 tells nothing to someone
+        # who may not confirm at all.
+        _require_manager(actor, batch)
+    batch = _pending(batch_id, sha256)
+    stored = batch_rows(batch)
+    # Checked inside the write transaction (as the command line's import is): on SQLite
+    # nobody can take a handle between the check and the insert; on PostgreSQL the unique
+    # index catches that race instead.
+    preview = recheck_rows([(row.line, row.cells) for row in stored])
+    errors = list(preview.errors)
+    by_line = {row.line: row for row in stored}
+    for row in preview.rows:
+        kept = by_line.get(row.line)
+        if kept and (row.business_unit_id, row.liaison_id) != (
+            kept.business_unit_id,
+            kept.liaison_id,
+        ):
+            errors.append(
+                RowError(
+                    row.line,
+                    "business unit",
+                    "The business unit or liaison this row names is not the one it named when "
+                    "the import was submitted: submit the file again.",
+                )
+            )
+    if preview.file_error or errors or len(preview.rows) != batch.row_count:
+        if not errors and not preview.file_error:
+            errors.append(RowError(0, "(row)", "Some rows no longer pass."))
+        text = preview.file_error or "; ".join(str(error) for error in errors[:50])
+        _decide(batch, actor, ImportBatchStatus.REFUSED, f"Rows no longer pass: {text}")
+        record(
+            "import-refused",
+            "import_batch",
+            batch.id,
+            actor=actor,
+            status=ImportBatchStatus.REFUSED.value,
+            refused_by=actor.email,
+            reason=batch.reason[:2000],
+            problems=len(errors),
+            **_summary(batch),
+        )
+        db.session.commit()
+        raise RowsNoLongerPass(batch, errors, preview.file_error)
+    try:
+        count = add_imported_channels(preview.rows)
+        _decide(batch, actor, ImportBatchStatus.CONFIRMED, "")
+        record(
+            "channels-imported",
+            "channel",
+            "import",
+            actor=actor,
+            batch=batch.reference,
+            count=count,
+            confirmed_by=actor.email,
+            state=ChannelState.ACTIVE.value,
+            no_charter=True,
+            **_summary(batch),
+        )
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise HandleTakenMeanwhile() from error
+    except BaseException:
+        db.session.rollback()
+        raise
+    return batch
+
+
+def refuse_batch(actor: User, batch_id: int, sha256: str, reason: str) -> ImportBatch:
+    """The Manager Communications refuses a batch, saying why; nothing is imported."""
+    text = str(clean_text(reason or "")).strip()
+    begin_write()
+    batch = locked_row(ImportBatch, batch_id)
+    if batch is not None:
+        _require_manager(actor, batch)
+    batch = _pending(batch_id, sha256)
+    if not text:
+        raise RegistryError("Say why you are refusing this import.", "reason")
+    if len(text) > REASON_MAX:
+        raise RegistryError(f"Shorten the reason to at most {REASON_MAX:,} characters.", "reason")
+    _decide(batch, actor, ImportBatchStatus.REFUSED, text)
+    record(
+        "import-refused",
+        "import_batch",
+        batch.id,
+        actor=actor,
+        status=ImportBatchStatus.REFUSED.value,
+        refused_by=actor.email,
+        reason=text,
+        **_summary(batch),
+    )
+    db.session.commit()
+    return batch
+
+
+def cancel_batch(actor: User, batch_id: int, sha256: str) -> ImportBatch:
+    """The person who submitted it, or anyone in the Communications team, withdraws it."""
+    begin_write()
+    batch = locked_row(ImportBatch, batch_id)
+    if (
+        batch is not None
+        and batch.submitted_by_id != actor.id
+        and not holds(actor, Office.COMMUNICATIONS_TEAM)
+    ):
+        raise ForbiddenError("Only the Communications team can cancel an import.")
+    batch = _pending(batch_id, sha256)
+    _decide(batch, actor, ImportBatchStatus.CANCELLED, "")
+    record(
+        "import-cancelled",
+        "import_batch",
+        batch.id,
+        actor=actor,
+        status=ImportBatchStatus.CANCELLED.value,
+        cancelled_by=actor.email,
+        **_summary(batch),
+    )
+    db.session.commit()
+    return batch
+
+
+def batches(limit: int = 50) -> list[ImportBatch]:
+    """Pending batches first (oldest first), then the latest decided ones."""
+    pending = list(
+        db.session.scalars(
+            select(ImportBatch)
+            .where(ImportBatch.status == ImportBatchStatus.PENDING.value)
+            .order_by(ImportBatch.submitted_at, ImportBatch.id)
+        ).unique()
+    )
+    decided = list(
+        db.session.scalars(
+            select(ImportBatch)
+            .where(ImportBatch.status != ImportBatchStatus.PENDING.value)
+            .order_by(ImportBatch.id.desc())
+            .limit(limit)
+        ).unique()
+    )
+    return pending + decided
+
+
+def waiting_for(user: User) -> list[ImportBatch]:
+    """Pending batches this person could confirm now (the dashboard's list)."""
+    if not holds(user, Office.MANAGER_COMMUNICATIONS):
+        return []
+    return list(
+        db.session.scalars(
+            select(ImportBatch)
+            .where(
+                ImportBatch.status == ImportBatchStatus.PENDING.value,
+                ImportBatch.submitted_by_id != user.id,
+            )
+            .order_by(ImportBatch.submitted_at, ImportBatch.id)
+        ).unique()
+    )
+
+
+def names_for(rows: Sequence[BatchRow]) -> tuple[dict[int, str], dict[int, str]]:
+    """Business unit and liaison names for the review page, in two queries."""
+    unit_ids = {row.business_unit_id for row in rows}
+    user_ids = {row.liaison_id for row in rows}
+    units = dict(
+        db.session.execute(
+            select(BusinessUnit.id, BusinessUnit.name).where(BusinessUnit.id.in_(unit_ids))
+        ).all()
+    )
+    people = dict(
+        db.session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids))).all()
+    )
+    return units, people

@@ -268,3 +268,11 @@ def test_a_recheck_keeps_the_row_cap(db, people):
     row = {"name": "X", "platform": "facebook", "handle": "X", "url": "", "business unit": "POL"}
     preview = recheck_rows([(n + 2, row) for n in range(MAX_ROWS + 1)])
     assert preview.file_error and "20,000" in preview.file_error
+
+
+def test_a_file_full_of_control_characters_can_still_be_submitted(client_as, people, db):  # noqa: ANN001
+    # Each control character is one byte in the file but six in the kept JSON ("\u0001").
+    noisy = sheet("MECNoisy").replace("MEC MECNoisy", "MEC Noisy" + "\x01" * 4000)
+    batch_id = submit_import(client_as("comms"), noisy)
+    assert batch(batch_id).status == "pending"
+    assert "\x01" not in batch(batch_id).rows_json

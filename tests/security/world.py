@@ -99,6 +99,7 @@ class World:
             "unit_id": self.people.policy.id,
             "appointment_id": self.appointment_id,
             "token_id": self.revoke_token_id,
+            "token": "no-such-link",
             "request_id": self.request_id,
             "rest": "no-such-thing",
             "filename": "css/registry.css",

@@ -35,7 +35,7 @@ login_manager.session_protection = "basic"
 SIGN_IN_FAILED = "The email or password is not right, or the account is not active."
 SIGN_IN_THROTTLED = (
     "Too many failed sign-in attempts. Wait a few minutes, then try again. If you have "
-    "forgotten your password, ask a registry administrator to set a new one."
+    "forgotten your password, ask a registry administrator to send you a reset link."
 )
 
 

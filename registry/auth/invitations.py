@@ -20,13 +20,13 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from registry import notifications
 from registry.audit.log import record
 from registry.auth.models import PasswordLink, User
 from registry.auth.passwords import hash_password
-from registry.auth.services import check_password_strength, create_user
+from registry.auth.services import check_password_strength, create_user, void_password_links
 from registry.database import begin_write, locked_row
 from registry.errors import ConflictError, RegistryError
 from registry.extensions import db
@@ -103,16 +103,8 @@ def _issue(user: User, purpose: Purpose, actor: User | None) -> str:
         raise ConflictError(
             f"{user.display_name}'s account is deactivated: reactivate it before sending a link."
         )
+    voided = void_password_links(user)
     now = utcnow()
-    voided = db.session.execute(
-        update(PasswordLink)
-        .where(
-            PasswordLink.user_id == user.id,
-            PasswordLink.used_at.is_(None),
-            PasswordLink.voided_at.is_(None),
-        )
-        .values(voided_at=now)
-    ).rowcount
     token = secrets.token_urlsafe(32)
     link = PasswordLink(
         user_id=user.id,

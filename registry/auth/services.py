@@ -206,6 +206,8 @@ def update_user(
     if before["active"] and not active:
         flagged = flag_channels_of(user, actor)
         revoke_tokens_of(user, actor)
+        # Reactivation must not bring back a link sent before: it would still be in the inbox.
+        void_password_links(user)
     db.session.commit()
     return flagged
 
@@ -224,15 +226,7 @@ def set_password_by_operator(user: User, password: str) -> None:
     user.password_set_at = utcnow()
     user.session_generation += 1
     # A link still in someone's inbox must not replace the password chosen here.
-    db.session.execute(
-        update(PasswordLink)
-        .where(
-            PasswordLink.user_id == user.id,
-            PasswordLink.used_at.is_(None),
-            PasswordLink.voided_at.is_(None),
-        )
-        .values(voided_at=utcnow())
-    )
+    void_password_links(user)
     record(
         "password-set",
         "user",
@@ -243,6 +237,19 @@ def set_password_by_operator(user: User, password: str) -> None:
         after={"email": user.email, "password": "changed"},  # noqa: S106 - a note, not a value
     )
     db.session.commit()
+
+
+def void_password_links(user: User) -> int:
+    """Every unused invitation or reset link of ``user`` stops working; returns how many."""
+    return db.session.execute(
+        update(PasswordLink)
+        .where(
+            PasswordLink.user_id == user.id,
+            PasswordLink.used_at.is_(None),
+            PasswordLink.voided_at.is_(None),
+        )
+        .values(voided_at=utcnow())
+    ).rowcount
 
 
 def _refuse_reviving_offices(user: User) -> None:

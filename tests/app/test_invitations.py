@@ -152,8 +152,28 @@ def _deactivated(app, path: str) -> str:  # noqa: ANN001
     return path
 
 
+def _deactivated_then_reactivated(app, path: str) -> str:  # noqa: ANN001
+    from registry.auth import services
+    from registry.extensions import db
+
+    _deactivated(app, path)
+    user = db.session.scalar(select(User).where(User.email == NEW_EMAIL))
+    admin = db.session.scalar(select(User).where(User.email == "aroha.admin@example.govt.nz"))
+    services.update_user(user, admin, user.display_name, None, active=True)
+    return path
+
+
 @pytest.mark.parametrize(
-    "spoil", [_used, _expired, _other_purpose, _unknown, _voided_by_a_newer_one, _deactivated]
+    "spoil",
+    [
+        _used,
+        _expired,
+        _other_purpose,
+        _unknown,
+        _voided_by_a_newer_one,
+        _deactivated,
+        _deactivated_then_reactivated,
+    ],
 )
 def test_every_link_that_cannot_be_used_gets_the_same_answer(
     app, client_as, people, mailbox, db, spoil

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -291,3 +292,16 @@ def test_guessing_links_is_throttled_like_signing_in(throttled_app, client_as, p
     # The person, from their own address, is not locked out by the guesser.
     elsewhere = {"REMOTE_ADDR": "198.51.100.7"}
     assert throttled_app.test_client().get(good, environ_base=elsewhere).status_code == 200
+
+
+def test_one_link_used_in_many_tabs_at_once_sets_one_password(app, client_as, people, mailbox):
+    from tests.app.test_signoff_races import race
+
+    invite(client_as("admin"), people)
+    path = link_path(mailbox, NEW_EMAIL)
+    attempts = 8
+    passwords = [f"racing-password-{n:02d}" for n in range(attempts)]
+    forms = [{"password": p, "confirm": p} for p in passwords]
+    statuses = race([app.test_client() for _ in range(attempts)], path, forms)
+    assert statuses == Counter({302: 1, 404: attempts - 1})
+    assert sum(sign_in(app, NEW_EMAIL, p).status_code == 302 for p in passwords) == 1

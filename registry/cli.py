@@ -15,7 +15,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from registry.audit.log import verify_chain
-from registry.auth import offices, services
+from registry.auth import invitations, offices, services
 from registry.auth.models import BusinessUnit, Office, User
 from registry.errors import RegistryError
 from registry.extensions import db
@@ -110,17 +110,13 @@ def create_user(
         fail("Use either --invite or --password-stdin, not both.")
     try:
         if invite:
-            from registry.auth.invitations import invite_person
-
-            user = invite_person(email, name, unit, actor=None)
+            user = invitations.invite_person(email, name, unit, actor=None)
         else:
             user = services.create_user(email, name, _read_password(password_stdin), unit)
     except RegistryError as error:
         fail(error.message)
-    if invite:
-        click.echo(f"Created user {user.email} ({user.display_name}) and sent an invitation")
-    else:
-        click.echo(f"Created user {user.email} ({user.display_name})")
+    invited = " and sent an invitation" if invite else ""
+    click.echo(f"Created user {user.email} ({user.display_name}){invited}")
 
 
 @registry_cli.command("invite")
@@ -128,13 +124,11 @@ def create_user(
 def invite(email: str) -> None:
     """(Re)send a person the invitation to choose their own password; earlier links stop
     working."""
-    from registry.auth.invitations import send_invitation
-
     user = services.find_user_by_email(email)
     if user is None:
         fail(f"No user has the email {email!r}.")
     try:
-        link = send_invitation(user, actor=None)
+        link = invitations.send_invitation(user, actor=None)
     except RegistryError as error:
         fail(error.message)
     click.echo(

@@ -79,6 +79,12 @@ class Config:
         self.SIGN_IN_LIMIT_PER_ADDRESS = env(
             "SIGN_IN_LIMIT_PER_ADDRESS", "20 per minute;200 per hour"
         )
+        # One-time links emailed to set a password: failed uses count per address.
+        self.PASSWORD_INVITATION_HOURS = env_int("PASSWORD_INVITATION_HOURS", 72)
+        self.PASSWORD_RESET_HOURS = env_int("PASSWORD_RESET_HOURS", 2)
+        self.PASSWORD_LINK_LIMIT_PER_ADDRESS = env(
+            "PASSWORD_LINK_LIMIT_PER_ADDRESS", "20 per minute;200 per hour"
+        )
         # What someone typed when their session expired, kept for them until they sign in.
         self.FORM_STASH_MAX_BYTES = env_int("FORM_STASH_MAX_BYTES", 256 * 1024)
         self.FORM_STASH_PER_PERSON = env_int("FORM_STASH_PER_PERSON", 5)

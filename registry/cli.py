@@ -15,7 +15,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from registry.audit.log import verify_chain
-from registry.auth import offices, services
+from registry.auth import invitations, offices, services
 from registry.auth.models import BusinessUnit, Office, User
 from registry.errors import RegistryError
 from registry.extensions import db
@@ -76,25 +76,64 @@ def create_unit(code: str, name: str) -> None:
     click.echo(f"Created business unit {unit.code}: {unit.name}")
 
 
+def _read_password(from_stdin: bool) -> str:
+    """A password typed at a hidden prompt or piped in, never an option's value: it stays out
+    of shell history and process lists."""
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    return clean_text(password, TextKind.SECRET)
+
+
 @registry_cli.command("create-user")
 @click.option("--email", required=True, callback=_IDENTIFIER)
 @click.option("--name", required=True, callback=_LINE, help="Name as it appears on sign-offs.")
-@click.option(
-    "--password",
-    prompt=True,
-    hide_input=True,
-    confirmation_prompt=True,
-    callback=_cleaned(TextKind.SECRET),
-)
 @click.option("--unit", "unit_code", callback=_LINE, help="Business unit code.")
-def create_user(email: str, name: str, password: str, unit_code: str | None) -> None:
-    """Add a person who can sign in."""
+@click.option(
+    "--invite",
+    is_flag=True,
+    help="Email the person an invitation to choose their own password instead of setting one.",
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input instead of a prompt.",
+)
+def create_user(
+    email: str, name: str, unit_code: str | None, invite: bool, password_stdin: bool
+) -> None:
+    """Add a person who can sign in: with a password typed at a hidden prompt (or piped in),
+    or with --invite, an emailed link to choose their own."""
     unit = _unit(unit_code)
+    if invite and password_stdin:
+        fail("Use either --invite or --password-stdin, not both.")
     try:
-        user = services.create_user(email, name, password, unit)
+        if invite:
+            user = invitations.invite_person(email, name, unit, actor=None)
+        else:
+            user = services.create_user(email, name, _read_password(password_stdin), unit)
     except RegistryError as error:
         fail(error.message)
-    click.echo(f"Created user {user.email} ({user.display_name})")
+    invited = " and sent an invitation" if invite else ""
+    click.echo(f"Created user {user.email} ({user.display_name}){invited}")
+
+
+@registry_cli.command("invite")
+@click.option("--email", required=True, callback=_IDENTIFIER)
+def invite(email: str) -> None:
+    """(Re)send a person the invitation to choose their own password; earlier links stop
+    working."""
+    user = services.find_user_by_email(email)
+    if user is None:
+        fail(f"No user has the email {email!r}.")
+    try:
+        link = invitations.send_invitation(user, actor=None)
+    except RegistryError as error:
+        fail(error.message)
+    click.echo(
+        f"Sent an invitation to {user.email}; it expires at {link.expires_at:%Y-%m-%d %H:%M} UTC."
+    )
 
 
 @registry_cli.command("set-password")
@@ -113,11 +152,7 @@ def set_password(email: str, password_stdin: bool) -> None:
     user = services.find_user_by_email(email)
     if user is None:
         fail(f"No user has the email {email!r}.")
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
-    password = clean_text(password, TextKind.SECRET)
+    password = _read_password(password_stdin)
     try:
         services.set_password_by_operator(user, password)
     except RegistryError as error:

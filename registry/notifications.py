@@ -12,7 +12,9 @@ from flask import current_app
 from registry.auth.models import User
 
 
-def send(recipients: Iterable[User | str], subject: str, body: str) -> None:
+def send(recipients: Iterable[User | str], subject: str, body: str, secret: bool = False) -> None:
+    """``secret``: the body holds a one-time link that is as good as a password, so outside
+    development and testing it is never written to the log in place of being sent."""
     addresses = sorted(
         {r.email if isinstance(r, User) else r for r in recipients if r is not None} - {""}
     )
@@ -25,6 +27,8 @@ def send(recipients: Iterable[User | str], subject: str, body: str) -> None:
     message["Subject"] = f"[{config['AGENCY_SHORT_NAME']} channel registry] {subject}"
     message.set_content(body)
     if not config.get("MAIL_SERVER"):
+        if secret and config.get("ENV_NAME") not in ("development", "testing"):
+            body = "(not logged: it holds a one-time link; set MAIL_SERVER)"
         current_app.logger.info(
             "Email (not sent, no MAIL_SERVER) to %s: %s\n%s",
             message["To"],

@@ -5,7 +5,6 @@ from wtforms import (
     DateField,
     EmailField,
     HiddenField,
-    PasswordField,
     SelectField,
     StringField,
 )
@@ -45,14 +44,6 @@ class UserForm(RegistryForm):
         description="As it should appear on sign-offs and charters.",
     )
     business_unit = SelectField("Business unit", coerce=optional_id, validate_choice=False)
-    password = PasswordField(
-        "Password",
-        validators=[
-            DataRequired("Set a first password of at least 12 characters."),
-            Length(max=1024),
-        ],
-        description="At least 12 characters. Give it to the person privately.",
-    )
 
 
 class UserEditForm(RegistryForm):
@@ -65,13 +56,12 @@ class UserEditForm(RegistryForm):
     active = BooleanField(
         "Account active", description="Untick to deactivate: the person is signed out everywhere."
     )
-    new_password = PasswordField(
-        "New password",
-        validators=[Optional(), Length(max=1024)],
-        description="Leave blank to keep the current password.",
-    )
     # What the page showed (see ``services.account_version``): a stale tab's save is refused.
     version = HiddenField()
+
+
+class ConfirmForm(RegistryForm):
+    """A button that changes something: nothing to fill in but the CSRF token."""
 
 
 class AppointmentForm(RegistryForm):

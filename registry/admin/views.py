@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
 from registry.admin.forms import (
     AppointmentForm,
+    ConfirmForm,
     EndAppointmentForm,
     UnitForm,
     UnitRenameForm,
     UserEditForm,
     UserForm,
 )
-from registry.auth import appointment_requests, offices, services
+from registry.auth import appointment_requests, invitations, offices, services
 from registry.auth.models import Appointment, BusinessUnit, Office, User
 from registry.auth.permissions import office_required
 from registry.errors import ConflictError, ForbiddenError, RegistryError
@@ -50,7 +60,10 @@ def index():
 @office_required(Office.ADMIN)
 def users():
     people = db.session.scalars(select(User).order_by(User.display_name)).unique().all()
-    return render_template("admin/users.html", users=people)
+    links = invitations.latest_links()
+    tz = current_app.config["AGENCY_TIMEZONE"]
+    statuses = {u.id: invitations.password_status(u, links.get(u.id), tz) for u in people}
+    return render_template("admin/users.html", users=people, statuses=statuses)
 
 
 @blueprint.route("/users/new", methods=["GET", "POST"])
@@ -60,10 +73,9 @@ def new_user():
     form.business_unit.choices = _unit_choices("No business unit")
     if form.validate_on_submit():
         try:
-            user = services.create_user(
+            user = invitations.invite_person(
                 form.email.data,
                 form.name.data,
-                form.password.data,
                 _unit_or_none(form.business_unit.data),
                 actor=_actor(),
             )
@@ -71,7 +83,12 @@ def new_user():
             db.session.rollback()
             show_error(form, error)
         else:
-            flash(f"{user.display_name} can now sign in as {user.email}.", "success")
+            flash(
+                f"Sent {user.display_name} an invitation at {user.email}: they choose their own "
+                f"password from the link in it, within {_hours('PASSWORD_INVITATION_HOURS')} "
+                "hours.",
+                "success",
+            )
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
 
@@ -91,14 +108,12 @@ def edit_user(user_id: int):
     form.business_unit.choices = _unit_choices("No business unit")
     if form.validate_on_submit():
         try:
-            appointment_requests.check_password_reset(_actor(), user, form.new_password.data)
             flagged = services.update_user(
                 user,
                 _actor(),
                 form.name.data,
                 _unit_or_none(form.business_unit.data),
                 form.active.data,
-                form.new_password.data or None,
                 # From the page posted only (the form would fill a missing field in from the
                 # account as it is now, and always match). Every page of ours sends it.
                 expected_version=request.form.get("version"),
@@ -118,7 +133,58 @@ def edit_user(user_id: int):
                     "warning",
                 )
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user)
+    return render_template(
+        "admin/user_form.html", form=form, user=user, password=_password_status(user)
+    )
+
+
+def _hours(setting: str) -> int:
+    return current_app.config[setting]
+
+
+def _password_status(user: User) -> str:
+    link = invitations.latest_link(user)
+    return invitations.password_status(user, link, current_app.config["AGENCY_TIMEZONE"])
+
+
+@blueprint.route("/users/<int:user_id>/invite", methods=["POST"])
+@office_required(Office.ADMIN)
+def invite_user(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    try:
+        invitations.send_invitation(user, _actor())
+    except ConflictError as error:
+        db.session.rollback()
+        abort(409, error.message)
+    flash(
+        f"Sent {user.display_name} a new invitation at {user.email}; earlier links no longer "
+        f"work. It expires in {_hours('PASSWORD_INVITATION_HOURS')} hours.",
+        "success",
+    )
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@blueprint.route("/users/<int:user_id>/reset-password", methods=["GET", "POST"])
+@office_required(Office.ADMIN)
+def reset_password(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            invitations.send_password_reset(user, _actor())
+        except ConflictError as error:
+            db.session.rollback()
+            abort(409, error.message)
+        flash(
+            f"{user.display_name}'s password no longer works and they are signed out "
+            f"everywhere. A link to choose a new one went to {user.email}; it expires in "
+            f"{_hours('PASSWORD_RESET_HOURS')} hours.",
+            "success",
+        )
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template(
+        "admin/reset_password.html", form=form, user=user, hours=_hours("PASSWORD_RESET_HOURS")
+    )
 
 
 @blueprint.route("/units")

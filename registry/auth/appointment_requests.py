@@ -160,23 +160,3 @@ def cancel_appointment(actor: User, appointment_id: int) -> Appointment:
     )
     db.session.commit()
     return appointment
-
-
-def check_password_reset(actor: User, user: User, new_password: str | None) -> None:
-    """An administrator may not set the password of someone who holds, or is being appointed
-    to, an office needing a second administrator: she could sign in as them and confirm her
-    own requests or sign off."""
-    if not new_password or user.id == actor.id:
-        return
-    offices = {
-        a.office_enum
-        for a in user.appointments
-        if not a.is_cancelled and (a.ends_on is None or a.ends_on >= agency_today())
-    }
-    if any(office.needs_second_admin for office in offices):
-        raise ForbiddenError(
-            f"{user.display_name} holds or is being appointed to an office that needs a second "
-            "administrator, so no administrator can set their password: that would let one "
-            "person act as two.",
-            "new_password",
-        )

@@ -1,5 +1,5 @@
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from registry.forms import RegistryForm
 
@@ -14,4 +14,21 @@ class SignInForm(RegistryForm):
         "Password",
         validators=[DataRequired("Enter your password."), Length(max=1024)],
         render_kw={"autocomplete": "current-password"},
+    )
+
+
+class SetPasswordForm(RegistryForm):
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired("Enter a new password."), Length(max=1024)],
+        description="At least 12 characters. A few unrelated words make a good one.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Confirm new password",
+        validators=[
+            DataRequired("Enter the new password again."),
+            EqualTo("password", "The two passwords are not the same: type them again."),
+        ],
+        render_kw={"autocomplete": "new-password"},
     )

@@ -76,7 +76,10 @@ class User(UserMixin, db.Model):
     # Stored lower-cased, so the unique index is case-insensitive on every database.
     email: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
-    password_hash: Mapped[str] = mapped_column(String(255))
+    # None until the person sets one from their invitation link, and again after a reset:
+    # administrators never know anyone's password.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    password_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_active_account: Mapped[bool] = mapped_column("active", Boolean, default=True)
     business_unit_id: Mapped[int | None] = mapped_column(ForeignKey("business_unit.id"))
     # Bumped at sign-out and deactivation: every cookie issued before is refused.
@@ -166,6 +169,31 @@ class Appointment(db.Model):
 
     def covers(self, day: date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+class PasswordLink(db.Model):
+    """A one-time link emailed to a person to set their own password: an invitation for a new
+    account, or a reset. Only the SHA-256 of the link's token is stored; the link is bound to
+    its person and purpose, expires, works once, and a newer link voids the older ones."""
+
+    __tablename__ = "password_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # None: the operator's command line.
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+    sent_by: Mapped[User | None] = relationship(foreign_keys=[sent_by_id])
+
+    def usable_at(self, moment: datetime) -> bool:
+        return self.used_at is None and self.voided_at is None and moment < self.expires_at
 
 
 def email_lookup_key(email: str) -> str:

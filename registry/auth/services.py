@@ -6,14 +6,15 @@ import hashlib
 import re
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from registry.audit.log import record
-from registry.auth.models import BusinessUnit, User, email_lookup_key
+from registry.auth.models import BusinessUnit, PasswordLink, User, email_lookup_key
 from registry.auth.passwords import hash_password, verify_password
 from registry.database import begin_write
 from registry.errors import RegistryError
 from registry.extensions import db
+from registry.timeutil import utcnow
 
 MIN_PASSWORD_LENGTH = 12
 _UNIT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
@@ -116,22 +117,27 @@ def rename_unit(unit: BusinessUnit, name: str, actor: User) -> None:
 def create_user(
     email: str,
     display_name: str,
-    password: str,
+    password: str | None,
     business_unit: BusinessUnit | None = None,
     actor: User | None = None,
+    commit: bool = True,
 ) -> User:
+    """Register a person. Without a password they cannot sign in until they set one from an
+    invitation (``invitations.invite_person``), which is how the admin pages add people."""
     begin_write()
     email = normalise_email(email)
     display_name = " ".join(display_name.split())
     if not display_name:
         raise RegistryError("Enter the person's name as it should appear on sign-offs.", "name")
-    check_password_strength(password)
+    if password is not None:
+        check_password_strength(password)
     if find_user_by_email(email):
         raise RegistryError(f"Someone is already registered with {email}.", "email")
     user = User(
         email=email,
         display_name=display_name,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password) if password is not None else None,
+        password_set_at=utcnow() if password is not None else None,
         business_unit=business_unit,
         is_active_account=True,
     )
@@ -144,7 +150,8 @@ def create_user(
         actor=actor,
         after={"email": email, "name": display_name, "unit": getattr(business_unit, "code", None)},
     )
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return user
 
 
@@ -161,7 +168,6 @@ def update_user(
     display_name: str,
     business_unit: BusinessUnit | None,
     active: bool,
-    new_password: str | None = None,
     expected_version: str | None = None,
 ) -> list:
     """Save an admin's changes. Returns the channels a deactivation leaves without their
@@ -188,40 +194,39 @@ def update_user(
         raise RegistryError("You cannot deactivate your own account.", "active")
     if active and not user.is_active_account:
         _refuse_reviving_offices(user)
-    if new_password:
-        check_password_strength(new_password)
     before = _user_summary(user)
     user.display_name = display_name
     user.business_unit = business_unit
     if user.is_active_account and not active:
         user.session_generation += 1  # signs them out everywhere
     user.is_active_account = active
-    if new_password:
-        user.password_hash = hash_password(new_password)
-        user.session_generation += 1
     after = _user_summary(user)
-    if new_password:
-        after["password"] = "changed"  # noqa: S105 - a note that it changed, never the value
     record("user-updated", "user", user.id, actor=actor, before=before, after=after)
     flagged = []
     if before["active"] and not active:
         flagged = flag_channels_of(user, actor)
         revoke_tokens_of(user, actor)
+        # Reactivation must not bring back a link sent before: it would still be in the inbox.
+        void_password_links(user)
     db.session.commit()
     return flagged
 
 
 def set_password_by_operator(user: User, password: str) -> None:
-    """The operator's door (``flask registry set-password``): an officer who forgot their
-    password gets back in, since no administrator may set it on the admin pages. Every session
-    of theirs ends; the audit log records the door, never the password."""
+    """The operator's door (``flask registry set-password``), for someone who cannot receive
+    the emailed reset link; no administrator ever sets a password. Every session of theirs
+    ends, and any link still waiting in their inbox is voided; the audit log records the door,
+    never the password."""
     # Imported here: offices builds on this module's people.
     from registry.auth.offices import OPERATOR
 
     begin_write()
     check_password_strength(password)
     user.password_hash = hash_password(password)
+    user.password_set_at = utcnow()
     user.session_generation += 1
+    # A link still in someone's inbox must not replace the password chosen here.
+    void_password_links(user)
     record(
         "password-set",
         "user",
@@ -232,6 +237,19 @@ def set_password_by_operator(user: User, password: str) -> None:
         after={"email": user.email, "password": "changed"},  # noqa: S106 - a note, not a value
     )
     db.session.commit()
+
+
+def void_password_links(user: User) -> int:
+    """Every unused invitation or reset link of ``user`` stops working; returns how many."""
+    return db.session.execute(
+        update(PasswordLink)
+        .where(
+            PasswordLink.user_id == user.id,
+            PasswordLink.used_at.is_(None),
+            PasswordLink.voided_at.is_(None),
+        )
+        .values(voided_at=utcnow())
+    ).rowcount
 
 
 def _refuse_reviving_offices(user: User) -> None:

@@ -16,11 +16,14 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from registry.auth import services
-from registry.auth.forms import SignInForm
+from registry.auth import invitations, services
+from registry.auth.forms import SetPasswordForm, SignInForm
+from registry.auth.invitations import LINK_NOT_USABLE, LinkNotUsable, Purpose
 from registry.auth.models import User, email_lookup_key
 from registry.auth.passwords import prepare as prepare_passwords
+from registry.errors import RegistryError
 from registry.extensions import db, limiter, login_manager
+from registry.forms import show_error
 
 blueprint = Blueprint("auth", __name__)
 
@@ -32,7 +35,7 @@ login_manager.session_protection = "basic"
 SIGN_IN_FAILED = "The email or password is not right, or the account is not active."
 SIGN_IN_THROTTLED = (
     "Too many failed sign-in attempts. Wait a few minutes, then try again. If you have "
-    "forgotten your password, ask a registry administrator to set a new one."
+    "forgotten your password, ask a registry administrator to send you a reset link."
 )
 
 
@@ -152,6 +155,61 @@ def sign_out():
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))
+
+
+def _link_failed(response) -> bool:  # noqa: ANN001
+    """A link that opened nothing, or a password refused: only these count towards the limit."""
+    return response.status_code == 404 or (request.method == "POST" and response.status_code != 302)
+
+
+def _link_not_usable():  # noqa: ANN202
+    # The same page and status whatever the reason: unknown, used, voided, expired, another
+    # purpose's or a deactivated person's link.
+    return render_template("auth/link_not_usable.html", message=LINK_NOT_USABLE), 404
+
+
+# One bucket for both kinds of link, per address, failures only (as for signing in).
+_link_limit = limiter.shared_limit(
+    lambda: current_app.config["PASSWORD_LINK_LIMIT_PER_ADDRESS"],
+    scope="password-link-address",
+    deduct_when=_link_failed,
+)
+
+
+@blueprint.route("/invitation/<token>", methods=["GET", "POST"])
+@_link_limit
+def accept_invitation(token: str):
+    return _set_password(token, Purpose.INVITATION)
+
+
+@blueprint.route("/reset-password/<token>", methods=["GET", "POST"])
+@_link_limit
+def reset_password(token: str):
+    return _set_password(token, Purpose.RESET)
+
+
+def _set_password(token: str, purpose: Purpose):  # noqa: ANN202
+    """The emailed link's page: the person chooses their own password, once."""
+    try:
+        user = invitations.check_link(token, purpose)
+    except LinkNotUsable:
+        return _link_not_usable()
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            invitations.set_password_with_link(token, purpose, form.password.data)
+        except LinkNotUsable:
+            db.session.rollback()
+            return _link_not_usable()
+        except RegistryError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            # Whoever was signed in at this browser is not the person who just chose a password.
+            logout_user()
+            flash("Your password is set. Sign in with it.", "success")
+            return redirect(url_for("auth.sign_in"))
+    return render_template("auth/set_password.html", form=form, user=user, purpose=purpose)
 
 
 @blueprint.app_errorhandler(RateLimitExceeded)

@@ -14,7 +14,7 @@ from tests.conftest import build_app, make_config, run_isolated
 @pytest.fixture
 def cli(app, db):  # noqa: ANN001
     runner = app.test_cli_runner()
-    return lambda *args: run_isolated(runner.invoke, args=list(args))
+    return lambda *args, input=None: run_isolated(runner.invoke, args=list(args), input=input)
 
 
 def test_create_unit_user_and_appoint(cli, db):
@@ -26,10 +26,10 @@ def test_create_unit_user_and_appoint(cli, db):
         "Dan@Example.govt.nz",
         "--name",
         "Dan",
-        "--password",
-        "a-long-enough-password",
+        "--password-stdin",
         "--unit",
         "POL",
+        input="a-long-enough-password\n",
     )
     assert result.exit_code == 0, result.output
     result = cli(
@@ -64,8 +64,7 @@ def test_create_unit_user_and_appoint(cli, db):
                 "not-an-email",
                 "--name",
                 "X",
-                "--password",
-                "long-enough-pass",
+                "--password-stdin",
             ],
             "Enter a valid email address",
         ),
@@ -76,8 +75,7 @@ def test_create_unit_user_and_appoint(cli, db):
                 "x@example.govt.nz",
                 "--name",
                 "X",
-                "--password",
-                "long-enough-pass",
+                "--password-stdin",
                 "--unit",
                 "NOPE",
             ],
@@ -87,7 +85,7 @@ def test_create_unit_user_and_appoint(cli, db):
     ],
 )
 def test_bad_input_exits_nonzero_with_one_line(cli, args, message):
-    result = cli("registry", *args)
+    result = cli("registry", *args, input="long-enough-pass\n")
     assert result.exit_code != 0
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
@@ -101,8 +99,8 @@ def test_duplicate_email_and_overlapping_appointment(cli):
         "a@example.govt.nz",
         "--name",
         "A",
-        "--password",
-        "long-enough-pass",
+        "--password-stdin",
+        input="long-enough-pass\n",
     )
     cli(
         "registry",
@@ -111,8 +109,8 @@ def test_duplicate_email_and_overlapping_appointment(cli):
         "b@example.govt.nz",
         "--name",
         "B",
-        "--password",
-        "long-enough-pass",
+        "--password-stdin",
+        input="long-enough-pass\n",
     )
     dup = cli(
         "registry",
@@ -121,8 +119,8 @@ def test_duplicate_email_and_overlapping_appointment(cli):
         "A@EXAMPLE.govt.nz",
         "--name",
         "A2",
-        "--password",
-        "long-enough-pass",
+        "--password-stdin",
+        input="long-enough-pass\n",
     )
     assert dup.exit_code == 1 and "already registered" in dup.output
     assert (
@@ -198,3 +196,46 @@ def test_audit_verify_reports_intact_then_names_the_tampered_row(cli, db):
             with db.engine.begin() as conn:
                 conn.execute(text("ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_no_change"))
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.id == 3)) is not None
+
+
+def test_create_user_never_takes_the_password_on_the_command_line(cli, db):
+    on_the_line = cli(
+        "registry", "create-user", "--email", "c@example.govt.nz", "--name", "C",
+        "--password", "long-enough-pass",
+    )  # fmt: skip
+    assert on_the_line.exit_code == 2 and "No such option" in on_the_line.output
+    assert db.session.scalar(select(User)) is None
+    prompted = cli(
+        "registry", "create-user", "--email", "c@example.govt.nz", "--name", "C",
+        input="long-enough-pass\nlong-enough-pass\n",
+    )  # fmt: skip
+    assert prompted.exit_code == 0, prompted.output
+    assert "long-enough-pass" not in prompted.output  # the prompt hides what is typed
+
+
+def test_the_operator_invites_and_reinvites_by_email(app, cli, db, mailbox):
+    from registry.auth.invitations import token_digest
+    from registry.auth.models import PasswordLink
+
+    created = cli("registry", "create-user", "--email", "d@example.govt.nz", "--name", "D",
+                  "--invite")  # fmt: skip
+    assert created.exit_code == 0, created.output
+    again = cli("registry", "invite", "--email", "D@example.govt.nz")
+    assert again.exit_code == 0, again.output
+    assert "Sent an invitation to d@example.govt.nz" in again.output
+    first, second = (m.get_body().get_content() for m in mailbox.to("d@example.govt.nz"))
+    assert "The registry's operator has added you" in second
+    tokens = [body.split("/invitation/")[1].split()[0] for body in (first, second)]
+    links = {link.token_sha256: link for link in db.session.scalars(select(PasswordLink))}
+    assert links[token_digest(tokens[0])].voided_at is not None
+    assert links[token_digest(tokens[1])].sent_by_id is None
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "invitation-sent")
+    ).all()[-1]
+    assert entry.actor_label == "operator (command line)"
+    chosen = {"password": "d-chose-this-one", "confirm": "d-chose-this-one"}
+    assert app.test_client().post(f"/invitation/{tokens[1]}", data=chosen).status_code == 302
+    accepted = cli("registry", "invite", "--email", "d@example.govt.nz")
+    assert accepted.exit_code == 1 and "already set a password" in accepted.output
+    nobody = cli("registry", "invite", "--email", "nobody@example.govt.nz")
+    assert nobody.exit_code == 1 and "No user has the email" in nobody.output

@@ -16,7 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlalchemy import select, update
 
-from registry.auth import appointment_requests
+from registry.auth import appointment_requests, invitations
 from registry.auth.models import Office
 from registry.auth.offices import agency_today
 from registry.charters.models import Charter
@@ -346,20 +346,43 @@ def test_import_confirmation_pages(page, people, client_as, db, audit):
     audit.assert_clean()
 
 
+def test_choosing_a_password_from_an_invitation(page, people, audit, mailbox):
+    invitations.invite_person("kiri.new@example.govt.nz", "Kiri New", None, actor=people.admin)
+    body = mailbox.to("kiri.new@example.govt.nz")[0].get_body().get_content()
+    page.goto(re.search(r"https?://[^/\s]+(/invitation/\S+)", body).group(1))
+    audit.check("choose a password")
+    page.get_by_label("New password", exact=True).fill("short")
+    page.get_by_label("Confirm new password").fill("short")
+    page.get_by_role("button", name="Set password").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    audit.check("choose a password with errors")
+    page.get_by_label("New password", exact=True).fill("kiri-chose-this-herself")
+    page.get_by_label("Confirm new password").fill("kiri-chose-this-herself")
+    page.get_by_role("button", name="Set password").click()
+    expect(page.get_by_text("Your password is set. Sign in with it.")).to_be_visible()
+    sign_in(page, "kiri.new@example.govt.nz", "kiri-chose-this-herself")
+    expect(page.get_by_role("heading", name="Kia ora, Kiri New")).to_be_visible()
+    page.goto("/invitation/no-such-link")
+    audit.check("a link that cannot be used")
+    audit.assert_clean()
+
+
 def test_admin_pages(page, people, audit):
     sign_in(page, people.admin.email, factories.PASSWORD)
     audit.check("dashboard (admin)")
     page.get_by_role("link", name="Administration").click()
     audit.check("admin: people")
     page.get_by_role("link", name="Add a person").click()
-    # The first password is for someone else: the browser must not offer the admin's own.
-    expect(page.get_by_label("Password")).to_have_attribute("autocomplete", "new-password")
+    # Administrators never know anyone's password: the person chooses it from an emailed link.
+    expect(page.locator('input[type="password"]')).to_have_count(0)
     audit.check("admin: new person")
     page.get_by_role("button", name="Add person").click()
     expect(page.locator(".error-summary")).to_be_focused()
     audit.check("admin: new person with errors")
     page.goto(f"/admin/users/{people.staff_policy.id}")
     audit.check("admin: edit person")
+    page.get_by_role("link", name="Reset password").click()
+    audit.check("admin: reset password")
     page.get_by_role("link", name="Business units").click()
     audit.check("admin: business units")
     page.get_by_role("link", name="Add a business unit").click()

@@ -33,6 +33,9 @@ MATRIX: dict[str, str] = {
     "/":                                            "302 200 200 200 200 200 200 200 200 200",
     "/sign-in":                                     "200 302 302 302 302 302 302 302 302 302",
     "/sign-out":                                    "302 302 302 302 302 302 302 302 302 302",
+    # The emailed links to choose a password: public; a link that opens nothing is a 404.
+    "/invitation/<token>":                          "404 404 404 404 404 404 404 404 404 404",
+    "/reset-password/<token>":                      "404 404 404 404 404 404 404 404 404 404",
     # Proposals: the submitted one by Tama (Policy) unless a variant says otherwise.
     "/proposals/":                                  "302 200 200 200 200 200 200 200 200 200",
     "/proposals/new":                               "302 200 200 200 200 200 200 200 200 200",
@@ -89,6 +92,9 @@ MATRIX: dict[str, str] = {
     "/admin/users":                                 "302 403 403 403 403 403 403 403 403 200",
     "/admin/users/new":                             "302 403 403 403 403 403 403 403 403 200",
     "/admin/users/<int:user_id>":                   "302 403 403 403 403 403 403 403 403 200",
+    # Tama set his password long ago: no invitation to send (409). Reset asks first (GET).
+    "/admin/users/<int:user_id>/invite":            "302 403 403 403 403 403 403 403 403 409",
+    "/admin/users/<int:user_id>/reset-password":    "302 403 403 403 403 403 403 403 403 200",
     "/admin/units":                                 "302 403 403 403 403 403 403 403 403 200",
     "/admin/units/new":                             "302 403 403 403 403 403 403 403 403 200",
     "/admin/units/<int:unit_id>":                   "302 403 403 403 403 403 403 403 403 200",

@@ -11,6 +11,7 @@ the totals and requires at least MIN_INPUTS inputs.
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Callable
 from urllib.parse import quote_from_bytes, urlsplit
@@ -47,6 +48,7 @@ FUZZ_TESTS = {
     "api",
     "tokens",
     "oia",
+    "password_link",
 }
 
 # Markers that must never come back as they were sent.
@@ -331,13 +333,11 @@ def _admin_forms(people, targets: dict[str, int]) -> dict[str, dict[str, str]]: 
             "email": "new.person@example.govt.nz",
             "name": "New Person",
             "business_unit": unit,
-            "password": "a-long-enough-password",
         },
         f"/admin/users/{targets['user']}": {
             "name": "Fuzz Target",
             "business_unit": unit,
             "active": "y",
-            "new_password": "",
         },
         "/admin/units/new": {"code": "FUZ", "name": "Fuzz unit"},
         f"/admin/units/{people.community.id}": {"name": "Community Engagement"},
@@ -579,6 +579,33 @@ def test_charter_lookup_and_verify(
     body = check(response, f"POST {path} with {len(upload)} bytes")
     assert response.status_code == 200
     assert "does not match" in body or "matches" in body or "There is a problem" in body
+
+
+# --- the emailed link to choose a password -------------------------------------------------------
+
+
+@pytest.fixture
+def invitation_path(client_as, people, mailbox) -> str:  # noqa: ANN001
+    invited = "fuzz.invited@example.govt.nz"
+    client_as("admin").post(
+        "/admin/users/new", data={"email": invited, "name": "Fuzz Invited", "business_unit": ""}
+    )
+    body = mailbox.to(invited)[0].get_body().get_content()
+    return re.search(r"(/invitation/\S+)", body).group(1)
+
+
+@settings(max_examples=150, **SETTINGS)
+@given(token=st.one_of(st.none(), hostile), password=hostile, confirm=hostile)
+def test_password_link_form(client, invitation_path, token, password, confirm) -> None:  # noqa: ANN001
+    counted("password_link")
+    path = invitation_path
+    if token is not None:
+        path = "/invitation/" + quote_from_bytes(token[:300].encode("utf-8"), safe="")
+    shown = client.get(path)
+    posted = client.post(path, data={"password": password, "confirm": confirm})
+    for response in (shown, posted):
+        check(response, f"{path[:80]} {_short((password, confirm))}")
+        assert response.status_code in (200, 302, 308, 404), response.status_code
 
 
 # --- public register --------------------------------------------------------------------------

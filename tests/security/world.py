@@ -106,6 +106,7 @@ class World:
             "unit_id": self.people.policy.id,
             "appointment_id": self.appointment_id,
             "token_id": self.revoke_token_id,
+            "token": "no-such-link",
             "request_id": self.request_id,
             "batch_id": self.batch_id,
             "rest": "no-such-thing",

@@ -22,7 +22,7 @@ _SUPPRESSED = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 
 settings.register_profile(
     "ci",
-    max_examples=150,
+    max_examples=100,
     stateful_step_count=30,
     deadline=None,
     suppress_health_check=_SUPPRESSED,

@@ -55,6 +55,9 @@ UNASSIGNED_FINDINGS: set[str] = {
     # A sign-off refused with 409 (the proposal changed meanwhile) or 403 answers with an error
     # page: the comment the signatory typed is gone.
     "signoff-comment-lost",
+    # An admin can end an appointment on a date in the past, after its holder signed in that
+    # office: the record then says the signatory held no office on the day they signed.
+    "retroactive-appointment-end",
 }
 
 

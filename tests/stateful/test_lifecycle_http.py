@@ -163,7 +163,7 @@ class HttpLifecycle(RuleBasedStateMachine):
         person=roles,
         appoint_self=st.booleans(),
         office=st.sampled_from(world.OFFICES),
-        unit=st.sampled_from(["policy", "community", None]),
+        unit=st.sampled_from(["policy", "pacific", None]),
         acting=st.booleans(),
         start=st.sampled_from([-1, 0, 0, 2]),
         end=st.sampled_from([None, 0, 10]),
@@ -215,7 +215,7 @@ class HttpLifecycle(RuleBasedStateMachine):
     @precondition(lambda self: self.world is not None)
     @rule(
         person=roles,
-        unit=st.sampled_from(["own", "own", "community"]),
+        unit=st.sampled_from(["own", "own", "pacific"]),
         handle=st.sampled_from(world.HANDLES),
         flaw=st.sampled_from(world.CONTENT_FLAWS),
         action=st.sampled_from(["save", "submit"]),
@@ -345,6 +345,34 @@ class HttpLifecycle(RuleBasedStateMachine):
     def start_change(self, which, who) -> None:  # noqa: ANN001
         self.post(who, f"/channels/{self.pick(Channel, which)}/change", {})
 
+    @precondition(lambda self: self.world is not None)
+    @rule(
+        who=roles,
+        page=st.sampled_from(
+            [
+                "/",
+                "/proposals/",
+                "/proposals/{proposal}",
+                "/proposals/{proposal}/edit",
+                "/proposals/{proposal}/signoff",
+                "/signoffs/",
+                "/inventory/",
+                "/channels/{channel}",
+                "/channels/{channel}/review",
+                "/admin/appointments",
+                "/register/?account=facebook.com/MECAsia",
+            ]
+        ),
+        which=index,
+    )
+    def look(self, who, page, which) -> None:  # noqa: ANN001
+        """Anyone opens any page: it may be refused, never broken."""
+        path = page.format(
+            proposal=self.pick(Proposal, which) or 1, channel=self.pick(Channel, which) or 1
+        )
+        response = self.client(who).get(path)
+        assert response.status_code < 500, f"{who} GET {path} answered {response.status_code}"
+
     # --- after every step ---------------------------------------------------------------
 
     @invariant()
@@ -361,6 +389,8 @@ class HttpLifecycle(RuleBasedStateMachine):
 
 
 def test_http_lifecycles_keep_every_promise(lifecycle_app: Flask) -> None:
+    invariants.OBSERVED_PENDING.clear()
+    invariants.FIRST_SEEN.clear()
     run_state_machine_as_test(
         lambda: HttpLifecycle(lifecycle_app), settings=machine_settings(http=True)
     )

@@ -122,7 +122,7 @@ class ServiceLifecycle(RuleBasedStateMachine):
         person=roles,
         appoint_self=st.booleans(),
         office=st.sampled_from(world.OFFICES),
-        unit=st.sampled_from(["policy", "community", "corporate", None]),
+        unit=st.sampled_from(["policy", "community", "pacific", None]),
         acting=st.booleans(),
         start=st.sampled_from([-30, -1, 0, 0, 1, 5]),
         end=st.sampled_from([None, None, -1, 0, 3, 30]),
@@ -196,7 +196,7 @@ class ServiceLifecycle(RuleBasedStateMachine):
     @precondition(lambda self: self.world is not None)
     @rule(
         person=roles,
-        unit=st.sampled_from(["own", "own", "policy", "community"]),
+        unit=st.sampled_from(["own", "own", "policy", "pacific"]),
         handle=handles,
         flaw=flaws,
     )
@@ -406,6 +406,8 @@ class ServiceLifecycle(RuleBasedStateMachine):
 
 
 def test_service_lifecycles_keep_every_promise(lifecycle_app: Flask) -> None:
+    invariants.OBSERVED_PENDING.clear()
+    invariants.FIRST_SEEN.clear()
     run_state_machine_as_test(lambda: ServiceLifecycle(lifecycle_app), settings=machine_settings())
     print("\nOutcomes:", ", ".join(f"{k} {v}" for k, v in sorted(OUTCOMES.items())))  # noqa: T201
     if invariants.OBSERVED_PENDING:

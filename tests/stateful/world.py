@@ -38,6 +38,7 @@ ROLES = (
     "staff_policy",
     "staff_community",
     "staff_corporate",
+    "staff_pacific",
     "drifter",
 )
 ADMINS = ("admin", "admin2")
@@ -84,17 +85,28 @@ class World:
 
 
 def build_world() -> World:
+    """The demo cast, plus a second admin, someone in no unit, and a Pacific unit whose DCE
+    is the Acting Chief Executive (one person, two of the three offices)."""
     cast = factories.create_people()
+    pacific = factories.make_unit("PAC", "Pacific Peoples")
+    factories.appoint(cast.acting_ce, Office.DCE, pacific)
     staff_corporate = factories.make_user("ana.staff", cast.corporate, "Ana Corporate")
+    staff_pacific = factories.make_user("sione.staff", pacific, "Sione Pacific")
     drifter = factories.make_user("joe.drifter", None, "Joe Drifter")
     admin2 = factories.make_user("rangi.admin", cast.corporate, "Rangi Second-Admin")
     factories.appoint(admin2, Office.ADMIN)
     people = {role: getattr(cast, role).id for role in ROLES if hasattr(cast, role)}
-    people.update(staff_corporate=staff_corporate.id, drifter=drifter.id, admin2=admin2.id)
+    people.update(
+        staff_corporate=staff_corporate.id,
+        staff_pacific=staff_pacific.id,
+        drifter=drifter.id,
+        admin2=admin2.id,
+    )
     units = {
         "policy": cast.policy.id,
         "community": cast.community.id,
         "corporate": cast.corporate.id,
+        "pacific": pacific.id,
     }
     return World(units=units, people=people)
 

@@ -37,6 +37,8 @@ roles = st.sampled_from(world.ROLES)
 admins = st.sampled_from(world.ADMINS)
 index = st.integers(min_value=0, max_value=50)
 rarely = st.sampled_from([True, False, False, False])
+# Proposals still on their way: the ones the lifecycle rules try to move on.
+OPEN = ("draft", "awaiting-signoff", "changes-requested")
 mostly_proposer = st.sampled_from(["proposer"] * len(world.ROLES) + list(world.ROLES))
 # Text people type, with a marker to find it again on the page, and characters a careless
 # page would mangle (macrons, an ampersand, angle brackets).
@@ -141,8 +143,12 @@ class HttpLifecycle(RuleBasedStateMachine):
     def ids(self, model: type) -> list[int]:
         return list(db.session.scalars(sa.select(model.id).order_by(model.id)))
 
-    def pick(self, model: type, i: int) -> int | None:
+    def pick(self, model: type, i: int, states: tuple[str, ...] = ()) -> int | None:
+        """The ``i``th row (cycling), among those in ``states`` when there are any."""
         ids = self.ids(model)
+        if states:
+            query = sa.select(model.id).where(model.state.in_(states)).order_by(model.id)
+            ids = list(db.session.scalars(query)) or ids
         return ids[i % len(ids)] if ids else None
 
     def has(self, model: type) -> bool:
@@ -193,8 +199,10 @@ class HttpLifecycle(RuleBasedStateMachine):
         self.kept_typing(response, day, what="end appointment")
 
     @precondition(lambda self: self.world is not None)
-    @rule(actor=admins, person=roles, active=st.booleans())
-    def set_active(self, actor, person, active) -> None:  # noqa: ANN001
+    @rule(actor=admins, person=roles, active=st.booleans(), now=rarely)
+    def set_active(self, actor, person, active, now) -> None:  # noqa: ANN001
+        if not now:
+            return
         user = db.session.get(User, self.world.people[person])
         self.client(person)  # their browser is signed in before anything changes
         was_active = user.is_active_account
@@ -239,7 +247,7 @@ class HttpLifecycle(RuleBasedStateMachine):
         stale=rarely,
     )
     def edit(self, which, who, flaw, action, purpose, stale) -> None:  # noqa: ANN001, PLR0913
-        proposal = db.session.get(Proposal, self.pick(Proposal, which))
+        proposal = db.session.get(Proposal, self.pick(Proposal, which, OPEN))
         role = self.role_of(proposal.proposer_id) if who == "proposer" else who
         data = form_for(self.world, proposal.business_unit_id, proposal.handle, flaw, purpose)
         data.update(
@@ -277,7 +285,7 @@ class HttpLifecycle(RuleBasedStateMachine):
         from registry.auth.offices import holders
         from registry.signoffs.services import live_approvals
 
-        pid = self.pick(Proposal, which)
+        pid = self.pick(Proposal, which, OPEN)
         proposal = db.session.get(Proposal, pid)
         self.post(
             self.role_of(proposal.proposer_id),
@@ -317,7 +325,7 @@ class HttpLifecycle(RuleBasedStateMachine):
         url=st.sampled_from(world.URL_KINDS),
     )
     def go_live(self, which, who, url) -> None:  # noqa: ANN001
-        channel = db.session.get(Channel, self.pick(Channel, which))
+        channel = db.session.get(Channel, self.pick(Channel, which, ("approved",)))
         address = world.channel_url_for(channel.platform, channel.handle, url)
         response = self.post(who, f"/channels/{channel.id}/live", {"channel_url": address})
         if address:

@@ -50,6 +50,8 @@ flaws = st.sampled_from(world.CONTENT_FLAWS)
 index = st.integers(min_value=0, max_value=50)
 # Rules are chosen uniformly; a rule gated on this runs in one step of four it is chosen for.
 rarely = st.sampled_from([True, False, False, False])
+# Proposals still on their way: the ones the lifecycle rules try to move on.
+OPEN = ("draft", "awaiting-signoff", "changes-requested")
 mostly_proposer = st.sampled_from(["proposer"] * len(world.ROLES) + list(world.ROLES))
 
 # What the runs did, printed at the end: a machine that never approves anything proves little.
@@ -103,8 +105,12 @@ class ServiceLifecycle(RuleBasedStateMachine):
     def ids(self, model: type) -> list[int]:
         return list(db.session.scalars(sa.select(model.id).order_by(model.id)))
 
-    def pick(self, model: type, i: int) -> int | None:
+    def pick(self, model: type, i: int, states: tuple[str, ...] = ()) -> int | None:
+        """The ``i``th row (cycling), among those in ``states`` when there are any."""
         ids = self.ids(model)
+        if states:
+            query = sa.select(model.id).where(model.state.in_(states)).order_by(model.id)
+            ids = list(db.session.scalars(query)) or ids
         return ids[i % len(ids)] if ids else None
 
     def has(self, model: type) -> bool:
@@ -160,8 +166,10 @@ class ServiceLifecycle(RuleBasedStateMachine):
         )
 
     @precondition(lambda self: self.world is not None)
-    @rule(actor=admins, person=roles, active=st.booleans())
-    def set_active(self, actor, person, active) -> None:  # noqa: ANN001
+    @rule(actor=admins, person=roles, active=st.booleans(), now=rarely)
+    def set_active(self, actor, person, active, now) -> None:  # noqa: ANN001
+        if not now:
+            return
         target = self.user(person)
         if not active and target.is_active_account:
             self._issue_credentials(target)
@@ -219,7 +227,7 @@ class ServiceLifecycle(RuleBasedStateMachine):
         stale=rarely,
     )
     def edit(self, which, who, change, handle, flaw, stale) -> None:  # noqa: ANN001, PLR0913
-        proposal = db.session.get(Proposal, self.pick(Proposal, which))
+        proposal = db.session.get(Proposal, self.pick(Proposal, which, OPEN))
         content = proposal.current_revision.content
         if change == "purpose":
             content["purpose"] = f"{content['purpose']} Revised {proposal.version}."
@@ -291,7 +299,7 @@ class ServiceLifecycle(RuleBasedStateMachine):
     @rule(which=index, office=st.sampled_from(world.SIGNING), pick=index)
     def sign_as_holder(self, which, office, pick) -> None:  # noqa: ANN001
         """Someone who holds the office now approves (so lifecycles reach approval often)."""
-        proposal = db.session.get(Proposal, self.pick(Proposal, which))
+        proposal = db.session.get(Proposal, self.pick(Proposal, which, ("awaiting-signoff",)))
         unit_id = proposal.business_unit_id if office is Office.DCE else None
         holders = offices.holders(office, None, unit_id)
         if not holders:
@@ -303,7 +311,7 @@ class ServiceLifecycle(RuleBasedStateMachine):
     @rule(which=index, pick=index)
     def push_through(self, which, pick) -> None:  # noqa: ANN001
         """The proposer submits and a holder of each office approves, as far as they can."""
-        pid = self.pick(Proposal, which)
+        pid = self.pick(Proposal, which, OPEN)
         proposal = db.session.get(Proposal, pid)
         proposer_id = proposal.proposer_id
         if proposal.state_enum is not ProposalState.AWAITING_SIGNOFF:
@@ -346,7 +354,7 @@ class ServiceLifecycle(RuleBasedStateMachine):
         url=st.sampled_from(world.URL_KINDS),
     )
     def go_live(self, which, who, url) -> None:  # noqa: ANN001
-        channel = db.session.get(Channel, self.pick(Channel, which))
+        channel = db.session.get(Channel, self.pick(Channel, which, ("approved",)))
         address = world.channel_url_for(channel.platform, channel.handle, url)
         cid = channel.id
         self.attempt("go live", lambda: inventory.go_live(cid, self.user(who), address))

@@ -22,7 +22,7 @@ _SUPPRESSED = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 
 settings.register_profile(
     "ci",
-    max_examples=100,
+    max_examples=200,
     stateful_step_count=30,
     deadline=None,
     suppress_health_check=_SUPPRESSED,
@@ -46,7 +46,7 @@ settings.register_profile(
 )
 
 # The HTTP machine renders pages for every step and invariant: fewer, shorter lifecycles.
-HTTP_SHARE = {"ci": 0.4, "fuzz": 0.25, "quick": 1.0}
+HTTP_SHARE = {"ci": 0.25, "fuzz": 0.25, "quick": 1.0}
 
 
 def profile_name() -> str:

@@ -279,8 +279,8 @@ class HttpLifecycle(RuleBasedStateMachine):
         self._decide(proposal, who, decision, capacity, comment, stale)
 
     @precondition(lambda self: self.has(Proposal))
-    @rule(which=index, pick=index)
-    def push_through(self, which, pick) -> None:  # noqa: ANN001
+    @rule(which=index, pick=index, then_live=st.booleans())
+    def push_through(self, which, pick, then_live) -> None:  # noqa: ANN001
         """The proposer submits, then a holder of each office approves on the page."""
         from registry.auth.offices import holders
         from registry.signoffs.services import live_approvals
@@ -301,6 +301,12 @@ class HttpLifecycle(RuleBasedStateMachine):
             if people:
                 role = self.role_of(people[pick % len(people)])
                 self._decide(proposal, role, "approve", office.value, "", False)
+        db.session.expire_all()
+        channel_id = db.session.get(Proposal, pid).channel_id
+        channel = db.session.get(Channel, channel_id) if channel_id else None
+        if then_live and channel is not None and channel.state == "approved":
+            address = world.channel_url_for(channel.platform, channel.handle, "good")
+            self.post("comms", f"/channels/{channel_id}/live", {"channel_url": address})
 
     def _decide(self, proposal, role, decision, capacity, comment, stale) -> None:  # noqa: ANN001, PLR0913
         revision = proposal.current_revision

@@ -308,8 +308,8 @@ class ServiceLifecycle(RuleBasedStateMachine):
         self._decide(proposal.id, signer_id, Decision.APPROVE, office, "", False)
 
     @precondition(lambda self: self.has(Proposal))
-    @rule(which=index, pick=index)
-    def push_through(self, which, pick) -> None:  # noqa: ANN001
+    @rule(which=index, pick=index, then_live=st.booleans())
+    def push_through(self, which, pick, then_live) -> None:  # noqa: ANN001
         """The proposer submits and a holder of each office approves, as far as they can."""
         pid = self.pick(Proposal, which, OPEN)
         proposal = db.session.get(Proposal, pid)
@@ -345,6 +345,13 @@ class ServiceLifecycle(RuleBasedStateMachine):
             ]
             if holders:
                 self._decide(pid, holders[pick % len(holders)], Decision.APPROVE, office, "", False)
+        channel_id = db.session.get(Proposal, pid).channel_id
+        channel = db.session.get(Channel, channel_id) if channel_id else None
+        if then_live and channel is not None and channel.state == "approved":
+            address = world.channel_url_for(channel.platform, channel.handle, "good")
+            self.attempt(
+                "go live", lambda: inventory.go_live(channel_id, self.user("comms"), address)
+            )
 
     def _decide(self, pid, signer_id, decision, office, comment, stale) -> None:  # noqa: ANN001, PLR0913
         revision = db.session.get(Proposal, pid).current_revision

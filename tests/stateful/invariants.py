@@ -55,6 +55,9 @@ UNASSIGNED_FINDINGS: set[str] = {
     # A sign-off refused with 409 (the proposal changed meanwhile) or 403 answers with an error
     # page: the comment the signatory typed is gone.
     "signoff-comment-lost",
+    # Likewise an edit posted from a form opened while the proposal awaited sign-off, after the
+    # third sign-off approved it: 409, an error page, the edit gone.
+    "edit-lost-on-409",
     # An admin can end an appointment on a date in the past, after its holder signed in that
     # office: the record then says the signatory held no office on the day they signed.
     "retroactive-appointment-end",

@@ -255,8 +255,12 @@ class HttpLifecycle(RuleBasedStateMachine):
             channel_name=proposal.channel_name,
             version=str(proposal.version - 1 if stale else proposal.version),
         )
+        editable = proposal.state in ("draft", "awaiting-signoff", "changes-requested")
         response = self.post(role, f"/proposals/{proposal.id}/edit", data)
-        self.kept_typing(response, purpose, what="edit proposal")
+        # The form may have been opened while it could still be edited (awaiting sign-off)
+        # and posted after the third sign-off: the 409 is an error page without the edit.
+        key = "typed-kept" if editable or response.status_code != 409 else "edit-lost-on-409"
+        self.kept_typing(response, purpose, what="edit proposal", key=key)
 
     @precondition(lambda self: self.has(Proposal))
     @rule(which=index, who=mostly_proposer)

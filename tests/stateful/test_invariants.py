@@ -209,3 +209,24 @@ def test_a_sign_off_comment_refused_with_409_is_lost(client_as, people, db):
 def test_appointments_made_by_the_operator_have_no_maker(people, db):
     appointment = db.session.scalars(sa.select(Appointment)).first()
     assert invariants.appointment_made_by(appointment.id) == set()
+
+
+def test_an_edit_posted_after_the_third_sign_off_is_lost(client_as, people, db):
+    """Found by the machines: the proposer opens the edit form while the proposal awaits
+    sign-off; the third sign-off lands; their save is answered by a 409 error page."""
+    from tests.proposal_data import good_form
+
+    proposal = submitted_proposal(client_as, people)
+    version = db.session.get(Proposal, proposal.id).version
+    for role, office in (
+        ("manager", "manager-communications"),
+        ("dce_policy", "dce"),
+        ("ce", "chief-executive"),
+    ):
+        assert decide(client_as(role), proposal, capacity=office).status_code == 302
+    edited = good_form(people, purpose="Share news with Pasifika and Tongan communities.")
+    edited["version"] = str(version)
+    response = client_as("staff_policy").post(f"/proposals/{proposal.id}/edit", data=edited)
+    assert response.status_code == 409
+    kept = "Pasifika and Tongan communities" in response.get_data(as_text=True)
+    assert kept is not pending("edit-lost-on-409")

@@ -52,12 +52,10 @@ PENDING_FIXES: set[str] = {
 # Promises found broken here that no fix is assigned to yet (see the report that came with
 # these machines). Skipped like PENDING_FIXES, listed apart so nobody mistakes them for done.
 UNASSIGNED_FINDINGS: set[str] = {
-    # A sign-off refused with 409 (the proposal changed meanwhile) or 403 answers with an error
-    # page: the comment the signatory typed is gone.
-    "signoff-comment-lost",
-    # Likewise an edit posted from a form opened while the proposal awaited sign-off, after the
-    # third sign-off approved it: 409, an error page, the edit gone.
-    "edit-lost-on-409",
+    # A form refused with an error page (403, 409) instead of the form shown again loses what
+    # was typed: a sign-off comment when the proposal changed meanwhile, an edit posted after
+    # the third sign-off, a go-live URL after someone else marked the channel live.
+    "typed-lost-on-error-page",
     # An admin can end an appointment on a date in the past, after its holder signed in that
     # office: the record then says the signatory held no office on the day they signed.
     "retroactive-appointment-end",

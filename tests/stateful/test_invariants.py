@@ -203,7 +203,7 @@ def test_a_sign_off_comment_refused_with_409_is_lost(client_as, people, db):
     response = client_as("manager").post(f"/proposals/{proposal.id}/signoff", data=form)
     kept = "Please add Tongan hours." in response.get_data(as_text=True)
     assert response.status_code == 409
-    assert kept is not pending("signoff-comment-lost")
+    assert kept is not pending("typed-lost-on-error-page")
 
 
 def test_appointments_made_by_the_operator_have_no_maker(people, db):
@@ -229,4 +229,4 @@ def test_an_edit_posted_after_the_third_sign_off_is_lost(client_as, people, db):
     response = client_as("staff_policy").post(f"/proposals/{proposal.id}/edit", data=edited)
     assert response.status_code == 409
     kept = "Pasifika and Tongan communities" in response.get_data(as_text=True)
-    assert kept is not pending("edit-lost-on-409")
+    assert kept is not pending("typed-lost-on-error-page")

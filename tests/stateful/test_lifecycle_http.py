@@ -129,13 +129,21 @@ class HttpLifecycle(RuleBasedStateMachine):
         OUTCOMES[f"POST {re.sub(r'/[0-9]+', '/<id>', path)} {response.status_code}"] += 1
         return response
 
-    def kept_typing(self, response: Any, *texts: str, what: str, key: str = "typed-kept") -> None:
-        """A refused form, shown again, still holds what was typed. (A door that was never
-        open to this person — 403, 404 — has no form to show again.)"""
-        if response.status_code not in (200, 400, 409, 422) and key == "typed-kept":
+    def kept_typing(self, response: Any, *texts: str, what: str) -> None:
+        """A refused form, shown again, still holds what was typed.
+
+        A redirect is not a refusal and a 404 is a door that was never open. A 403 or 409
+        error page in place of the form loses what was typed: that is a finding of its own.
+        """
+        if (
+            response.status_code < 400
+            and response.status_code != 200
+            or (response.status_code == 404)
+        ):
             return
         page = response.get_data(as_text=True)
         lost = [text for text in texts if not shows(page, text)]
+        key = "typed-lost-on-error-page" if response.status_code in (403, 409) else "typed-kept"
         message = f"{what}: {lost} lost (answered {response.status_code})"
         failures = invariants.failing([invariants.Violation(key, message)] if lost else [])
         assert not failures, failures[0]
@@ -255,12 +263,8 @@ class HttpLifecycle(RuleBasedStateMachine):
             channel_name=proposal.channel_name,
             version=str(proposal.version - 1 if stale else proposal.version),
         )
-        editable = proposal.state in ("draft", "awaiting-signoff", "changes-requested")
         response = self.post(role, f"/proposals/{proposal.id}/edit", data)
-        # The form may have been opened while it could still be edited (awaiting sign-off)
-        # and posted after the third sign-off: the 409 is an error page without the edit.
-        key = "typed-kept" if editable or response.status_code != 409 else "edit-lost-on-409"
-        self.kept_typing(response, purpose, what="edit proposal", key=key)
+        self.kept_typing(response, purpose, what="edit proposal")
 
     @precondition(lambda self: self.has(Proposal))
     @rule(which=index, who=mostly_proposer)
@@ -323,8 +327,7 @@ class HttpLifecycle(RuleBasedStateMachine):
         }
         response = self.post(role, f"/proposals/{proposal.id}/signoff", data)
         if comment:
-            key = "signoff-comment-lost" if response.status_code in (403, 409) else "typed-kept"
-            self.kept_typing(response, comment, what="sign-off comment", key=key)
+            self.kept_typing(response, comment, what="sign-off comment")
 
     # --- channels -----------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: run test install system-packages lint format audit bench clean
+.PHONY: run test fuzz install system-packages lint format audit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { $(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv && $(PYTHON) -m venv $(VENV); }
@@ -42,6 +42,11 @@ run: install
 # pytest exits 5 when it collected no tests; that alone is not a failure.
 test: install system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
+
+# The lifecycle state machines with many more examples than CI runs (no time limit).
+# TEST_DATABASE_URL=postgresql+psycopg://... runs them on PostgreSQL.
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/stateful -p no:cacheprovider -s $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,0 +1,388 @@
+"""The promises the registry makes, as plain checks over the database and the public pages.
+
+Each check returns a list of Violations (empty when the promise holds), so a state machine,
+an ordinary test or a one-off script can call it and print what broke. Call them inside an
+app context; checks that read a page take a test client.
+
+A promise that does not hold yet, because its fix is still to come, is listed in
+PENDING_FIXES (or UNASSIGNED_FINDINGS): its violations are still computed
+(``check_all(..., include_pending=True)`` shows them, ``OBSERVED_PENDING`` counts them) but
+they do not fail a run until the key is removed from the set.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from registry.audit.log import verify_chain
+from registry.audit.models import AuditEntry
+from registry.auth.models import Appointment, Office, User
+from registry.charters.models import Charter
+from registry.extensions import db
+from registry.inventory.models import Channel, ChannelState
+from registry.policy.platforms import channel_url_problem
+from registry.proposals.models import Proposal, ProposalState
+from registry.signoffs.models import SIGNING_OFFICES, Signoff
+from registry.signoffs.services import live_approvals
+from registry.timeutil import local_date
+
+# Promises whose fix is not in this code yet. Remove a key once its fix has landed.
+PENDING_FIXES: set[str] = {
+    # Appointments to signing offices take effect only when a second admin confirms them, and
+    # nobody appoints themselves.
+    "self-appointment",
+    # One channel-URL function at every door: today a change proposal's URL reaches an
+    # active channel, and the public register, unchecked.
+    "channel-url",
+    # The verify page states the channel's state now, not the proposal's "Approved".
+    "charter-status",
+    # Deactivation revokes API tokens: today reactivating someone revives their old tokens.
+    "token-survives-deactivation",
+}
+
+# Promises found broken here that no fix is assigned to yet (see the report that came with
+# these machines). Skipped like PENDING_FIXES, listed apart so nobody mistakes them for done.
+UNASSIGNED_FINDINGS: set[str] = {
+    # A form refused with an error page (403, 409) instead of the form shown again loses what
+    # was typed: a sign-off comment when the proposal changed meanwhile, an edit posted after
+    # the third sign-off, a go-live URL after someone else marked the channel live.
+    "typed-lost-on-error-page",
+    # An admin can end an appointment on a date in the past, after its holder signed in that
+    # office: the record then says the signatory held no office on the day they signed.
+    "retroactive-appointment-end",
+}
+
+
+def skipped() -> set[str]:
+    return PENDING_FIXES | UNASSIGNED_FINDINGS
+
+
+# How often each pending promise was seen broken in this process: the machines print it, so
+# a run says what the pending fixes have to mend.
+OBSERVED_PENDING: Counter[str] = Counter()
+FIRST_SEEN: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class Violation:
+    invariant: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.invariant}] {self.message}"
+
+
+def _tz() -> str:
+    return current_app.config["AGENCY_TIMEZONE"]
+
+
+# --- who made an appointment ------------------------------------------------------------
+
+
+def appointment_made_by(appointment_id: int) -> set[int]:
+    """Everyone who had a hand in making the appointment (today: the admin who recorded it).
+
+    An appointment made at the operator's door (CLI, fixtures) has no actor.
+    """
+    actors = db.session.scalars(
+        sa.select(AuditEntry.actor_id).where(
+            AuditEntry.action == "appointment-made",
+            AuditEntry.object_type == "appointment",
+            AuditEntry.object_id == str(appointment_id),
+        )
+    )
+    return {actor for actor in actors if actor is not None}
+
+
+def _signing_appointments(signoff: Signoff, proposal: Proposal) -> list[Appointment]:
+    """The signer's appointments to the sign-off's office covering the NZ day it was given."""
+    day = local_date(signoff.signed_at, _tz())
+    query = sa.select(Appointment).where(
+        Appointment.user_id == signoff.signer_id,
+        Appointment.office == signoff.office,
+        Appointment.acting == signoff.acting,
+        Appointment.starts_on <= day,
+        sa.or_(Appointment.ends_on.is_(None), Appointment.ends_on >= day),
+    )
+    if signoff.office == Office.DCE.value:
+        query = query.where(Appointment.business_unit_id == proposal.business_unit_id)
+    return list(db.session.scalars(query).unique())
+
+
+def _ended_after_signing(signoff: Signoff) -> bool:
+    """Whether one of the signer's appointments to that office was ended, after the signing,
+    on a date before it: the record of who held the office then was rewritten."""
+    day = local_date(signoff.signed_at, _tz())
+    ids = db.session.scalars(
+        sa.select(Appointment.id).where(
+            Appointment.user_id == signoff.signer_id,
+            Appointment.office == signoff.office,
+            Appointment.starts_on <= day,
+            Appointment.ends_on < day,
+        )
+    ).all()
+    if not ids:
+        return False
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEntry)
+            .where(
+                AuditEntry.action == "appointment-ended",
+                AuditEntry.object_id.in_([str(i) for i in ids]),
+                AuditEntry.occurred_at > signoff.signed_at,
+            )
+        )
+        > 0
+    )
+
+
+# --- the checks -------------------------------------------------------------------------
+
+
+def approvals_hold() -> list[Violation]:
+    """Every approved revision: three live approvals from three different people, none the
+    proposer, each holding that office (of the proposing unit, for a DCE) on the NZ day of
+    signing, none through an appointment they made themselves."""
+    found: list[Violation] = []
+    approved = db.session.scalars(
+        sa.select(Proposal).where(Proposal.state == ProposalState.APPROVED.value)
+    ).unique()
+    for proposal in approved:
+        where = f"{proposal.reference} (revision {proposal.current_revision.number})"
+        approvals = live_approvals(proposal)
+        offices = sorted(s.office for s in approvals)
+        signers = [s.signer_id for s in approvals]
+        if len(approvals) != 3 or set(offices) != {o.value for o in SIGNING_OFFICES}:
+            found.append(
+                Violation("three-approvals", f"{where} is approved with sign-offs {offices}.")
+            )
+        if len(set(signers)) != len(signers):
+            found.append(
+                Violation("three-approvals", f"{where}: one person gave two sign-offs {signers}.")
+            )
+        if proposal.proposer_id in signers:
+            found.append(Violation("three-approvals", f"{where}: the proposer signed it off."))
+        if not proposal.current_revision.submitted:
+            found.append(Violation("three-approvals", f"{where}: approved revision not submitted."))
+        for signoff in approvals:
+            who = f"{where}: {signoff.signer.email} signing as {signoff.capacity}"
+            if signoff.office == Office.DCE.value and (
+                signoff.business_unit_id != proposal.business_unit_id
+            ):
+                found.append(Violation("held-office", f"{who} is a DCE of another unit."))
+            held = _signing_appointments(signoff, proposal)
+            if not held:
+                key = (
+                    "retroactive-appointment-end"
+                    if _ended_after_signing(signoff)
+                    else "held-office"
+                )
+                found.append(
+                    Violation(key, f"{who} held no such appointment on the day of signing.")
+                )
+            elif all(signoff.signer_id in appointment_made_by(a.id) for a in held):
+                found.append(
+                    Violation("self-appointment", f"{who} holds it by appointing themselves.")
+                )
+    return found
+
+
+def no_self_appointments() -> list[Violation]:
+    """Nobody changes their own offices: no appointment was recorded by its holder."""
+    rows = db.session.execute(
+        sa.select(AuditEntry.actor_id, AuditEntry.object_id, AuditEntry.summary).where(
+            AuditEntry.action == "appointment-made", AuditEntry.actor_id.is_not(None)
+        )
+    )
+    found = []
+    for actor_id, object_id, summary in rows:
+        appointment = db.session.get(Appointment, int(object_id))
+        if appointment is not None and appointment.user_id == actor_id:
+            capacity = json.loads(summary).get("after", {}).get("capacity")
+            found.append(
+                Violation(
+                    "self-appointment",
+                    f"{appointment.user.email} appointed themselves {capacity} "
+                    f"(appointment {object_id}).",
+                )
+            )
+    return found
+
+
+_CELL = re.compile(r"<td[^>]*>(.*?)</td>", re.S)
+_ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _text(fragment: str) -> str:
+    return " ".join(html.unescape(_TAG.sub("", fragment)).split())
+
+
+def register_rows(page: str) -> list[tuple[str, str, str, str]]:
+    """(name, platform, handle, url) for each row of the public register's table."""
+    body = page.split("<tbody>", 1)[-1].split("</tbody>", 1)[0]
+    rows = []
+    for row in _ROW.findall(body):
+        cells = [_text(cell) for cell in _CELL.findall(row)]
+        if len(cells) == 4:
+            rows.append((cells[0], cells[1], cells[2], cells[3]))
+    return rows
+
+
+def register_matches(client: Any) -> list[Violation]:
+    """The public register lists exactly the active channels, each URL passing the URL rule.
+
+    The register must be switched on (PUBLIC_REGISTER_ENABLED) in the app under test.
+    """
+    response = client.get("/register/")
+    if response.status_code != 200:
+        return [Violation("register", f"The public register answered {response.status_code}.")]
+    listed = sorted((r[0], r[2], r[3]) for r in register_rows(response.get_data(as_text=True)))
+    db.session.expire_all()
+    active = db.session.scalars(
+        sa.select(Channel).where(Channel.state == ChannelState.ACTIVE.value)
+    ).unique()
+    expected = sorted((" ".join(c.name.split()), c.handle, c.channel_url) for c in active)
+    found = []
+    if listed != expected:
+        found.append(
+            Violation(
+                "register", f"The register lists {listed}; the active channels are {expected}."
+            )
+        )
+    for channel in db.session.scalars(
+        sa.select(Channel).where(Channel.state == ChannelState.ACTIVE.value)
+    ).unique():
+        if channel.channel_url:
+            problem = channel_url_problem(channel.platform, channel.handle, channel.channel_url)
+            if problem:
+                found.append(
+                    Violation(
+                        "channel-url",
+                        f"{channel.reference} is listed with {channel.channel_url!r}: {problem}",
+                    )
+                )
+    return found
+
+
+_STATUS = re.compile(r"<dt>Status</dt>\s*<dd>(.*?)</dd>", re.S)
+
+
+def expected_charter_status(charter: Charter) -> tuple[str, ...] | None:
+    """Words the verify page's status must contain, from the channel's state now."""
+    proposal = db.session.get(Proposal, charter.proposal_id)
+    channel = db.session.get(Channel, proposal.channel_id) if proposal.channel_id else None
+    if channel is None:
+        return None
+    if channel.proposal_id != proposal.id:
+        return ("superseded",)
+    if channel.state_enum is ChannelState.DECOMMISSIONED:
+        return ("decommissioned",)
+    if channel.state_enum is ChannelState.ACTIVE:
+        return ("active",)
+    return ("not", "live")
+
+
+def charter_statuses_match(client: Any) -> list[Violation]:
+    """Every charter's public verify page states its channel's state now."""
+    found = []
+    for charter in db.session.scalars(sa.select(Charter).order_by(Charter.id)).unique():
+        number = charter.number
+        wanted = expected_charter_status(charter)
+        response = client.get(f"/charters/{number}/verify")
+        match = _STATUS.search(response.get_data(as_text=True))
+        shown = _text(match.group(1)) if match else ""
+        if response.status_code != 200 or not match:
+            found.append(
+                Violation("charter-status", f"{number}: no status ({response.status_code}).")
+            )
+        elif wanted and not all(word in shown.lower() for word in wanted):
+            found.append(
+                Violation("charter-status", f"{number} says {shown!r}; the channel is {wanted}.")
+            )
+    return found
+
+
+def audit_chain_intact() -> list[Violation]:
+    checked, broken = verify_chain()
+    if broken is None:
+        return []
+    return [Violation("audit-chain", f"row {broken.entry_id}: {broken.reason} ({checked} read)")]
+
+
+def inactive_cannot_authenticate(
+    sessions: dict[int, Any], tokens: dict[int, str], deactivated_since_issue: Iterable[int]
+) -> list[Violation]:
+    """No inactive person's session or API token works; nor does one issued before a
+    deactivation, once they are reactivated (they must sign in again / get a new token)."""
+    found = []
+    since = set(deactivated_since_issue)
+    db.session.expire_all()
+    for user_id in sorted(set(sessions) | set(tokens)):
+        user = db.session.get(User, user_id)
+        if user.is_active_account and user_id not in since:
+            continue
+        session_key = (
+            "inactive-session" if not user.is_active_account else "session-survives-deactivation"
+        )
+        token_key = (
+            "inactive-token" if not user.is_active_account else "token-survives-deactivation"
+        )
+        client = sessions.get(user_id)
+        if client is not None:
+            response = client.get("/proposals/")
+            if response.status_code == 200:
+                found.append(Violation(session_key, f"{user.email}'s old session still works."))
+        token = tokens.get(user_id)
+        if token is not None and client is not None:
+            response = client.get("/api/v1/channels", headers={"Authorization": f"Bearer {token}"})
+            if response.status_code != 401:
+                found.append(
+                    Violation(
+                        token_key, f"{user.email}'s old API token answered {response.status_code}."
+                    )
+                )
+    return found
+
+
+def failing(found: Iterable[Violation], include_pending: bool = False) -> list[Violation]:
+    """``found`` less the skipped promises (counted in OBSERVED_PENDING as they pass by)."""
+    found = list(found)
+    for violation in found:
+        if violation.invariant in skipped():
+            OBSERVED_PENDING[violation.invariant] += 1
+            FIRST_SEEN.setdefault(violation.invariant, violation.message)
+    if include_pending:
+        return found
+    return [v for v in found if v.invariant not in skipped()]
+
+
+def check_all(
+    client: Any,
+    sessions: dict[int, Any] | None = None,
+    tokens: dict[int, str] | None = None,
+    deactivated_since_issue: Iterable[int] = (),
+    include_pending: bool = False,
+) -> list[Violation]:
+    """Every invariant; skipped ones (PENDING_FIXES...) left out unless ``include_pending``."""
+    return failing(
+        [
+            *approvals_hold(),
+            *no_self_appointments(),
+            *register_matches(client),
+            *charter_statuses_match(client),
+            *audit_chain_intact(),
+            *inactive_cannot_authenticate(sessions or {}, tokens or {}, deactivated_since_issue),
+        ],
+        include_pending,
+    )

@@ -1,7 +1,7 @@
 """import batches: a web import waits for the Manager Communications to confirm it
 
-Revision ID: 0008_importconfirm
-Revises: 0007_workflow
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-01 05:50:00.000000
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0008_importconfirm"
-down_revision = "0007_workflow"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """invitations: people set their own passwords from one-time links
 
-Revision ID: 0008_invite
-Revises: 0008_importconfirm
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-01 05:40:00.000000
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0008_invite"
-down_revision = "0008_importconfirm"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """workflow holes: replies to change requests, scheduled closures, security risk acceptances
 
-Revision ID: 0007_workflow
-Revises: 0007_auth
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01 04:55:00.000000
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0007_workflow"
-down_revision = "0007_auth"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

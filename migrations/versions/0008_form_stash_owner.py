@@ -1,7 +1,7 @@
 """form stashes belong to the person whose session ended
 
-Revision ID: 0007_auth
-Revises: 0007_appoint
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01 05:00:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0007_auth"
-down_revision = "0007_appoint"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """appointments: two-person rule (requested, confirmed, cancelled)
 
-Revision ID: 0007_appoint
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-01 04:50:00.000000
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0007_appoint"
+revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
@@ -43,7 +43,7 @@ def downgrade():
     if requests:
         raise RuntimeError(
             f"{requests} appointment request(s) are pending or cancelled; the schema before "
-            "0007_appoint cannot keep them without putting them in force. Not downgrading."
+            "0007 cannot keep them without putting them in force. Not downgrading."
         )
     with op.batch_alter_table('appointment', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_appointment_cancelled_by_id_user_account'), type_='foreignkey')

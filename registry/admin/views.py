@@ -27,7 +27,7 @@ from registry.admin.forms import (
 from registry.auth import appointment_requests, invitations, offices, services
 from registry.auth.models import Appointment, BusinessUnit, Office, User
 from registry.auth.permissions import office_required
-from registry.errors import ConflictError, ForbiddenError, RegistryError
+from registry.errors import ConflictError, RegistryError
 from registry.extensions import db
 from registry.forms import choices, show_error
 
@@ -319,14 +319,8 @@ def end_appointment(appointment_id: int):
 @office_required(Office.ADMIN)
 def confirm_appointment(appointment_id: int):
     db.session.get(Appointment, appointment_id) or abort(404)
-    try:
-        appointment = appointment_requests.confirm_appointment(_actor(), appointment_id)
-    except ForbiddenError as error:
-        db.session.rollback()
-        abort(403, error.message)
-    except ConflictError as error:
-        db.session.rollback()
-        abort(409, error.message)
+    # A refusal (403 or 409) is answered by the app's one domain-error handler.
+    appointment = appointment_requests.confirm_appointment(_actor(), appointment_id)
     flash(
         f"Confirmed: {appointment.user.display_name} is {appointment.capacity} "
         f"from {appointment.starts_on.isoformat()}.",
@@ -339,14 +333,8 @@ def confirm_appointment(appointment_id: int):
 @office_required(Office.ADMIN)
 def cancel_appointment(appointment_id: int):
     db.session.get(Appointment, appointment_id) or abort(404)
-    try:
-        appointment = appointment_requests.cancel_appointment(_actor(), appointment_id)
-    except ForbiddenError as error:
-        db.session.rollback()
-        abort(403, error.message)
-    except ConflictError as error:
-        db.session.rollback()
-        abort(409, error.message)
+    # A refusal (403 or 409) is answered by the app's one domain-error handler.
+    appointment = appointment_requests.cancel_appointment(_actor(), appointment_id)
     flash(
         f"Cancelled the request for {appointment.user.display_name} to be "
         f"{appointment.capacity}. It stays on record.",

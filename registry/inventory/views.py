@@ -25,7 +25,7 @@ from registry.auth.permissions import office_required
 from registry.database import begin_write
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
-from registry.forms import choices, show_error
+from registry.forms import choices, refuse_on_form, show_error
 from registry.inventory import lookup, services
 from registry.inventory.filters import checked_page, filter_problems, units_in_scope
 from registry.inventory.forms import (
@@ -135,6 +135,7 @@ def _channel_page(  # noqa: ANN202
     live_form: GoLiveForm,
     status: int = 200,
     risk_form: RiskAcceptanceForm | None = None,
+    refused_live: bool = False,
 ):
     from flask import current_app
 
@@ -162,6 +163,7 @@ def _channel_page(  # noqa: ANN202
         may_log_requests=services.is_comms(viewer)
         or f",{viewer.id}," in (channel.people_ids or ""),
         live_form=live_form,
+        refused_live=refused_live,
         today=today,
         security=security,
         security_admins=admins,
@@ -206,7 +208,9 @@ def go_live(channel_id: int):
         try:
             services.go_live(channel.id, _actor(), form.channel_url.data)
         except ConflictError as error:
-            return _conflict(error)
+            # The channel page again, with the address as typed beside the reason.
+            status = refuse_on_form(form, error)
+            return _channel_page(channel, form, status, refused_live=True)
         except RegistryError as error:
             db.session.rollback()
             show_error(form, error)

@@ -61,3 +61,21 @@ def test_a_comment_from_someone_who_may_not_decide_is_shown_to_copy(client_as, p
     assert response.status_code == 403
     assert "There is a problem" in page
     assert "The comment you typed" in page and TYPED in page
+
+
+def test_a_go_live_after_someone_else_marked_it_live_keeps_the_typed_address(client_as, people, db):
+    from tests.app.test_inventory import live_channel
+
+    channel = live_channel(client_as, people, db)
+    typed = "https://www.facebook.com/MECPasifika/typed-in-the-second-tab"
+    response = client_as("manager").post(
+        f"/channels/{channel.id}/live", data={"channel_url": typed}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "was marked as live meanwhile, at https://www.facebook.com/MECPasifika." in page
+    assert typed in page
+    _db.session.expire_all()
+    assert _db.session.get(type(channel), channel.id).channel_url == (
+        "https://www.facebook.com/MECPasifika"
+    )

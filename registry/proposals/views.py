@@ -193,6 +193,21 @@ def _form_from_request(proposal: Proposal | None) -> ProposalForm:
     )
 
 
+def _refuse_closed(form: ProposalForm, proposal: Proposal):
+    """An edit that arrived after the proposal was approved, declined or withdrawn: the form
+    again as typed, beside the saved version, without its buttons (409); nothing is lost."""
+    typed = content_from_form(form) if form.validate() else None
+    saved = proposal.current_revision.content
+    return _render_form(
+        form,
+        proposal,
+        409,
+        stale=presenters.closed_to_edits(proposal),
+        differences=presenters.differences(typed, saved) if typed else [],
+        closed=True,
+    )
+
+
 def _edit(proposal: Proposal | None):
     actor = _actor()
     form = _form_from_request(proposal)
@@ -243,6 +258,8 @@ def _edit(proposal: Proposal | None):
         abort(403, error.message)
     except ConflictError as error:
         db.session.rollback()
+        if proposal is not None and not allowed(proposal.state_enum, Action.SAVE):
+            return _refuse_closed(form, proposal)
         abort(409, error.message)
     except RegistryError as error:
         db.session.rollback()
@@ -305,6 +322,10 @@ def edit(proposal_id: int):
     if not services.can_edit(_actor(), proposal):
         abort(403)
     if not allowed(proposal.state_enum, Action.SAVE):
+        if request.method == "POST":
+            form = _form_from_request(proposal)
+            _prepare(form, _actor(), proposal, 0)
+            return _refuse_closed(form, proposal)
         abort(
             409,
             f"{proposal.title} is {proposal.state_enum.label.lower()} and can no longer be edited.",

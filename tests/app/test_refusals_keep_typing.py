@@ -79,3 +79,45 @@ def test_a_go_live_after_someone_else_marked_it_live_keeps_the_typed_address(cli
     assert _db.session.get(type(channel), channel.id).channel_url == (
         "https://www.facebook.com/MECPasifika"
     )
+
+
+def _sign_all(client_as, proposal: Proposal) -> None:  # noqa: ANN001
+    from tests.workflow import decide
+
+    for role, office in (
+        ("manager", "manager-communications"),
+        ("dce_policy", "dce"),
+        ("ce", "chief-executive"),
+    ):
+        assert decide(client_as(role), proposal, capacity=office).status_code == 302
+
+
+def test_an_edit_arriving_after_the_third_signoff_is_shown_again_not_lost(client_as, people, db):
+    proposal = submitted_proposal(client_as, people)
+    opened_at = str(proposal.version)
+    _sign_all(client_as, proposal)
+    typed = good_form(people, version=opened_at, purpose="Typed while the CE was signing.")
+    response = client_as("staff_policy").post(f"/proposals/{proposal.id}/edit", data=typed)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "was approved meanwhile and can no longer be edited" in page
+    assert "propose a change to it" in page
+    assert "Typed while the CE was signing." in page
+    assert ">Save draft</button>" not in page and ">Submit for sign-off</button>" not in page
+    assert _fresh(proposal).current_revision.content["purpose"] != typed["purpose"]
+
+
+def test_an_edit_arriving_after_a_withdrawal_is_shown_again_not_lost(client_as, people, db):
+    client = client_as("staff_policy")
+    proposal = submitted_proposal(client_as, people)
+    opened_at = str(proposal.version)
+    withdrawn = client.post(
+        f"/proposals/{proposal.id}/withdraw", data={"version": opened_at, "reason": "Not now."}
+    )
+    assert withdrawn.status_code == 302
+    typed = good_form(people, version=opened_at, audience="Typed in the other tab.")
+    response = client.post(f"/proposals/{proposal.id}/edit", data=typed)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "was withdrawn meanwhile" in page and "start a new proposal" in page
+    assert "Typed in the other tab." in page

@@ -188,9 +188,9 @@ def _form_from_request(proposal: Proposal | None) -> ProposalForm:
     if proposal is None:
         content = services.empty_content(_actor().business_unit_id)
         return ProposalForm(data=form_data_from_content(content, None))
-    return ProposalForm(
-        data=form_data_from_content(proposal.current_revision.content, proposal.version)
-    )
+    data = form_data_from_content(proposal.current_revision.content, proposal.version)
+    data["related_channels"] = services.current_related_ids(data["related_channels"])
+    return ProposalForm(data=data)
 
 
 def _refuse_closed(form: ProposalForm, proposal: Proposal):

@@ -237,12 +237,19 @@ def _answers(form: ReviewForm) -> services.ReviewAnswers:
 @office_required(Office.COMMUNICATIONS_TEAM)
 def review(channel_id: int):
     channel = _channel(channel_id)
-    if channel.state_enum is not ChannelState.ACTIVE:
-        abort(409, f"{channel.name} is {channel.state_enum.label.lower()}, so it has no review.")
     form = ReviewForm()
     decommission_form = DecommissionForm(prefix="decommission")
     outcome = request.form.get("outcome")
-    if request.method == "POST" and form.validate_on_submit():
+    status = 200
+    if channel.state_enum is not ChannelState.ACTIVE:
+        closed = ConflictError(
+            f"{channel.name} is {channel.state_enum.label.lower()}, so it has no review."
+        )
+        if request.method != "POST":
+            abort(409, closed.message)
+        # Closed meanwhile: the answers typed are shown again with the reason, not dropped.
+        status = refuse_on_form(form, closed)
+    elif request.method == "POST" and form.validate_on_submit():
         answers = _answers(form)
         try:
             if outcome == "recertify":
@@ -282,7 +289,7 @@ def review(channel_id: int):
             else:
                 form.form_errors.append("Choose Recertify, Start a change or Decommission.")
         except ConflictError as error:
-            return _conflict(error)
+            status = refuse_on_form(form, error)
         except RegistryError as error:
             db.session.rollback()
             show_error(form, error)
@@ -292,7 +299,7 @@ def review(channel_id: int):
         form=form,
         decommission_form=decommission_form,
         people=services.channel_people(channel),
-    )
+    ), status
 
 
 @blueprint.route("/channels/<int:channel_id>/decommission", methods=["GET", "POST"])
@@ -300,20 +307,21 @@ def review(channel_id: int):
 def decommission(channel_id: int):
     channel = _channel(channel_id)
     form = DecommissionForm(prefix="decommission")
+    status = 200
     if form.validate_on_submit():
         try:
             closed = services.decommission(
                 channel.id, _actor(), form.decommissioned_on.data, form.reason.data
             )
         except ConflictError as error:
-            return _conflict(error)
+            status = refuse_on_form(form, error)
         except RegistryError as error:
             db.session.rollback()
             show_error(form, error)
         else:
             flash(_decommissioned_message(closed), "success")
             return redirect(url_for("inventory.show", channel_id=channel.id))
-    return render_template("inventory/decommission.html", channel=channel, form=form)
+    return render_template("inventory/decommission.html", channel=channel, form=form), status
 
 
 def _decommissioned_message(channel: Channel) -> str:

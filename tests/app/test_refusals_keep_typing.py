@@ -121,3 +121,45 @@ def test_an_edit_arriving_after_a_withdrawal_is_shown_again_not_lost(client_as, 
     assert response.status_code == 409
     assert "was withdrawn meanwhile" in page and "start a new proposal" in page
     assert "Typed in the other tab." in page
+
+
+def test_a_second_decommission_keeps_the_reason_typed(client_as, people, db):
+    from registry.auth.offices import agency_today
+    from tests.public_channels import close, live_channel
+
+    channel = live_channel(client_as, people, db)
+    close(client_as, channel, agency_today())
+    typed = "Closed because the community moved to the new page."
+    response = client_as("comms").post(
+        f"/channels/{channel.id}/decommission",
+        data={
+            "decommission-decommissioned_on": agency_today().isoformat(),
+            "decommission-reason": typed,
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "There is a problem" in page and "already decommissioned" in page
+    assert typed in page
+
+
+def test_review_answers_for_a_channel_closed_meanwhile_are_kept(client_as, people, db):
+    from registry.auth.offices import agency_today
+    from tests.public_channels import close, live_channel
+
+    channel = live_channel(client_as, people, db)
+    close(client_as, channel, agency_today())
+    typed = "Weekend hours slipped twice in March."
+    answers = {
+        "still_needed": "yes",
+        "terms_accurate": "yes",
+        "hours_kept": "yes",
+        "spokespeople_right": "yes",
+        "notes": typed,
+        "outcome": "recertify",
+    }
+    response = client_as("comms").post(f"/channels/{channel.id}/review", data=answers)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "is decommissioned, so it has no review" in page
+    assert typed in page

@@ -163,3 +163,19 @@ def test_review_answers_for_a_channel_closed_meanwhile_are_kept(client_as, peopl
     assert response.status_code == 409
     assert "is decommissioned, so it has no review" in page
     assert typed in page
+
+
+def test_a_risk_accepted_after_the_checklist_was_fixed_keeps_the_reason(client_as, people, db):
+    from tests.public_channels import channel_of
+    from tests.workflow import approved_proposal, secure_account
+
+    channel = channel_of(db, approved_proposal(client_as, people))
+    secure_account(channel.id, people)  # fixed in another tab meanwhile
+    typed = "The launch event is booked for Friday and the admins are on leave."
+    response = client_as("manager").post(
+        f"/channels/{channel.id}/security-risk", data={"reason": typed}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "there is no risk to accept" in page
+    assert typed in page

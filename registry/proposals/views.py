@@ -358,6 +358,8 @@ def proposal_page(proposal: Proposal, reply_form: Any = None, status: int = 200)
         reply_form=(reply_form or ReplyForm())
         if open_request and services.can_edit(actor, proposal)
         else None,
+        # A reply refused because the request closed meanwhile: shown to copy, not dropped.
+        refused_reply=reply_form if reply_form is not None and reply_form.form_errors else None,
         proposal=proposal,
         sections=presenters.sections(content),
         report=services.policy_report(

@@ -129,21 +129,24 @@ def reply(proposal_id: int):
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None or not proposal_services.can_view(_actor(), proposal):
         abort(404)
-    if not proposal_services.can_edit(_actor(), proposal):
-        abort(403, "Only the proposer can reply to a change request.")
-    if open_change_request(proposal) is None:
-        abort(409, f"{proposal.title} has no open change request to reply to.")
     form = ReplyForm()
+    refusal: RegistryError | None = None
+    if not proposal_services.can_edit(_actor(), proposal):
+        refusal = ForbiddenError("Only the proposer can reply to a change request.")
+    elif open_change_request(proposal) is None:
+        refusal = ConflictError(
+            f"{proposal.title} has no open change request to reply to: it was "
+            f"{proposal.state_enum.label.lower()} meanwhile. Your reply was not recorded."
+        )
+    if refusal is not None:
+        return proposal_page(proposal, form, refuse_on_form(form, refusal))
     if not form.validate():
         return proposal_page(proposal, form)
     try:
         reply_to_change_request(proposal.id, _actor(), form.body.data or "")
-    except ForbiddenError as error:
-        db.session.rollback()
-        abort(403, error.message)
-    except ConflictError as error:
-        db.session.rollback()
-        abort(409, error.message)
+    except (ForbiddenError, ConflictError) as error:
+        # The proposal page again, with the reply as typed and why it was not recorded.
+        return proposal_page(proposal, form, refuse_on_form(form, error))
     except RegistryError as error:
         db.session.rollback()
         show_error(form, error)

@@ -179,3 +179,25 @@ def test_a_risk_accepted_after_the_checklist_was_fixed_keeps_the_reason(client_a
     assert response.status_code == 409
     assert "there is no risk to accept" in page
     assert typed in page
+
+
+def test_a_reply_after_the_proposal_was_submitted_again_keeps_the_text(client_as, people, db):
+    from tests.workflow import decide
+
+    proposal = submitted_proposal(client_as, people)
+    asked = decide(client_as("manager"), proposal, "request-changes", comment="Add Samoan.")
+    assert asked.status_code == 302
+    proposer = client_as("staff_policy")
+    resubmitted = proposer.post(
+        f"/proposals/{proposal.id}/edit",
+        data=good_form(
+            people, action="submit", version=str(_fresh(proposal).version), purpose="Changed."
+        ),
+    )
+    assert resubmitted.status_code == 302
+    typed = "Samoan is already in the languages; see the terms of use."
+    response = proposer.post(f"/proposals/{proposal.id}/reply", data={"body": typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "has no open change request to reply to" in page
+    assert typed in page

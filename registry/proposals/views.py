@@ -339,8 +339,13 @@ def show(proposal_id: int):
     return proposal_page(_visible_proposal(proposal_id))
 
 
-def proposal_page(proposal: Proposal, reply_form: Any = None, status: int = 200):  # noqa: ANN201
-    """The proposal's page (also shown again by the reply form, with its errors)."""
+def proposal_page(  # noqa: ANN201
+    proposal: Proposal,
+    reply_form: Any = None,
+    status: int = 200,
+    withdraw_refused: tuple[str, str] | None = None,
+):
+    """The proposal's page (also shown again by the reply and withdraw forms, with errors)."""
     actor = _actor()
     content = proposal.current_revision.content
     from registry.charters import services as charters
@@ -360,6 +365,7 @@ def proposal_page(proposal: Proposal, reply_form: Any = None, status: int = 200)
         else None,
         # A reply refused because the request closed meanwhile: shown to copy, not dropped.
         refused_reply=reply_form if reply_form is not None and reply_form.form_errors else None,
+        withdraw_refused=withdraw_refused,
         proposal=proposal,
         sections=presenters.sections(content),
         report=services.policy_report(
@@ -386,13 +392,17 @@ def _expected_version() -> int | None:
     return parse_id(raw)
 
 
-def _refuse_stale(stale: services.StaleEditError, doing: str) -> None:
-    """A 409 that says what happened and what to do; the service already changed nothing."""
+def _stale_message(stale: services.StaleEditError, doing: str) -> str:
     if isinstance(stale, services.VersionMissing):
         why = "The request did not say which version of the proposal it was made from"
     else:
         why = f"{stale.proposal.title} changed after you opened the page"
-    abort(409, f"{why}, so nothing was {doing}. Reload the proposal, check it, then try again.")
+    return f"{why}, so nothing was {doing}. Reload the proposal, check it, then try again."
+
+
+def _refuse_stale(stale: services.StaleEditError, doing: str) -> None:
+    """A 409 that says what happened and what to do; the service already changed nothing."""
+    abort(409, _stale_message(stale, doing))
 
 
 @blueprint.route("/<int:proposal_id>/submit", methods=["POST"])
@@ -428,22 +438,18 @@ def submit(proposal_id: int):
 @login_required
 def withdraw(proposal_id: int):
     proposal = _visible_proposal(proposal_id)
+    # Typed in a box but not read through a form: cleaned as a form would clean it.
+    reason = clean_text(request.form.get("reason", ""), TextKind.PROSE)
     try:
-        services.withdraw_proposal(
-            proposal.id,
-            _actor(),
-            _expected_version(),
-            # Typed in a box but not read through a form: cleaned as a form would clean it.
-            clean_text(request.form.get("reason", ""), TextKind.PROSE),
+        services.withdraw_proposal(proposal.id, _actor(), _expected_version(), reason)
+    except (ForbiddenError, ConflictError) as error:
+        # The proposal page again, saying why, with the reason as typed (never lost).
+        db.session.rollback()
+        message = (
+            _stale_message(error, "withdrawn")
+            if isinstance(error, services.StaleEditError)
+            else error.message
         )
-    except services.StaleEditError as stale:
-        db.session.rollback()
-        _refuse_stale(stale, "withdrawn")
-    except ForbiddenError as error:
-        db.session.rollback()
-        abort(403, error.message)
-    except ConflictError as error:
-        db.session.rollback()
-        abort(409, error.message)
+        return proposal_page(proposal, status=error.status, withdraw_refused=(message, reason))
     flash(f"{proposal.title} was withdrawn. Its record stays in the registry.", "success")
     return redirect(url_for("proposals.show", proposal_id=proposal_id))

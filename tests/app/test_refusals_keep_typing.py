@@ -201,3 +201,30 @@ def test_a_reply_after_the_proposal_was_submitted_again_keeps_the_text(client_as
     assert response.status_code == 409
     assert "has no open change request to reply to" in page
     assert typed in page
+
+
+def test_a_withdrawal_refused_after_approval_keeps_the_reason(client_as, people, db):
+    proposal = submitted_proposal(client_as, people)
+    opened_at = str(proposal.version)
+    _sign_all(client_as, proposal)
+    typed = "The community asked us to use the existing page instead."
+    response = client_as("staff_policy").post(
+        f"/proposals/{proposal.id}/withdraw", data={"version": opened_at, "reason": typed}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "There is a problem" in page
+    assert typed in page
+    assert _fresh(proposal).state_enum.value == "approved"
+
+
+def test_a_stale_withdrawal_keeps_the_reason_in_the_box(client_as, people, db):
+    proposal = submitted_proposal(client_as, people)
+    typed = "Merged into the Community Engagement channel."
+    response = client_as("staff_policy").post(
+        f"/proposals/{proposal.id}/withdraw", data={"version": "999", "reason": typed}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "so nothing was withdrawn" in page
+    assert f'name="reason" maxlength="2000">{typed}</textarea>' in page

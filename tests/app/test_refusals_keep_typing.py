@@ -228,3 +228,54 @@ def test_a_stale_withdrawal_keeps_the_reason_in_the_box(client_as, people, db):
     assert response.status_code == 409
     assert "so nothing was withdrawn" in page
     assert f'name="reason" maxlength="2000">{typed}</textarea>' in page
+
+
+def test_an_extension_for_a_request_answered_meanwhile_keeps_the_reason(client_as, people, db):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from registry.auth.offices import agency_today
+    from registry.oia.models import InformationRequest
+    from tests.app.test_oia import live_channel, log
+
+    channel = live_channel(client_as, people, db)
+    comms = client_as("comms")
+    today = agency_today()
+    log(comms, channel, received_on=(today - timedelta(days=2)).isoformat())
+    item = _db.session.scalar(select(InformationRequest))
+    url = f"/information-requests/{item.id}"
+    answered = comms.post(
+        url, data={"action": "respond", "respond-responded_on": today.isoformat()}
+    )
+    assert answered.status_code == 302
+    typed = "Consultation with three community groups is needed."
+    response = comms.post(
+        url,
+        data={
+            "action": "extend",
+            "extend-new_due_on": (item.due_on + timedelta(days=20)).isoformat(),
+            "extend-reason": typed,
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "is already closed" in page
+    assert typed in page
+
+
+def test_an_account_security_save_for_a_channel_closed_meanwhile_keeps_it(client_as, people, db):
+    from registry.auth.offices import agency_today
+    from tests.public_channels import close, live_channel
+
+    channel = live_channel(client_as, people, db)
+    close(client_as, channel, agency_today())
+    typed = "Comms vault, item MEC Pasifika (second tab)"
+    response = client_as("comms").post(
+        f"/channels/{channel.id}/security",
+        data={"admins": [str(people.manager.id)], "credentials_reference": typed},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Only a current channel has an account security record." in page
+    assert typed in page

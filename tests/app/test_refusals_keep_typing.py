@@ -279,3 +279,23 @@ def test_an_account_security_save_for_a_channel_closed_meanwhile_keeps_it(client
     assert response.status_code == 409
     assert "Only a current channel has an account security record." in page
     assert typed in page
+
+
+def test_refusing_an_import_cancelled_meanwhile_keeps_the_reason(client_as, people, db):
+    from tests.app.test_import_confirmation import sheet
+    from tests.workflow import import_batch_sha256, submit_import
+
+    comms = client_as("comms")
+    batch_id = submit_import(comms, sheet("MECCancelledMeanwhile"))
+    manager = client_as("manager")
+    sha256 = import_batch_sha256(manager, batch_id)
+    cancelled = comms.post(f"/inventory/imports/{batch_id}/cancel", data={"sha256": sha256})
+    assert cancelled.status_code == 302
+    typed = "These are not ours: check with the Policy team first."
+    response = manager.post(
+        f"/inventory/imports/{batch_id}/refuse", data={"sha256": sha256, "reason": typed}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "There is a problem" in page
+    assert typed in page

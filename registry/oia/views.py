@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from registry.auth.models import Office, User
 from registry.auth.permissions import office_required
-from registry.errors import ConflictError, RegistryError
+from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.forms import choices, refuse_on_form, show_error
 from registry.inventory import services as inventory
@@ -58,10 +58,19 @@ def _people_choices(blank: str):  # noqa: ANN202
 @login_required
 def new_request(channel_id: int):
     channel = _channel(channel_id)
-    if not _may_handle(channel):
+    may_handle = _may_handle(channel)
+    if not may_handle and request.method != "POST":
         abort(403)
     form = InformationRequestForm()
     form.handler.choices = _people_choices("Not assigned yet")
+    if not may_handle:
+        # Not (or no longer) one of the channel's people: what was typed is shown with why.
+        refusal = ForbiddenError(
+            f"You are not one of {channel.name}'s people or the Communications team, so you "
+            "cannot log its information requests. Nothing was logged; pass this on to them."
+        )
+        status = refuse_on_form(form, refusal)
+        return render_template("oia/new_request.html", channel=channel, form=form), status
     if form.validate_on_submit():
         tz = ZoneInfo(current_app.config["AGENCY_TIMEZONE"])
         received_time = form.received_time.data

@@ -299,3 +299,15 @@ def test_refusing_an_import_cancelled_meanwhile_keeps_the_reason(client_as, peop
     assert response.status_code == 409
     assert "There is a problem" in page
     assert typed in page
+
+
+def test_logging_a_request_by_someone_not_on_the_channel_keeps_the_text(client_as, people, db):
+    from tests.app.test_oia import live_channel, log
+
+    channel = live_channel(client_as, people, db)
+    typed = "Asked how many followers the page has, by direct message."
+    response = log(client_as("ce"), channel, summary=typed)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert "you cannot log its information requests" in page
+    assert typed in page

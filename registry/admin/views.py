@@ -304,11 +304,11 @@ def end_appointment(appointment_id: int):
         try:
             offices.end_appointment(appointment, form.ends_on.data, actor=_actor())
         except RegistryError as error:
-            # The date typed stays in its field beside the reason; the status says which kind
-            # of refusal it was (403 your own office, 409 already ended, 400 a bad date).
+            # The date typed stays in its field beside the reason; a refusal says which kind
+            # it was (403 your own office, 409 already ended), like every other form's.
             db.session.rollback()
             show_error(form, error)
-            status = error.status
+            status = error.status if isinstance(error, ConflictError | ForbiddenError) else 200
         else:
             flash(
                 f"{appointment.capacity} for {appointment.user.display_name} ends "

@@ -67,6 +67,20 @@ def show_error(
         form.form_errors.append(error.message)
 
 
+def refuse_on_form(form: FlaskForm, error: RegistryError) -> int:
+    """Show a refused action on the form that asked for it, so nothing typed is lost.
+
+    The service's changes are rolled back, its message joins the form's error summary and
+    the status it carries (409 state conflict, 403 forbidden, 400 invalid) is returned for the
+    view to answer with while it renders the same form again with what was posted.
+    """
+    from registry.extensions import db
+
+    db.session.rollback()
+    form.form_errors.append(error.message)
+    return error.status
+
+
 def form_has_errors(form: FlaskForm) -> bool:
     return bool(form.form_errors) or any(f.errors for f in form)
 

@@ -299,12 +299,16 @@ def new_appointment():
 def end_appointment(appointment_id: int):
     appointment = db.session.get(Appointment, appointment_id) or abort(404)
     form = EndAppointmentForm()
+    status = 200
     if form.validate_on_submit():
         try:
             offices.end_appointment(appointment, form.ends_on.data, actor=_actor())
         except RegistryError as error:
+            # The date typed stays in its field beside the reason; a refusal says which kind
+            # it was (403 your own office, 409 already ended), like every other form's.
             db.session.rollback()
             show_error(form, error)
+            status = error.status if isinstance(error, ConflictError | ForbiddenError) else 200
         else:
             flash(
                 f"{appointment.capacity} for {appointment.user.display_name} ends "
@@ -312,7 +316,7 @@ def end_appointment(appointment_id: int):
                 "success",
             )
             return redirect(url_for("admin.appointments"))
-    return render_template("admin/end_appointment.html", form=form, appointment=appointment)
+    return render_template("admin/end_appointment.html", form=form, appointment=appointment), status
 
 
 @blueprint.route("/appointments/<int:appointment_id>/confirm", methods=["POST"])

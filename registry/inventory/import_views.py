@@ -11,7 +11,7 @@ from registry.auth.offices import holds
 from registry.auth.permissions import office_required
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
-from registry.forms import show_error
+from registry.forms import refuse_on_form, show_error
 from registry.inventory import import_batches
 from registry.inventory.forms import ImportRefusalForm
 from registry.inventory.models import ImportBatch
@@ -78,7 +78,12 @@ def imports():
     return render_template("inventory/imports.html", batches=import_batches.batches())
 
 
-def _import_page(batch: ImportBatch, refusal_form: ImportRefusalForm | None = None, errors=None):  # noqa: ANN001, ANN202
+def _import_page(  # noqa: ANN202
+    batch: ImportBatch,
+    refusal_form: ImportRefusalForm | None = None,
+    errors=None,  # noqa: ANN001
+    status: int = 200,
+):
     user = _actor()
     rows = import_batches.batch_rows(batch)
     units, people = import_batches.names_for(rows)
@@ -97,7 +102,7 @@ def _import_page(batch: ImportBatch, refusal_form: ImportRefusalForm | None = No
         and (batch.submitted_by_id == user.id or holds(user, Office.COMMUNICATIONS_TEAM)),
         refusal_form=refusal_form or ImportRefusalForm(),
         errors=errors or [],
-    )
+    ), status
 
 
 @blueprint.route("/inventory/imports/<int:batch_id>")
@@ -144,7 +149,9 @@ def refuse_import(batch_id: int):
     try:
         import_batches.refuse_batch(_actor(), batch.id, sha256, form.reason.data or "")
     except (ConflictError, ForbiddenError) as error:
-        return _refused(error)
+        # The import's page again, with the reason typed and why it was not recorded.
+        status = refuse_on_form(form, error)
+        return _import_page(_batch(batch_id), refusal_form=form, status=status)
     except RegistryError as error:
         db.session.rollback()
         show_error(form, error)

@@ -11,7 +11,7 @@ from registry.auth.offices import holds
 from registry.auth.permissions import office_required
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
-from registry.forms import show_error
+from registry.forms import refuse_on_form, show_error
 from registry.inventory.closing import cancel_scheduled_closure
 from registry.inventory.forms import GoLiveForm, RiskAcceptanceForm
 from registry.inventory.risk import accept_risk
@@ -30,11 +30,10 @@ def accept_security_risk(channel_id: int):
         return _channel_page(channel, live_form, risk_form=form)
     try:
         accept_risk(channel.id, _actor(), form.reason.data or "")
-    except ForbiddenError as error:
-        db.session.rollback()
-        abort(403, error.message)
-    except ConflictError as error:
-        return _conflict(error)
+    except (ForbiddenError, ConflictError) as error:
+        # The channel page again with the reason typed in the field and why it was refused.
+        status = refuse_on_form(form, error)
+        return _channel_page(channel, live_form, status, risk_form=form)
     except RegistryError as error:
         db.session.rollback()
         show_error(form, error)

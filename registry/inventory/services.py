@@ -311,6 +311,11 @@ def _locked_channel(channel_id: int) -> Channel:
 def go_live(channel_id: int, actor: User, channel_url: str) -> Channel:
     begin_write()
     channel = _locked_channel(channel_id)
+    if channel.state_enum is ChannelState.ACTIVE:
+        raise ConflictError(
+            f"{channel.name} was marked as live meanwhile, at {channel.channel_url}. "
+            "Nothing was changed; if that address is wrong, propose a change to the channel."
+        )
     if channel.state_enum is not ChannelState.APPROVED:
         raise ConflictError(
             f"{channel.name} is {channel.state_enum.label.lower()}, not waiting to go live."

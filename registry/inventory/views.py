@@ -25,7 +25,7 @@ from registry.auth.permissions import office_required
 from registry.database import begin_write
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
-from registry.forms import choices, show_error
+from registry.forms import choices, refuse_on_form, show_error
 from registry.inventory import lookup, services
 from registry.inventory.filters import checked_page, filter_problems, units_in_scope
 from registry.inventory.forms import (
@@ -135,6 +135,7 @@ def _channel_page(  # noqa: ANN202
     live_form: GoLiveForm,
     status: int = 200,
     risk_form: RiskAcceptanceForm | None = None,
+    refused_live: bool = False,
 ):
     from flask import current_app
 
@@ -162,6 +163,7 @@ def _channel_page(  # noqa: ANN202
         may_log_requests=services.is_comms(viewer)
         or f",{viewer.id}," in (channel.people_ids or ""),
         live_form=live_form,
+        refused_live=refused_live,
         today=today,
         security=security,
         security_admins=admins,
@@ -206,7 +208,9 @@ def go_live(channel_id: int):
         try:
             services.go_live(channel.id, _actor(), form.channel_url.data)
         except ConflictError as error:
-            return _conflict(error)
+            # The channel page again, with the address as typed beside the reason.
+            status = refuse_on_form(form, error)
+            return _channel_page(channel, form, status, refused_live=True)
         except RegistryError as error:
             db.session.rollback()
             show_error(form, error)
@@ -233,12 +237,19 @@ def _answers(form: ReviewForm) -> services.ReviewAnswers:
 @office_required(Office.COMMUNICATIONS_TEAM)
 def review(channel_id: int):
     channel = _channel(channel_id)
-    if channel.state_enum is not ChannelState.ACTIVE:
-        abort(409, f"{channel.name} is {channel.state_enum.label.lower()}, so it has no review.")
     form = ReviewForm()
     decommission_form = DecommissionForm(prefix="decommission")
     outcome = request.form.get("outcome")
-    if request.method == "POST" and form.validate_on_submit():
+    status = 200
+    if channel.state_enum is not ChannelState.ACTIVE:
+        closed = ConflictError(
+            f"{channel.name} is {channel.state_enum.label.lower()}, so it has no review."
+        )
+        if request.method != "POST":
+            abort(409, closed.message)
+        # Closed meanwhile: the answers typed are shown again with the reason, not dropped.
+        status = refuse_on_form(form, closed)
+    elif request.method == "POST" and form.validate_on_submit():
         answers = _answers(form)
         try:
             if outcome == "recertify":
@@ -278,7 +289,7 @@ def review(channel_id: int):
             else:
                 form.form_errors.append("Choose Recertify, Start a change or Decommission.")
         except ConflictError as error:
-            return _conflict(error)
+            status = refuse_on_form(form, error)
         except RegistryError as error:
             db.session.rollback()
             show_error(form, error)
@@ -288,7 +299,7 @@ def review(channel_id: int):
         form=form,
         decommission_form=decommission_form,
         people=services.channel_people(channel),
-    )
+    ), status
 
 
 @blueprint.route("/channels/<int:channel_id>/decommission", methods=["GET", "POST"])
@@ -296,20 +307,21 @@ def review(channel_id: int):
 def decommission(channel_id: int):
     channel = _channel(channel_id)
     form = DecommissionForm(prefix="decommission")
+    status = 200
     if form.validate_on_submit():
         try:
             closed = services.decommission(
                 channel.id, _actor(), form.decommissioned_on.data, form.reason.data
             )
         except ConflictError as error:
-            return _conflict(error)
+            status = refuse_on_form(form, error)
         except RegistryError as error:
             db.session.rollback()
             show_error(form, error)
         else:
             flash(_decommissioned_message(closed), "success")
             return redirect(url_for("inventory.show", channel_id=channel.id))
-    return render_template("inventory/decommission.html", channel=channel, form=form)
+    return render_template("inventory/decommission.html", channel=channel, form=form), status
 
 
 def _decommissioned_message(channel: Channel) -> str:

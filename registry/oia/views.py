@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from registry.auth.models import Office, User
 from registry.auth.permissions import office_required
-from registry.errors import ConflictError, RegistryError
+from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
-from registry.forms import choices, show_error
+from registry.forms import choices, refuse_on_form, show_error
 from registry.inventory import services as inventory
 from registry.inventory.models import Channel
 from registry.oia import services
@@ -58,10 +58,19 @@ def _people_choices(blank: str):  # noqa: ANN202
 @login_required
 def new_request(channel_id: int):
     channel = _channel(channel_id)
-    if not _may_handle(channel):
+    may_handle = _may_handle(channel)
+    if not may_handle and request.method != "POST":
         abort(403)
     form = InformationRequestForm()
     form.handler.choices = _people_choices("Not assigned yet")
+    if not may_handle:
+        # Not (or no longer) one of the channel's people: what was typed is shown with why.
+        refusal = ForbiddenError(
+            f"You are not one of {channel.name}'s people or the Communications team, so you "
+            "cannot log its information requests. Nothing was logged; pass this on to them."
+        )
+        status = refuse_on_form(form, refusal)
+        return render_template("oia/new_request.html", channel=channel, form=form), status
     if form.validate_on_submit():
         tz = ZoneInfo(current_app.config["AGENCY_TIMEZONE"])
         received_time = form.received_time.data
@@ -103,6 +112,7 @@ def show_request(request_id: int):
         "respond": RespondForm(prefix="respond"),
     }
     action = request.form.get("action")
+    status, refused_form = 200, None
     if request.method == "POST":
         if not _may_handle(channel):
             abort(403)
@@ -122,8 +132,8 @@ def show_request(request_id: int):
                 else:
                     services.respond_request(item.id, _actor(), form.responded_on.data)
             except ConflictError as error:
-                db.session.rollback()
-                abort(409, error.message)
+                # Closed meanwhile: the page again, with what was typed and why.
+                status, refused_form = refuse_on_form(form, error), form
             except RegistryError as error:
                 db.session.rollback()
                 show_error(form, error)
@@ -138,7 +148,8 @@ def show_request(request_id: int):
         forms=forms,
         may_handle=_may_handle(channel),
         sees_requester=services.can_see_requester(_actor(), item),
-    )
+        refused_form=refused_form,
+    ), status
 
 
 @blueprint.route("/channels/<int:channel_id>/security", methods=["GET", "POST"])
@@ -159,6 +170,7 @@ def security(channel_id: int):
         }
     )
     form.admins.choices = _people_choices("")[1:]
+    status = 200
     if form.validate_on_submit():
         try:
             services.save_security(
@@ -174,8 +186,9 @@ def security(channel_id: int):
                 expected_version=request.form.get("version"),
             )
         except ConflictError as error:
-            db.session.rollback()
-            abort(409, error.message)
+            # Changed by someone else meanwhile: the form again as typed, with who and when.
+            status = refuse_on_form(form, error)
+            form.version.data = security_version(services.security_record(channel))
         except RegistryError as error:
             db.session.rollback()
             show_error(form, error)
@@ -186,7 +199,7 @@ def security(channel_id: int):
             return redirect(
                 url_for("inventory.show", channel_id=channel.id, _anchor="security-heading")
             )
-    return render_template("oia/security.html", channel=channel, form=form)
+    return render_template("oia/security.html", channel=channel, form=form), status
 
 
 @blueprint.route("/admin/election-periods", methods=["GET", "POST"])

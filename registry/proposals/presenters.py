@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -11,7 +12,7 @@ from registry.extensions import db
 from registry.policy.content import WEEKDAYS
 from registry.policy.hours import format_time
 from registry.policy.platforms import PLATFORMS
-from registry.proposals.models import Proposal
+from registry.proposals.models import Proposal, ProposalState
 
 SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
     (
@@ -167,3 +168,30 @@ def differences(mine: dict[str, Any], saved: dict[str, Any]) -> list[tuple[str, 
             if ours != theirs:
                 rows.append((FORM_FIELD.get(key, key), label, ours, theirs))
     return rows
+
+
+@dataclass(frozen=True)
+class ClosedToEdits:
+    """Why an edit arrived too late, shown above the form as it was typed."""
+
+    heading: str
+    message: str
+
+
+def closed_to_edits(proposal: Proposal) -> ClosedToEdits:
+    """An edit posted after the proposal was approved, declined or withdrawn in the meantime."""
+    state = proposal.state_enum
+    if state is ProposalState.APPROVED:
+        then = (
+            "To change the channel, propose a change to it from its page in the inventory; "
+            "copy what you need from below."
+        )
+    else:
+        then = "To go on, start a new proposal and copy what you need from below."
+    return ClosedToEdits(
+        heading=f"This proposal was {state.label.lower()} while you were editing",
+        message=(
+            f"{proposal.title} was {state.label.lower()} meanwhile and can no longer be "
+            f"edited, so nothing was saved. {then} What you typed is kept on this page."
+        ),
+    )

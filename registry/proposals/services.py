@@ -183,14 +183,71 @@ def communications_team() -> list[User]:
 
 
 def registered_channels() -> list[Proposal]:
-    """Channels other proposals can link to: those the registry has approved."""
+    """Channels other proposals can link to: the active ones, each once, by the proposal that
+    set it up as it is now (an approved change moves a channel on to its new proposal). An
+    approved proposal alone is not enough: its channel may not be live yet, or be closed."""
+    from registry.inventory.models import Channel, ChannelState
+
     return list(
         db.session.scalars(
             select(Proposal)
-            .where(Proposal.state == ProposalState.APPROVED.value)
+            .join(Channel, Channel.proposal_id == Proposal.id)
+            .where(Channel.state == ChannelState.ACTIVE.value)
             .order_by(Proposal.channel_name)
         ).unique()
     )
+
+
+def current_related_ids(related_ids: list[int]) -> list[int]:
+    """A stored selection of related channels as the form offers them now: each channel by the
+    proposal that set it up as it is now, once (a draft chosen before a change keeps it)."""
+    from registry.inventory.models import Channel
+
+    if not related_ids:
+        return []
+    now = dict(
+        db.session.execute(
+            select(Proposal.id, Channel.proposal_id)
+            .join(Channel, Channel.id == Proposal.channel_id)
+            .where(Proposal.id.in_(related_ids), Channel.proposal_id.is_not(None))
+        ).all()
+    )
+    return list(dict.fromkeys(now.get(i, i) for i in related_ids))
+
+
+def _related_channels(related_ids: list[int]) -> list[RelatedChannel]:
+    """The channels a proposal links to, each once, active only if its channel is active now.
+
+    A selection is stored as the proposal that set the channel up; after an approved change
+    the earlier and the later proposal both name the same channel, which counts once.
+    """
+    from registry.inventory.models import Channel, ChannelState
+
+    found = {
+        p.id: p
+        for p in db.session.scalars(select(Proposal).where(Proposal.id.in_(related_ids))).unique()
+    }
+    channel_ids = {p.channel_id for p in found.values() if p.channel_id is not None}
+    channels = {
+        c.id: c for c in db.session.scalars(select(Channel).where(Channel.id.in_(channel_ids)))
+    }
+    related: list[RelatedChannel] = []
+    seen: set[tuple[str, int]] = set()
+    for i in related_ids:
+        proposal = found.get(i)
+        channel = channels.get(proposal.channel_id) if proposal and proposal.channel_id else None
+        key = ("channel", channel.id) if channel else ("proposal", i)
+        if key in seen:
+            continue
+        seen.add(key)
+        related.append(
+            RelatedChannel(
+                id=i,
+                name=channel.name if channel else (proposal.title if proposal else f"channel {i}"),
+                active=channel is not None and channel.state_enum is ChannelState.ACTIVE,
+            )
+        )
+    return related
 
 
 def rules_view(content: dict[str, Any], proposer: User | None) -> ProposalContent:
@@ -206,22 +263,7 @@ def rules_view(content: dict[str, Any], proposer: User | None) -> ProposalConten
     }
     comms_ids = {u.id for u in communications_team()}
     related_ids = content.get("related_channel_ids", [])
-    related = []
-    if related_ids:
-        found = {
-            p.id: p
-            for p in db.session.scalars(
-                select(Proposal).where(Proposal.id.in_(related_ids))
-            ).unique()
-        }
-        related = [
-            RelatedChannel(
-                id=i,
-                name=found[i].title if i in found else f"channel {i}",
-                active=i in found and found[i].state_enum is ProposalState.APPROVED,
-            )
-            for i in related_ids
-        ]
+    related = _related_channels(related_ids) if related_ids else []
     windows = tuple(
         MonitoringWindow(
             weekday=w["weekday"],

@@ -188,8 +188,23 @@ def _form_from_request(proposal: Proposal | None) -> ProposalForm:
     if proposal is None:
         content = services.empty_content(_actor().business_unit_id)
         return ProposalForm(data=form_data_from_content(content, None))
-    return ProposalForm(
-        data=form_data_from_content(proposal.current_revision.content, proposal.version)
+    data = form_data_from_content(proposal.current_revision.content, proposal.version)
+    data["related_channels"] = services.current_related_ids(data["related_channels"])
+    return ProposalForm(data=data)
+
+
+def _refuse_closed(form: ProposalForm, proposal: Proposal):
+    """An edit that arrived after the proposal was approved, declined or withdrawn: the form
+    again as typed, beside the saved version, without its buttons (409); nothing is lost."""
+    typed = content_from_form(form) if form.validate() else None
+    saved = proposal.current_revision.content
+    return _render_form(
+        form,
+        proposal,
+        409,
+        stale=presenters.closed_to_edits(proposal),
+        differences=presenters.differences(typed, saved) if typed else [],
+        closed=True,
     )
 
 
@@ -243,6 +258,8 @@ def _edit(proposal: Proposal | None):
         abort(403, error.message)
     except ConflictError as error:
         db.session.rollback()
+        if proposal is not None and not allowed(proposal.state_enum, Action.SAVE):
+            return _refuse_closed(form, proposal)
         abort(409, error.message)
     except RegistryError as error:
         db.session.rollback()
@@ -305,6 +322,10 @@ def edit(proposal_id: int):
     if not services.can_edit(_actor(), proposal):
         abort(403)
     if not allowed(proposal.state_enum, Action.SAVE):
+        if request.method == "POST":
+            form = _form_from_request(proposal)
+            _prepare(form, _actor(), proposal, 0)
+            return _refuse_closed(form, proposal)
         abort(
             409,
             f"{proposal.title} is {proposal.state_enum.label.lower()} and can no longer be edited.",
@@ -318,8 +339,13 @@ def show(proposal_id: int):
     return proposal_page(_visible_proposal(proposal_id))
 
 
-def proposal_page(proposal: Proposal, reply_form: Any = None, status: int = 200):  # noqa: ANN201
-    """The proposal's page (also shown again by the reply form, with its errors)."""
+def proposal_page(  # noqa: ANN201
+    proposal: Proposal,
+    reply_form: Any = None,
+    status: int = 200,
+    withdraw_refused: tuple[str, str] | None = None,
+):
+    """The proposal's page (also shown again by the reply and withdraw forms, with errors)."""
     actor = _actor()
     content = proposal.current_revision.content
     from registry.charters import services as charters
@@ -337,6 +363,9 @@ def proposal_page(proposal: Proposal, reply_form: Any = None, status: int = 200)
         reply_form=(reply_form or ReplyForm())
         if open_request and services.can_edit(actor, proposal)
         else None,
+        # A reply refused because the request closed meanwhile: shown to copy, not dropped.
+        refused_reply=reply_form if reply_form is not None and reply_form.form_errors else None,
+        withdraw_refused=withdraw_refused,
         proposal=proposal,
         sections=presenters.sections(content),
         report=services.policy_report(
@@ -363,13 +392,17 @@ def _expected_version() -> int | None:
     return parse_id(raw)
 
 
-def _refuse_stale(stale: services.StaleEditError, doing: str) -> None:
-    """A 409 that says what happened and what to do; the service already changed nothing."""
+def _stale_message(stale: services.StaleEditError, doing: str) -> str:
     if isinstance(stale, services.VersionMissing):
         why = "The request did not say which version of the proposal it was made from"
     else:
         why = f"{stale.proposal.title} changed after you opened the page"
-    abort(409, f"{why}, so nothing was {doing}. Reload the proposal, check it, then try again.")
+    return f"{why}, so nothing was {doing}. Reload the proposal, check it, then try again."
+
+
+def _refuse_stale(stale: services.StaleEditError, doing: str) -> None:
+    """A 409 that says what happened and what to do; the service already changed nothing."""
+    abort(409, _stale_message(stale, doing))
 
 
 @blueprint.route("/<int:proposal_id>/submit", methods=["POST"])
@@ -405,22 +438,18 @@ def submit(proposal_id: int):
 @login_required
 def withdraw(proposal_id: int):
     proposal = _visible_proposal(proposal_id)
+    # Typed in a box but not read through a form: cleaned as a form would clean it.
+    reason = clean_text(request.form.get("reason", ""), TextKind.PROSE)
     try:
-        services.withdraw_proposal(
-            proposal.id,
-            _actor(),
-            _expected_version(),
-            # Typed in a box but not read through a form: cleaned as a form would clean it.
-            clean_text(request.form.get("reason", ""), TextKind.PROSE),
+        services.withdraw_proposal(proposal.id, _actor(), _expected_version(), reason)
+    except (ForbiddenError, ConflictError) as error:
+        # The proposal page again, saying why, with the reason as typed (never lost).
+        db.session.rollback()
+        message = (
+            _stale_message(error, "withdrawn")
+            if isinstance(error, services.StaleEditError)
+            else error.message
         )
-    except services.StaleEditError as stale:
-        db.session.rollback()
-        _refuse_stale(stale, "withdrawn")
-    except ForbiddenError as error:
-        db.session.rollback()
-        abort(403, error.message)
-    except ConflictError as error:
-        db.session.rollback()
-        abort(409, error.message)
+        return proposal_page(proposal, status=error.status, withdraw_refused=(message, reason))
     flash(f"{proposal.title} was withdrawn. Its record stays in the registry.", "success")
     return redirect(url_for("proposals.show", proposal_id=proposal_id))

@@ -259,8 +259,8 @@ def decide(
     revision = proposal.current_revision
     if revision_number != revision.number or content_sha256 != revision.content_sha256:
         raise ConflictError(
-            f"The proposal changed after you opened it: revision {revision.number} is now "
-            "current. Read it again before deciding."
+            f"Revision {revision.number} replaced the revision you were reading; read the "
+            "changes, then decide again. Your comment is kept below."
         )
     where = position(actor, proposal)
     if decision is Decision.APPROVE:

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from registry.auth.models import Office, User
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
-from registry.forms import choices, parse_id, show_error
+from registry.forms import choices, parse_id, refuse_on_form, show_error
 from registry.proposals import presenters
 from registry.proposals import services as proposal_services
 from registry.proposals.models import Proposal
@@ -45,14 +45,15 @@ def queue():
     return render_template("signoffs/queue.html", rows=rows)
 
 
-def _page(proposal: Proposal, form: DecisionForm, status: int = 200):
+def _page(proposal: Proposal, form: DecisionForm, status: int = 200, refused: bool = False):
     actor = _actor()
     revision = proposal.current_revision
     content = revision.content
     approvals = services.live_approvals(proposal)
     where = services.position(actor, proposal)
     form.capacity.choices = choices((c.office.value, c.label) for c in where.approve_as)
-    if request.method == "GET" or not form.revision_number.data:
+    # After a refusal the page shows the current revision, so deciding again binds to it.
+    if request.method == "GET" or refused or not form.revision_number.data:
         form.revision_number.data = str(revision.number)
         form.content_sha256.data = revision.content_sha256
     return (
@@ -69,6 +70,7 @@ def _page(proposal: Proposal, form: DecisionForm, status: int = 200):
                 content, proposal.proposer, services.signoff_facts(approvals)
             ),
             offices=[(o, services.office_title(o, proposal)) for o in services.SIGNING_OFFICES],
+            refused=refused,
         ),
         status,
     )
@@ -102,12 +104,10 @@ def decide(proposal_id: int):
             parse_id(revision_raw),
             form.content_sha256.data,
         )
-    except ForbiddenError as error:
-        db.session.rollback()
-        abort(403, error.message)
-    except ConflictError as error:
-        db.session.rollback()
-        abort(409, error.message)
+    except (ForbiddenError, ConflictError) as error:
+        # The decision page again, with the reason and the comment as typed (never lost).
+        status = refuse_on_form(form, error)
+        return _page(proposal, form, status, refused=True)
     except RegistryError as error:
         db.session.rollback()
         show_error(form, error)
@@ -129,21 +129,24 @@ def reply(proposal_id: int):
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None or not proposal_services.can_view(_actor(), proposal):
         abort(404)
-    if not proposal_services.can_edit(_actor(), proposal):
-        abort(403, "Only the proposer can reply to a change request.")
-    if open_change_request(proposal) is None:
-        abort(409, f"{proposal.title} has no open change request to reply to.")
     form = ReplyForm()
+    refusal: RegistryError | None = None
+    if not proposal_services.can_edit(_actor(), proposal):
+        refusal = ForbiddenError("Only the proposer can reply to a change request.")
+    elif open_change_request(proposal) is None:
+        refusal = ConflictError(
+            f"{proposal.title} has no open change request to reply to: it was "
+            f"{proposal.state_enum.label.lower()} meanwhile. Your reply was not recorded."
+        )
+    if refusal is not None:
+        return proposal_page(proposal, form, refuse_on_form(form, refusal))
     if not form.validate():
         return proposal_page(proposal, form)
     try:
         reply_to_change_request(proposal.id, _actor(), form.body.data or "")
-    except ForbiddenError as error:
-        db.session.rollback()
-        abort(403, error.message)
-    except ConflictError as error:
-        db.session.rollback()
-        abort(409, error.message)
+    except (ForbiddenError, ConflictError) as error:
+        # The proposal page again, with the reply as typed and why it was not recorded.
+        return proposal_page(proposal, form, refuse_on_form(form, error))
     except RegistryError as error:
         db.session.rollback()
         show_error(form, error)

@@ -181,7 +181,7 @@ def test_an_edit_voids_earlier_signoffs_and_an_old_revision_cannot_be_signed(cli
     # The CE's form was for revision 1: refused, nothing recorded.
     old = client_as("ce").post(f"/proposals/{proposal.id}/signoff", data=stale_form)
     assert old.status_code == 409
-    assert "revision 2 is now current" in old.get_data(as_text=True)
+    assert "Revision 2 replaced the revision you were reading" in old.get_data(as_text=True)
     page = client_as("manager").get(f"/proposals/{proposal.id}/signoff").get_data(as_text=True)
     assert "Void" in page and ">Approve</button>" in page  # must sign revision 2 again
 

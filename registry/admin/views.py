@@ -27,7 +27,7 @@ from registry.admin.forms import (
 from registry.auth import appointment_requests, invitations, offices, services
 from registry.auth.models import Appointment, BusinessUnit, Office, User
 from registry.auth.permissions import office_required
-from registry.errors import ConflictError, RegistryError
+from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.forms import choices, show_error
 

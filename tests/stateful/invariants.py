@@ -240,6 +240,8 @@ def no_self_appointments() -> list[Violation]:
 _CELL = re.compile(r"<td[^>]*>(.*?)</td>", re.S)
 _ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
 _TAG = re.compile(r"<[^>]+>")
+# A scheduled closure is shown after the name: the channel is still active until that day.
+_CLOSING_NOTE = re.compile(r"\s*\(closing on [^)]*\)$")
 
 
 def _text(fragment: str) -> str:
@@ -253,7 +255,7 @@ def register_rows(page: str) -> list[tuple[str, str, str, str]]:
     for row in _ROW.findall(body):
         cells = [_text(cell) for cell in _CELL.findall(row)]
         if len(cells) == 4:
-            rows.append((cells[0], cells[1], cells[2], cells[3]))
+            rows.append((_CLOSING_NOTE.sub("", cells[0]), cells[1], cells[2], cells[3]))
     return rows
 
 

@@ -26,12 +26,13 @@ from hypothesis.stateful import (
 
 from registry.auth.models import Appointment, Office, User
 from registry.extensions import db
-from registry.inventory.models import Channel
+from registry.inventory.models import Channel, ImportBatch
 from registry.proposals.models import Proposal
 from tests import factories
 from tests.conftest import _wipe, run_isolated
 from tests.stateful import invariants, world
 from tests.stateful.conftest import machine_settings
+from tests.stateful.http_rules import HttpDoorRules
 
 roles = st.sampled_from(world.ROLES)
 admins = st.sampled_from(world.ADMINS)
@@ -86,7 +87,7 @@ def shows(page: str, text: str) -> bool:
     return html.escape(text) in page or html.escape(text, quote=False) in page
 
 
-class HttpLifecycle(RuleBasedStateMachine):
+class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
     def __init__(self, app: Flask) -> None:
         super().__init__()
         self.app = app
@@ -155,7 +156,8 @@ class HttpLifecycle(RuleBasedStateMachine):
         """The ``i``th row (cycling), among those in ``states`` when there are any."""
         ids = self.ids(model)
         if states:
-            query = sa.select(model.id).where(model.state.in_(states)).order_by(model.id)
+            column = model.status if model is ImportBatch else model.state
+            query = sa.select(model.id).where(column.in_(states)).order_by(model.id)
             ids = list(db.session.scalars(query)) or ids
         return ids[i % len(ids)] if ids else None
 
@@ -195,6 +197,8 @@ class HttpLifecycle(RuleBasedStateMachine):
             data["acting"] = "y"
         response = self.post(actor, "/admin/appointments/new", data)
         self.kept_typing(response, data["starts_on"], what="appointment")
+        if appoint_self:
+            assert response.status_code != 302, f"{actor} appointed themselves"
 
     @precondition(lambda self: self.world is not None)
     @rule(actor=admins, which=index, end=st.sampled_from([-1, 0, 3]), now=rarely)
@@ -264,7 +268,9 @@ class HttpLifecycle(RuleBasedStateMachine):
             version=str(proposal.version - 1 if stale else proposal.version),
         )
         response = self.post(role, f"/proposals/{proposal.id}/edit", data)
-        self.kept_typing(response, purpose, what="edit proposal")
+        if role == self.role_of(proposal.proposer_id):
+            # Only the proposer ever had the form; anyone else is refused at the door.
+            self.kept_typing(response, purpose, what="edit proposal")
 
     @precondition(lambda self: self.has(Proposal))
     @rule(which=index, who=mostly_proposer)
@@ -314,6 +320,7 @@ class HttpLifecycle(RuleBasedStateMachine):
         channel = db.session.get(Channel, channel_id) if channel_id else None
         if then_live and channel is not None and channel.state == "approved":
             address = world.channel_url_for(channel.platform, channel.handle, "good")
+            self._security(channel_id, passing=True)
             self.post("comms", f"/channels/{channel_id}/live", {"channel_url": address})
 
     def _decide(self, proposal, role, decision, capacity, comment, stale) -> None:  # noqa: ANN001, PLR0913

@@ -9,6 +9,7 @@ leave the database exactly as it was; anything else raised is a bug and fails th
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -26,19 +27,25 @@ from hypothesis.stateful import (
 )
 
 from registry.api import services as api_services
-from registry.auth import offices
+from registry.auth import appointment_requests, offices
 from registry.auth import services as auth_services
 from registry.auth.models import Appointment, BusinessUnit, Office, User
 from registry.errors import RegistryError
 from registry.extensions import db
+from registry.inventory import import_batches
 from registry.inventory import services as inventory
+from registry.inventory.closing import close_scheduled_channels
+from registry.inventory.csv_io import parse_channels_csv
 from registry.inventory.importing import import_channels
-from registry.inventory.models import Channel
+from registry.inventory.models import Channel, ImportBatch
+from registry.inventory.risk import accept_risk
+from registry.oia.services import save_security
 from registry.policy.rules import failing
 from registry.proposals import services as proposals
 from registry.proposals.models import Proposal, ProposalState
 from registry.signoffs import services as signoffs
 from registry.signoffs.models import Decision
+from registry.signoffs.replies import reply_to_change_request
 from tests import factories
 from tests.conftest import _wipe, run_isolated
 from tests.stateful import invariants, world
@@ -46,6 +53,11 @@ from tests.stateful.conftest import machine_settings
 
 roles = st.sampled_from(world.ROLES)
 admins = st.sampled_from(world.ADMINS)
+# Mostly an administrator; now and then someone who is not one tries the admin door.
+admins_mostly = st.sampled_from([*world.ADMINS, *world.ADMINS, "manager", "staff_policy"])
+# Who tries to confirm or cancel a request: either administrator, the one who asked, or the
+# person appointed (who may be an administrator too).
+request_deciders = st.sampled_from([*world.ADMINS, "requester", "appointee"])
 handles = st.sampled_from(world.HANDLES)
 flaws = st.sampled_from(world.CONTENT_FLAWS)
 index = st.integers(min_value=0, max_value=50)
@@ -83,16 +95,22 @@ class ServiceLifecycle(RuleBasedStateMachine):
     def user(self, role: str) -> User:
         return db.session.get(User, self.world.people[role])
 
-    def attempt(self, name: str, action: Callable[[], Any]) -> Any:
-        """Run ``action``; a refusal must change nothing, a success must be audited."""
+    def attempt(self, name: str, action: Callable[[], Any], records: tuple[str, ...] = ()) -> Any:
+        """Run ``action``; a refusal must change nothing, a success must be audited.
+
+        ``records``: what a refusal may change because the refusal itself is the decision on
+        record (an import whose rows no longer pass is refused, and says so, for everyone).
+        """
         before = world.snapshot()
         try:
             result = action()
         except RegistryError as refusal:
             db.session.rollback()
             after = world.snapshot()
-            lost = world.changed(before, after)
+            lost = [key for key in world.changed(before, after) if key not in records]
             assert not lost, f"Refused ({refusal.message}) yet changed {lost}"
+            if records and world.changed(before, after):
+                assert after["audit"] > before["audit"], "a refusal on record was not audited"
             OUTCOMES[f"{name}: refused ({type(refusal).__name__})"] += 1
             return None
         OUTCOMES[f"{name}: done"] += 1
@@ -109,7 +127,8 @@ class ServiceLifecycle(RuleBasedStateMachine):
         """The ``i``th row (cycling), among those in ``states`` when there are any."""
         ids = self.ids(model)
         if states:
-            query = sa.select(model.id).where(model.state.in_(states)).order_by(model.id)
+            column = model.status if model is ImportBatch else model.state
+            query = sa.select(model.id).where(column.in_(states)).order_by(model.id)
             ids = list(db.session.scalars(query)) or ids
         return ids[i % len(ids)] if ids else None
 
@@ -124,7 +143,7 @@ class ServiceLifecycle(RuleBasedStateMachine):
         self.observer = self.app.test_client()
 
     @rule(
-        actor=admins,
+        actor=admins_mostly,
         person=roles,
         appoint_self=st.booleans(),
         office=st.sampled_from(world.OFFICES),
@@ -134,10 +153,12 @@ class ServiceLifecycle(RuleBasedStateMachine):
         end=st.sampled_from([None, None, -1, 0, 3, 30]),
     )
     def appoint(self, actor, person, appoint_self, office, unit, acting, start, end) -> None:  # noqa: ANN001, PLR0913
+        """An administrator (or not) asks for someone (or themselves) to hold an office."""
         target = actor if appoint_self else person
-        self.attempt(
-            "appoint",
-            lambda: offices.appoint(
+        made = self.attempt(
+            "request appointment",
+            lambda: appointment_requests.request_appointment(
+                self.user(actor),
                 self.user(target),
                 office,
                 world.day_offset(start),
@@ -146,9 +167,62 @@ class ServiceLifecycle(RuleBasedStateMachine):
                 business_unit=db.session.get(BusinessUnit, self.world.units[unit])
                 if unit
                 else None,
-                actor=self.user(actor),
             ),
         )
+        assert made is None or target != actor, "an administrator appointed themselves"
+
+    def pending_requests(self) -> list[int]:
+        return list(
+            db.session.scalars(
+                sa.select(Appointment.id)
+                .where(Appointment.confirmed_at.is_(None), Appointment.cancelled_at.is_(None))
+                .order_by(Appointment.id)
+            )
+        )
+
+    def _request_actor(self, appointment_id: int, who: str) -> int:
+        appointment = db.session.get(Appointment, appointment_id)
+        if who == "requester":
+            return appointment.requested_by_id
+        if who == "appointee":
+            return appointment.user_id
+        return self.world.people[who]
+
+    @precondition(lambda self: self.world is not None and self.pending_requests())
+    @rule(which=index, who=request_deciders)
+    def confirm_request(self, which, who) -> None:  # noqa: ANN001
+        """A random administrator confirms: never the one who asked, never the appointee."""
+        pending = self.pending_requests()
+        appointment_id = pending[which % len(pending)]
+        appointment = db.session.get(Appointment, appointment_id)
+        barred = {appointment.requested_by_id, appointment.user_id}
+        actor_id = self._request_actor(appointment_id, who)
+        confirmed = self.attempt(
+            "confirm appointment",
+            lambda: appointment_requests.confirm_appointment(
+                db.session.get(User, actor_id), appointment_id
+            ),
+        )
+        assert confirmed is None or actor_id not in barred, (
+            "an appointment was confirmed by the one who asked for it or by its appointee"
+        )
+
+    @precondition(lambda self: self.world is not None and self.pending_requests())
+    @rule(which=index, who=request_deciders, now=rarely)
+    def cancel_request(self, which, who, now) -> None:  # noqa: ANN001
+        if not now:
+            return
+        pending = self.pending_requests()
+        appointment_id = pending[which % len(pending)]
+        appointee = db.session.get(Appointment, appointment_id).user_id
+        actor_id = self._request_actor(appointment_id, who)
+        cancelled = self.attempt(
+            "cancel appointment",
+            lambda: appointment_requests.cancel_appointment(
+                db.session.get(User, actor_id), appointment_id
+            ),
+        )
+        assert cancelled is None or actor_id != appointee, "an appointee cancelled their own"
 
     @precondition(lambda self: self.world is not None)
     @rule(actor=admins, which=index, end=st.sampled_from([-5, -1, 0, 0, 1, 7]), now=rarely)
@@ -349,9 +423,12 @@ class ServiceLifecycle(RuleBasedStateMachine):
         channel = db.session.get(Channel, channel_id) if channel_id else None
         if then_live and channel is not None and channel.state == "approved":
             address = world.channel_url_for(channel.platform, channel.handle, "good")
-            self.attempt(
+            self._secure(channel_id, passing=True)
+            went = self.attempt(
                 "go live", lambda: inventory.go_live(channel_id, self.user("comms"), address)
             )
+            if went is not None:
+                OUTCOMES["lifecycle went live"] += 1
 
     def _decide(self, pid, signer_id, decision, office, comment, stale) -> None:  # noqa: ANN001, PLR0913
         revision = db.session.get(Proposal, pid).current_revision
@@ -378,20 +455,25 @@ class ServiceLifecycle(RuleBasedStateMachine):
         channel = db.session.get(Channel, self.pick(Channel, which, ("approved",)))
         address = world.channel_url_for(channel.platform, channel.handle, url)
         cid = channel.id
-        self.attempt("go live", lambda: inventory.go_live(cid, self.user(who), address))
+        went = self.attempt("go live", lambda: inventory.go_live(cid, self.user(who), address))
+        if went is not None:
+            OUTCOMES["lifecycle went live"] += 1
 
     @precondition(lambda self: self.has(Channel))
     @rule(
         which=index,
-        on=st.sampled_from([None, -3, 0, 0, 10]),
+        # -4000: before any channel started (refused); 10: a closure scheduled for later.
+        on=st.sampled_from([None, -4000, -3, 0, 0, 10, 10]),
         reason=st.sampled_from(["", "Merged into the main page."]),
     )
     def decommission(self, which, on, reason) -> None:  # noqa: ANN001
         cid = self.pick(Channel, which)
         day = world.day_offset(on) if on is not None else None
-        self.attempt(
+        closed = self.attempt(
             "decommission", lambda: inventory.decommission(cid, self.user("comms"), day, reason)
         )
+        if closed is not None and closed.state == "decommissioned":
+            OUTCOMES["lifecycle closed"] += 1
 
     @precondition(lambda self: self.has(Channel))
     @rule(which=index, all_yes=st.booleans())
@@ -413,11 +495,99 @@ class ServiceLifecycle(RuleBasedStateMachine):
         liaison=st.sampled_from(["comms", "manager", "staff_policy"]),
         now=rarely,
     )
-    def import_spreadsheet(self, handle, url, liaison, now) -> None:  # noqa: ANN001
+    def import_at_command_line(self, handle, url, liaison, now) -> None:  # noqa: ANN001
+        """The operator's door: one step, recorded as the command line."""
         if not now:
             return
         data = world.import_csv(self.world, handle, url, self.user(liaison).email)
-        self.attempt("import", lambda: import_channels(data, self.user("comms")))
+        self.attempt("import (command line)", lambda: import_channels(data, None))
+
+    @precondition(lambda self: self.world is not None)
+    @rule(
+        handle=handles,
+        url=st.sampled_from(world.URL_KINDS),
+        liaison=st.sampled_from(["comms", "manager", "staff_policy"]),
+        submitter=st.sampled_from(["comms", "comms", "manager", "staff_policy"]),
+    )
+    def submit_import(self, handle, url, liaison, submitter) -> None:  # noqa: ANN001
+        """A spreadsheet uploaded on the web waits for the Manager Communications."""
+        data = world.import_csv(self.world, handle, url, self.user(liaison).email)
+        preview = parse_channels_csv(data)
+        sha256 = hashlib.sha256(data).hexdigest()
+        self.attempt(
+            "submit import",
+            lambda: import_batches.submit_batch(
+                self.user(submitter), preview, "channels.csv", sha256
+            ),
+        )
+
+    @precondition(lambda self: self.has(ImportBatch))
+    @rule(which=index, who=st.sampled_from(["manager", "manager", "submitter", "comms", "ce"]))
+    def confirm_import(self, which, who) -> None:  # noqa: ANN001
+        batch = db.session.get(ImportBatch, self.pick(ImportBatch, which, ("pending",)))
+        actor_id = batch.submitted_by_id if who == "submitter" else self.world.people[who]
+        batch_id, sha256, submitter_id = batch.id, batch.sha256, batch.submitted_by_id
+        confirmed = self.attempt(
+            "confirm import",
+            lambda: import_batches.confirm_batch(db.session.get(User, actor_id), batch_id, sha256),
+            records=("import_batches", "audit"),
+        )
+        assert confirmed is None or actor_id != submitter_id, "an import's submitter confirmed it"
+
+    # --- account security, replies, closures on their day --------------------------------
+
+    @precondition(lambda self: self.has(Channel))
+    @rule(which=index, passing=st.booleans())
+    def record_account_security(self, which, passing) -> None:  # noqa: ANN001
+        self._secure(self.pick(Channel, which, ("approved", "active")), passing)
+
+    def _secure(self, cid: int, passing: bool) -> None:
+        """The Communications team records the account's security: passing, or with MFA off
+        and a single administrator (so go-live needs the Manager Communications' acceptance)."""
+        admins_ids = [self.world.people["comms"], self.world.people["manager"]]
+        self.attempt(
+            "account security",
+            lambda: save_security(
+                cid,
+                self.user("comms"),
+                admins_ids if passing else admins_ids[:1],
+                passing,
+                "social@ethniccommunities.govt.nz",
+                "Comms vault",
+                world.day_offset(0),
+            ),
+        )
+
+    @precondition(lambda self: self.has(Channel))
+    @rule(which=index, who=st.sampled_from(["manager", "manager", "acting_ce", "comms"]))
+    def accept_security_risk(self, which, who) -> None:  # noqa: ANN001
+        cid = self.pick(Channel, which, ("approved", "active"))
+        self.attempt(
+            "accept risk",
+            lambda: accept_risk(cid, self.user(who), "The launch event is booked."),
+        )
+
+    @precondition(lambda self: self.has(Proposal))
+    @rule(which=index, who=mostly_proposer, body=st.sampled_from(["", "The hours are right."]))
+    def reply(self, which, who, body) -> None:  # noqa: ANN001
+        """The proposer answers a request for changes instead of editing."""
+        proposal = db.session.get(Proposal, self.pick(Proposal, which, ("changes-requested",)))
+        actor_id = self._actor_for(proposal, who).id
+        pid = proposal.id
+        self.attempt(
+            "reply",
+            lambda: reply_to_change_request(pid, db.session.get(User, actor_id), body),
+        )
+
+    @precondition(lambda self: self.has(Channel))
+    @rule(days=st.sampled_from([1, 10, 11, 400]))
+    def days_pass(self, days) -> None:  # noqa: ANN001
+        """The daily job runs as if ``days`` had passed: scheduled closures take effect."""
+        closed = self.attempt(
+            "scheduled closures", lambda: close_scheduled_channels(world.day_offset(days))
+        )
+        if closed:
+            OUTCOMES["lifecycle closed on its scheduled day"] += len(closed)
 
     # --- after every step ---------------------------------------------------------------
 

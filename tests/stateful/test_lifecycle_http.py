@@ -173,6 +173,7 @@ class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
     def cast(self) -> None:
         self.world = world.build_world()
         self.observer = self.app.test_client()
+        OUTCOMES["lifecycles"] += 1
 
     @rule(
         actor=admins,

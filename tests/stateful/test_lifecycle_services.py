@@ -9,7 +9,6 @@ leave the database exactly as it was; anything else raised is a bug and fails th
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -32,24 +31,19 @@ from registry.auth import services as auth_services
 from registry.auth.models import Appointment, BusinessUnit, Office, User
 from registry.errors import RegistryError
 from registry.extensions import db
-from registry.inventory import import_batches
 from registry.inventory import services as inventory
-from registry.inventory.closing import close_scheduled_channels
-from registry.inventory.csv_io import parse_channels_csv
 from registry.inventory.importing import import_channels
 from registry.inventory.models import Channel, ImportBatch
-from registry.inventory.risk import accept_risk
-from registry.oia.services import save_security
 from registry.policy.rules import failing
 from registry.proposals import services as proposals
 from registry.proposals.models import Proposal, ProposalState
 from registry.signoffs import services as signoffs
 from registry.signoffs.models import Decision
-from registry.signoffs.replies import reply_to_change_request
 from tests import factories
 from tests.conftest import _wipe, run_isolated
 from tests.stateful import invariants, world
 from tests.stateful.conftest import machine_settings
+from tests.stateful.service_rules import ServiceDoorRules
 
 roles = st.sampled_from(world.ROLES)
 admins = st.sampled_from(world.ADMINS)
@@ -71,7 +65,9 @@ mostly_proposer = st.sampled_from(["proposer"] * len(world.ROLES) + list(world.R
 OUTCOMES: Counter[str] = Counter()
 
 
-class ServiceLifecycle(RuleBasedStateMachine):
+class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
+    outcomes = OUTCOMES
+
     def __init__(self, app: Flask) -> None:
         super().__init__()
         self.app = app
@@ -95,7 +91,13 @@ class ServiceLifecycle(RuleBasedStateMachine):
     def user(self, role: str) -> User:
         return db.session.get(User, self.world.people[role])
 
-    def attempt(self, name: str, action: Callable[[], Any], records: tuple[str, ...] = ()) -> Any:
+    def attempt(
+        self,
+        name: str,
+        action: Callable[[], Any],
+        records: tuple[str, ...] = (),
+        returns_none: bool = False,
+    ) -> Any:
         """Run ``action``; a refusal must change nothing, a success must be audited.
 
         ``records``: what a refusal may change because the refusal itself is the decision on
@@ -118,7 +120,8 @@ class ServiceLifecycle(RuleBasedStateMachine):
         changes = [key for key in world.changed(before, after) if key != "audit"]
         if changes:
             assert after["audit"] > before["audit"], f"{changes} changed with no audit entry"
-        return result
+        # ``returns_none``: the service returns nothing, so say it was done.
+        return True if returns_none else result
 
     def ids(self, model: type) -> list[int]:
         return list(db.session.scalars(sa.select(model.id).order_by(model.id)))
@@ -141,6 +144,7 @@ class ServiceLifecycle(RuleBasedStateMachine):
     def cast(self) -> None:
         self.world = world.build_world()
         self.observer = self.app.test_client()
+        OUTCOMES["lifecycles"] += 1
 
     @rule(
         actor=admins_mostly,
@@ -171,73 +175,23 @@ class ServiceLifecycle(RuleBasedStateMachine):
         )
         assert made is None or target != actor, "an administrator appointed themselves"
 
-    def pending_requests(self) -> list[int]:
-        return list(
-            db.session.scalars(
-                sa.select(Appointment.id)
-                .where(Appointment.confirmed_at.is_(None), Appointment.cancelled_at.is_(None))
-                .order_by(Appointment.id)
-            )
-        )
-
-    def _request_actor(self, appointment_id: int, who: str) -> int:
-        appointment = db.session.get(Appointment, appointment_id)
-        if who == "requester":
-            return appointment.requested_by_id
-        if who == "appointee":
-            return appointment.user_id
-        return self.world.people[who]
-
-    @precondition(lambda self: self.world is not None and self.pending_requests())
-    @rule(which=index, who=request_deciders)
-    def confirm_request(self, which, who) -> None:  # noqa: ANN001
-        """A random administrator confirms: never the one who asked, never the appointee."""
-        pending = self.pending_requests()
-        appointment_id = pending[which % len(pending)]
-        appointment = db.session.get(Appointment, appointment_id)
-        barred = {appointment.requested_by_id, appointment.user_id}
-        actor_id = self._request_actor(appointment_id, who)
-        confirmed = self.attempt(
-            "confirm appointment",
-            lambda: appointment_requests.confirm_appointment(
-                db.session.get(User, actor_id), appointment_id
-            ),
-        )
-        assert confirmed is None or actor_id not in barred, (
-            "an appointment was confirmed by the one who asked for it or by its appointee"
-        )
-
-    @precondition(lambda self: self.world is not None and self.pending_requests())
-    @rule(which=index, who=request_deciders, now=rarely)
-    def cancel_request(self, which, who, now) -> None:  # noqa: ANN001
-        if not now:
-            return
-        pending = self.pending_requests()
-        appointment_id = pending[which % len(pending)]
-        appointee = db.session.get(Appointment, appointment_id).user_id
-        actor_id = self._request_actor(appointment_id, who)
-        cancelled = self.attempt(
-            "cancel appointment",
-            lambda: appointment_requests.cancel_appointment(
-                db.session.get(User, actor_id), appointment_id
-            ),
-        )
-        assert cancelled is None or actor_id != appointee, "an appointee cancelled their own"
-
     @precondition(lambda self: self.world is not None)
     @rule(actor=admins, which=index, end=st.sampled_from([-5, -1, 0, 0, 1, 7]), now=rarely)
     def end_appointment(self, actor, which, end, now) -> None:  # noqa: ANN001
         if not now:
             return
         appointment_id = self.pick(Appointment, which)
-        self.attempt(
+        holder_id = db.session.get(Appointment, appointment_id).user_id
+        ended = self.attempt(
             "end appointment",
             lambda: offices.end_appointment(
                 db.session.get(Appointment, appointment_id),
                 world.day_offset(end),
                 actor=self.user(actor),
             ),
+            returns_none=True,
         )
+        assert not ended or holder_id != self.world.people[actor], "someone ended their own office"
 
     @precondition(lambda self: self.world is not None)
     @rule(actor=admins, person=roles, active=st.booleans(), now=rarely)
@@ -501,93 +455,6 @@ class ServiceLifecycle(RuleBasedStateMachine):
             return
         data = world.import_csv(self.world, handle, url, self.user(liaison).email)
         self.attempt("import (command line)", lambda: import_channels(data, None))
-
-    @precondition(lambda self: self.world is not None)
-    @rule(
-        handle=handles,
-        url=st.sampled_from(world.URL_KINDS),
-        liaison=st.sampled_from(["comms", "manager", "staff_policy"]),
-        submitter=st.sampled_from(["comms", "comms", "manager", "staff_policy"]),
-    )
-    def submit_import(self, handle, url, liaison, submitter) -> None:  # noqa: ANN001
-        """A spreadsheet uploaded on the web waits for the Manager Communications."""
-        data = world.import_csv(self.world, handle, url, self.user(liaison).email)
-        preview = parse_channels_csv(data)
-        sha256 = hashlib.sha256(data).hexdigest()
-        self.attempt(
-            "submit import",
-            lambda: import_batches.submit_batch(
-                self.user(submitter), preview, "channels.csv", sha256
-            ),
-        )
-
-    @precondition(lambda self: self.has(ImportBatch))
-    @rule(which=index, who=st.sampled_from(["manager", "manager", "submitter", "comms", "ce"]))
-    def confirm_import(self, which, who) -> None:  # noqa: ANN001
-        batch = db.session.get(ImportBatch, self.pick(ImportBatch, which, ("pending",)))
-        actor_id = batch.submitted_by_id if who == "submitter" else self.world.people[who]
-        batch_id, sha256, submitter_id = batch.id, batch.sha256, batch.submitted_by_id
-        confirmed = self.attempt(
-            "confirm import",
-            lambda: import_batches.confirm_batch(db.session.get(User, actor_id), batch_id, sha256),
-            records=("import_batches", "audit"),
-        )
-        assert confirmed is None or actor_id != submitter_id, "an import's submitter confirmed it"
-
-    # --- account security, replies, closures on their day --------------------------------
-
-    @precondition(lambda self: self.has(Channel))
-    @rule(which=index, passing=st.booleans())
-    def record_account_security(self, which, passing) -> None:  # noqa: ANN001
-        self._secure(self.pick(Channel, which, ("approved", "active")), passing)
-
-    def _secure(self, cid: int, passing: bool) -> None:
-        """The Communications team records the account's security: passing, or with MFA off
-        and a single administrator (so go-live needs the Manager Communications' acceptance)."""
-        admins_ids = [self.world.people["comms"], self.world.people["manager"]]
-        self.attempt(
-            "account security",
-            lambda: save_security(
-                cid,
-                self.user("comms"),
-                admins_ids if passing else admins_ids[:1],
-                passing,
-                "social@ethniccommunities.govt.nz",
-                "Comms vault",
-                world.day_offset(0),
-            ),
-        )
-
-    @precondition(lambda self: self.has(Channel))
-    @rule(which=index, who=st.sampled_from(["manager", "manager", "acting_ce", "comms"]))
-    def accept_security_risk(self, which, who) -> None:  # noqa: ANN001
-        cid = self.pick(Channel, which, ("approved", "active"))
-        self.attempt(
-            "accept risk",
-            lambda: accept_risk(cid, self.user(who), "The launch event is booked."),
-        )
-
-    @precondition(lambda self: self.has(Proposal))
-    @rule(which=index, who=mostly_proposer, body=st.sampled_from(["", "The hours are right."]))
-    def reply(self, which, who, body) -> None:  # noqa: ANN001
-        """The proposer answers a request for changes instead of editing."""
-        proposal = db.session.get(Proposal, self.pick(Proposal, which, ("changes-requested",)))
-        actor_id = self._actor_for(proposal, who).id
-        pid = proposal.id
-        self.attempt(
-            "reply",
-            lambda: reply_to_change_request(pid, db.session.get(User, actor_id), body),
-        )
-
-    @precondition(lambda self: self.has(Channel))
-    @rule(days=st.sampled_from([1, 10, 11, 400]))
-    def days_pass(self, days) -> None:  # noqa: ANN001
-        """The daily job runs as if ``days`` had passed: scheduled closures take effect."""
-        closed = self.attempt(
-            "scheduled closures", lambda: close_scheduled_channels(world.day_offset(days))
-        )
-        if closed:
-            OUTCOMES["lifecycle closed on its scheduled day"] += len(closed)
 
     # --- after every step ---------------------------------------------------------------
 

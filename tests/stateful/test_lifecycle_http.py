@@ -25,6 +25,7 @@ from hypothesis.stateful import (
 )
 
 from registry.auth.models import Appointment, Office, User
+from registry.auth.offices import offices_held
 from registry.extensions import db
 from registry.inventory.models import Channel, ImportBatch
 from registry.proposals.models import Proposal
@@ -163,6 +164,10 @@ class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
 
     def has(self, model: type) -> bool:
         return self.world is not None and bool(self.ids(model))
+
+    def holds_any(self, role: str, offices: tuple[Office, ...]) -> bool:
+        user = db.session.get(User, self.world.people[role])
+        return user.is_active_account and any(a.office_enum in offices for a in offices_held(user))
 
     def role_of(self, user_id: int) -> str:
         return next(r for r, i in self.world.people.items() if i == user_id)
@@ -334,7 +339,8 @@ class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
             "comment": comment,
         }
         response = self.post(role, f"/proposals/{proposal.id}/signoff", data)
-        if comment:
+        if comment and self.holds_any(role, world.SIGNING):
+            # Someone who holds no signing office never had the form: a 403 is their door.
             self.kept_typing(response, comment, what="sign-off comment")
 
     # --- channels -----------------------------------------------------------------------
@@ -349,7 +355,7 @@ class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
         channel = db.session.get(Channel, self.pick(Channel, which, ("approved",)))
         address = world.channel_url_for(channel.platform, channel.handle, url)
         response = self.post(who, f"/channels/{channel.id}/live", {"channel_url": address})
-        if address:
+        if address and self.holds_any(who, (Office.COMMUNICATIONS_TEAM,)):
             self.kept_typing(response, address, what="go live")
 
     @precondition(lambda self: self.has(Channel))

@@ -100,12 +100,28 @@ class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
     def teardown(self) -> None:
         try:
             if self.world is not None:
+                self._tally()
                 result = run_isolated(self.app.test_cli_runner().invoke, args=["audit", "verify"])
                 assert result.exit_code == 0, result.output
         finally:
             db.session.remove()
             self.context.pop()
             _wipe(self.app)
+
+    def _tally(self) -> None:
+        """How far this lifecycle's channels got (a machine that approves nothing proves little)."""
+        db.session.expire_all()
+        approved = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Proposal).where(Proposal.state == "approved")
+        )
+        OUTCOMES["lifecycle reached approval"] += approved
+        for state, label in (("active", "went live"), ("decommissioned", "closed")):
+            count = db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Channel)
+                .where(Channel.state == state, Channel.proposal_id.is_not(None))
+            )
+            OUTCOMES[f"charted channel {label} (at the end)"] += count
 
     # --- doors --------------------------------------------------------------------------
 
@@ -350,10 +366,13 @@ class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
         which=index,
         who=st.sampled_from(["comms", "manager", "staff_policy"]),
         url=st.sampled_from(world.URL_KINDS),
+        secure_first=st.booleans(),
     )
-    def go_live(self, which, who, url) -> None:  # noqa: ANN001
+    def go_live(self, which, who, url, secure_first) -> None:  # noqa: ANN001
         channel = db.session.get(Channel, self.pick(Channel, which, ("approved",)))
         address = world.channel_url_for(channel.platform, channel.handle, url)
+        if secure_first:
+            self._security(channel.id, passing=True)
         response = self.post(who, f"/channels/{channel.id}/live", {"channel_url": address})
         if address and self.holds_any(who, (Office.COMMUNICATIONS_TEAM,)):
             self.kept_typing(response, address, what="go live")

@@ -404,11 +404,14 @@ class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
         which=index,
         who=st.sampled_from(["comms", "manager", "comms"]),
         url=st.sampled_from(world.URL_KINDS),
+        secure_first=st.booleans(),
     )
-    def go_live(self, which, who, url) -> None:  # noqa: ANN001
+    def go_live(self, which, who, url, secure_first) -> None:  # noqa: ANN001
         channel = db.session.get(Channel, self.pick(Channel, which, ("approved",)))
         address = world.channel_url_for(channel.platform, channel.handle, url)
         cid = channel.id
+        if secure_first:
+            self._secure(cid, passing=True)
         went = self.attempt("go live", lambda: inventory.go_live(cid, self.user(who), address))
         if went is not None:
             OUTCOMES["lifecycle went live"] += 1

@@ -26,6 +26,7 @@ from flask import current_app
 from registry.audit.log import verify_chain
 from registry.audit.models import AuditEntry
 from registry.auth.models import Appointment, Office, User
+from registry.auth.offices import agency_today
 from registry.charters.models import Charter
 from registry.extensions import db
 from registry.inventory.models import Channel, ChannelState
@@ -307,6 +308,11 @@ def expected_charter_status(charter: Charter) -> tuple[str, ...] | None:
     if channel.proposal_id != proposal.id:
         return ("superseded",)
     if channel.state_enum is ChannelState.DECOMMISSIONED:
+        if channel.decommissioned_on and channel.decommissioned_on > agency_today():
+            # Closed on a date still ahead: the daily job was run as if that day had come
+            # (``remind --today``), or a record from before closures could be scheduled. The
+            # public is told it is ours, and monitored, until then.
+            return ("active", "until")
         return ("decommissioned",)
     if channel.state_enum is ChannelState.ACTIVE:
         return ("active",)

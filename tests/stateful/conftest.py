@@ -28,7 +28,9 @@ _NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate, Phase.target)
 settings.register_profile(
     "ci",
     max_examples=200,
-    stateful_step_count=30,
+    # 20 steps keeps the whole of tests/stateful within about three minutes on PostgreSQL on
+    # a loaded machine; ``fuzz`` runs longer lifecycles.
+    stateful_step_count=20,
     deadline=None,
     suppress_health_check=_SUPPRESSED,
     derandomize=False,

@@ -13,20 +13,28 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 # Each example builds a cast of a dozen people (a few dozen database writes) before its first
 # step, so a slow example is the fixture, not a sign of a hang; and the database is wiped by
 # the machine's teardown, not a function fixture, which is what that health check is about.
 _SUPPRESSED = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 
+# In CI a failure is reported as found, unshrunk: shrinking a long lifecycle against a database
+# can take Hypothesis's own limit (five minutes) per failure. Run the failing seed again with
+# HYPOTHESIS_PROFILE=quick or fuzz (which shrink) to get the minimal example.
+_NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate, Phase.target)
+
 settings.register_profile(
     "ci",
     max_examples=200,
-    stateful_step_count=30,
+    # 20 steps keeps the whole of tests/stateful within about three minutes on PostgreSQL on
+    # a loaded machine; ``fuzz`` runs longer lifecycles.
+    stateful_step_count=20,
     deadline=None,
     suppress_health_check=_SUPPRESSED,
     derandomize=False,
+    phases=_NO_SHRINK,
 )
 settings.register_profile(
     "fuzz",
@@ -45,8 +53,18 @@ settings.register_profile(
     suppress_health_check=_SUPPRESSED,
 )
 
+# A middle run while changing the machines.
+settings.register_profile(
+    "medium",
+    max_examples=60,
+    stateful_step_count=30,
+    deadline=None,
+    suppress_health_check=_SUPPRESSED,
+    phases=_NO_SHRINK,
+)
+
 # The HTTP machine renders pages for every step and invariant: fewer, shorter lifecycles.
-HTTP_SHARE = {"ci": 0.25, "fuzz": 0.25, "quick": 1.0}
+HTTP_SHARE = {"ci": 0.25, "fuzz": 0.25, "quick": 1.0, "medium": 0.25}
 
 
 def profile_name() -> str:

@@ -26,6 +26,7 @@ from flask import current_app
 from registry.audit.log import verify_chain
 from registry.audit.models import AuditEntry
 from registry.auth.models import Appointment, Office, User
+from registry.auth.offices import agency_today
 from registry.charters.models import Charter
 from registry.extensions import db
 from registry.inventory.models import Channel, ChannelState
@@ -36,29 +37,15 @@ from registry.signoffs.services import live_approvals
 from registry.timeutil import local_date
 
 # Promises whose fix is not in this code yet. Remove a key once its fix has landed.
-PENDING_FIXES: set[str] = {
-    # Appointments to signing offices take effect only when a second admin confirms them, and
-    # nobody appoints themselves.
-    "self-appointment",
-    # One channel-URL function at every door: today a change proposal's URL reaches an
-    # active channel, and the public register, unchecked.
-    "channel-url",
-    # The verify page states the channel's state now, not the proposal's "Approved".
-    "charter-status",
-    # Deactivation revokes API tokens: today reactivating someone revives their old tokens.
-    "token-survives-deactivation",
-}
+PENDING_FIXES: set[str] = set()
 
-# Promises found broken here that no fix is assigned to yet (see the report that came with
-# these machines). Skipped like PENDING_FIXES, listed apart so nobody mistakes them for done.
+# Promises found broken here whose fix is still under way elsewhere. Skipped like
+# PENDING_FIXES, listed apart so nobody mistakes them for done.
 UNASSIGNED_FINDINGS: set[str] = {
     # A form refused with an error page (403, 409) instead of the form shown again loses what
     # was typed: a sign-off comment when the proposal changed meanwhile, an edit posted after
     # the third sign-off, a go-live URL after someone else marked the channel live.
     "typed-lost-on-error-page",
-    # An admin can end an appointment on a date in the past, after its holder signed in that
-    # office: the record then says the signatory held no office on the day they signed.
-    "retroactive-appointment-end",
 }
 
 
@@ -89,24 +76,27 @@ def _tz() -> str:
 
 
 def appointment_made_by(appointment_id: int) -> set[int]:
-    """Everyone who had a hand in making the appointment (today: the admin who recorded it).
+    """Everyone who had a hand in making the appointment: the administrator who asked for it
+    and the one who confirmed it (one and the same for Communications team membership).
 
-    An appointment made at the operator's door (CLI, fixtures) has no actor.
+    An appointment made at the operator's door (CLI, fixtures) has neither.
     """
-    actors = db.session.scalars(
-        sa.select(AuditEntry.actor_id).where(
-            AuditEntry.action == "appointment-made",
-            AuditEntry.object_type == "appointment",
-            AuditEntry.object_id == str(appointment_id),
-        )
-    )
-    return {actor for actor in actors if actor is not None}
+    appointment = db.session.get(Appointment, appointment_id)
+    if appointment is None:
+        return set()
+    return {
+        who for who in (appointment.requested_by_id, appointment.confirmed_by_id) if who is not None
+    }
 
 
 def _signing_appointments(signoff: Signoff, proposal: Proposal) -> list[Appointment]:
-    """The signer's appointments to the sign-off's office covering the NZ day it was given."""
+    """The signer's appointments in force (confirmed, never cancelled) to the sign-off's office
+    covering the NZ day it was given. A pending or cancelled request gives no power."""
     day = local_date(signoff.signed_at, _tz())
     query = sa.select(Appointment).where(
+        Appointment.confirmed_at.is_not(None),
+        Appointment.confirmed_at <= signoff.signed_at,
+        Appointment.cancelled_at.is_(None),
         Appointment.user_id == signoff.signer_id,
         Appointment.office == signoff.office,
         Appointment.acting == signoff.acting,
@@ -192,19 +182,48 @@ def approvals_hold() -> list[Violation]:
                 )
             elif all(signoff.signer_id in appointment_made_by(a.id) for a in held):
                 found.append(
-                    Violation("self-appointment", f"{who} holds it by appointing themselves.")
+                    Violation(
+                        "self-appointment",
+                        f"{who} holds it through an appointment they requested or confirmed.",
+                    )
                 )
     return found
 
 
 def no_self_appointments() -> list[Violation]:
-    """Nobody changes their own offices: no appointment was recorded by its holder."""
+    """Nobody changes their own offices: no appointment was requested, confirmed or recorded
+    in force by its holder, and none that needs a second administrator was confirmed by the
+    one who asked for it."""
+    found = []
+    for appointment in db.session.scalars(sa.select(Appointment).order_by(Appointment.id)).unique():
+        makers = appointment_made_by(appointment.id)
+        if appointment.user_id in makers:
+            found.append(
+                Violation(
+                    "self-appointment",
+                    f"{appointment.user.email} had a hand in their own appointment as "
+                    f"{appointment.capacity} (appointment {appointment.id}).",
+                )
+            )
+        if (
+            appointment.office_enum.needs_second_admin
+            and appointment.in_force
+            and appointment.requested_by_id is not None
+            and appointment.confirmed_by_id == appointment.requested_by_id
+        ):
+            found.append(
+                Violation(
+                    "self-appointment",
+                    f"appointment {appointment.id} ({appointment.capacity}) was requested and "
+                    "confirmed by one administrator.",
+                )
+            )
     rows = db.session.execute(
         sa.select(AuditEntry.actor_id, AuditEntry.object_id, AuditEntry.summary).where(
-            AuditEntry.action == "appointment-made", AuditEntry.actor_id.is_not(None)
+            AuditEntry.action.in_(("appointment-made", "appointment-requested")),
+            AuditEntry.actor_id.is_not(None),
         )
     )
-    found = []
     for actor_id, object_id, summary in rows:
         appointment = db.session.get(Appointment, int(object_id))
         if appointment is not None and appointment.user_id == actor_id:
@@ -222,6 +241,8 @@ def no_self_appointments() -> list[Violation]:
 _CELL = re.compile(r"<td[^>]*>(.*?)</td>", re.S)
 _ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
 _TAG = re.compile(r"<[^>]+>")
+# A scheduled closure is shown after the name: the channel is still active until that day.
+_CLOSING_NOTE = re.compile(r"\s*\(closing on [^)]*\)$")
 
 
 def _text(fragment: str) -> str:
@@ -235,7 +256,7 @@ def register_rows(page: str) -> list[tuple[str, str, str, str]]:
     for row in _ROW.findall(body):
         cells = [_text(cell) for cell in _CELL.findall(row)]
         if len(cells) == 4:
-            rows.append((cells[0], cells[1], cells[2], cells[3]))
+            rows.append((_CLOSING_NOTE.sub("", cells[0]), cells[1], cells[2], cells[3]))
     return rows
 
 
@@ -287,6 +308,11 @@ def expected_charter_status(charter: Charter) -> tuple[str, ...] | None:
     if channel.proposal_id != proposal.id:
         return ("superseded",)
     if channel.state_enum is ChannelState.DECOMMISSIONED:
+        if channel.decommissioned_on and channel.decommissioned_on > agency_today():
+            # Closed on a date still ahead: the daily job was run as if that day had come
+            # (``remind --today``), or a record from before closures could be scheduled. The
+            # public is told it is ours, and monitored, until then.
+            return ("active", "until")
         return ("decommissioned",)
     if channel.state_enum is ChannelState.ACTIVE:
         return ("active",)

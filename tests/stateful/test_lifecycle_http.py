@@ -25,13 +25,15 @@ from hypothesis.stateful import (
 )
 
 from registry.auth.models import Appointment, Office, User
+from registry.auth.offices import offices_held
 from registry.extensions import db
-from registry.inventory.models import Channel
+from registry.inventory.models import Channel, ImportBatch
 from registry.proposals.models import Proposal
 from tests import factories
 from tests.conftest import _wipe, run_isolated
 from tests.stateful import invariants, world
 from tests.stateful.conftest import machine_settings
+from tests.stateful.http_rules import HttpDoorRules
 
 roles = st.sampled_from(world.ROLES)
 admins = st.sampled_from(world.ADMINS)
@@ -86,7 +88,7 @@ def shows(page: str, text: str) -> bool:
     return html.escape(text) in page or html.escape(text, quote=False) in page
 
 
-class HttpLifecycle(RuleBasedStateMachine):
+class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
     def __init__(self, app: Flask) -> None:
         super().__init__()
         self.app = app
@@ -98,12 +100,28 @@ class HttpLifecycle(RuleBasedStateMachine):
     def teardown(self) -> None:
         try:
             if self.world is not None:
+                self._tally()
                 result = run_isolated(self.app.test_cli_runner().invoke, args=["audit", "verify"])
                 assert result.exit_code == 0, result.output
         finally:
             db.session.remove()
             self.context.pop()
             _wipe(self.app)
+
+    def _tally(self) -> None:
+        """How far this lifecycle's channels got (a machine that approves nothing proves little)."""
+        db.session.expire_all()
+        approved = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Proposal).where(Proposal.state == "approved")
+        )
+        OUTCOMES["lifecycle reached approval"] += approved
+        for state, label in (("active", "went live"), ("decommissioned", "closed")):
+            count = db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Channel)
+                .where(Channel.state == state, Channel.proposal_id.is_not(None))
+            )
+            OUTCOMES[f"charted channel {label} (at the end)"] += count
 
     # --- doors --------------------------------------------------------------------------
 
@@ -155,12 +173,17 @@ class HttpLifecycle(RuleBasedStateMachine):
         """The ``i``th row (cycling), among those in ``states`` when there are any."""
         ids = self.ids(model)
         if states:
-            query = sa.select(model.id).where(model.state.in_(states)).order_by(model.id)
+            column = model.status if model is ImportBatch else model.state
+            query = sa.select(model.id).where(column.in_(states)).order_by(model.id)
             ids = list(db.session.scalars(query)) or ids
         return ids[i % len(ids)] if ids else None
 
     def has(self, model: type) -> bool:
         return self.world is not None and bool(self.ids(model))
+
+    def holds_any(self, role: str, offices: tuple[Office, ...]) -> bool:
+        user = db.session.get(User, self.world.people[role])
+        return user.is_active_account and any(a.office_enum in offices for a in offices_held(user))
 
     def role_of(self, user_id: int) -> str:
         return next(r for r, i in self.world.people.items() if i == user_id)
@@ -171,6 +194,7 @@ class HttpLifecycle(RuleBasedStateMachine):
     def cast(self) -> None:
         self.world = world.build_world()
         self.observer = self.app.test_client()
+        OUTCOMES["lifecycles"] += 1
 
     @rule(
         actor=admins,
@@ -195,6 +219,13 @@ class HttpLifecycle(RuleBasedStateMachine):
             data["acting"] = "y"
         response = self.post(actor, "/admin/appointments/new", data)
         self.kept_typing(response, data["starts_on"], what="appointment")
+        if appoint_self:
+            # A redirect may be to the sign-in page (a deactivated admin): ask the database.
+            mine = sa.select(sa.func.count()).where(
+                Appointment.user_id == self.world.people[actor],
+                Appointment.requested_by_id == self.world.people[actor],
+            )
+            assert db.session.scalar(mine) == 0, f"{actor} appointed themselves"
 
     @precondition(lambda self: self.world is not None)
     @rule(actor=admins, which=index, end=st.sampled_from([-1, 0, 3]), now=rarely)
@@ -264,7 +295,9 @@ class HttpLifecycle(RuleBasedStateMachine):
             version=str(proposal.version - 1 if stale else proposal.version),
         )
         response = self.post(role, f"/proposals/{proposal.id}/edit", data)
-        self.kept_typing(response, purpose, what="edit proposal")
+        if role == self.role_of(proposal.proposer_id):
+            # Only the proposer ever had the form; anyone else is refused at the door.
+            self.kept_typing(response, purpose, what="edit proposal")
 
     @precondition(lambda self: self.has(Proposal))
     @rule(which=index, who=mostly_proposer)
@@ -314,6 +347,7 @@ class HttpLifecycle(RuleBasedStateMachine):
         channel = db.session.get(Channel, channel_id) if channel_id else None
         if then_live and channel is not None and channel.state == "approved":
             address = world.channel_url_for(channel.platform, channel.handle, "good")
+            self._security(channel_id, passing=True)
             self.post("comms", f"/channels/{channel_id}/live", {"channel_url": address})
 
     def _decide(self, proposal, role, decision, capacity, comment, stale) -> None:  # noqa: ANN001, PLR0913
@@ -326,7 +360,8 @@ class HttpLifecycle(RuleBasedStateMachine):
             "comment": comment,
         }
         response = self.post(role, f"/proposals/{proposal.id}/signoff", data)
-        if comment:
+        if comment and self.holds_any(role, world.SIGNING):
+            # Someone who holds no signing office never had the form: a 403 is their door.
             self.kept_typing(response, comment, what="sign-off comment")
 
     # --- channels -----------------------------------------------------------------------
@@ -336,12 +371,15 @@ class HttpLifecycle(RuleBasedStateMachine):
         which=index,
         who=st.sampled_from(["comms", "manager", "staff_policy"]),
         url=st.sampled_from(world.URL_KINDS),
+        secure_first=st.booleans(),
     )
-    def go_live(self, which, who, url) -> None:  # noqa: ANN001
+    def go_live(self, which, who, url, secure_first) -> None:  # noqa: ANN001
         channel = db.session.get(Channel, self.pick(Channel, which, ("approved",)))
         address = world.channel_url_for(channel.platform, channel.handle, url)
+        if secure_first:
+            self._security(channel.id, passing=True)
         response = self.post(who, f"/channels/{channel.id}/live", {"channel_url": address})
-        if address:
+        if address and self.holds_any(who, (Office.COMMUNICATIONS_TEAM,)):
             self.kept_typing(response, address, what="go live")
 
     @precondition(lambda self: self.has(Channel))

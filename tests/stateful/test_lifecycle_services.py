@@ -26,14 +26,14 @@ from hypothesis.stateful import (
 )
 
 from registry.api import services as api_services
-from registry.auth import offices
+from registry.auth import appointment_requests, offices
 from registry.auth import services as auth_services
 from registry.auth.models import Appointment, BusinessUnit, Office, User
 from registry.errors import RegistryError
 from registry.extensions import db
 from registry.inventory import services as inventory
 from registry.inventory.importing import import_channels
-from registry.inventory.models import Channel
+from registry.inventory.models import Channel, ImportBatch
 from registry.policy.rules import failing
 from registry.proposals import services as proposals
 from registry.proposals.models import Proposal, ProposalState
@@ -43,9 +43,15 @@ from tests import factories
 from tests.conftest import _wipe, run_isolated
 from tests.stateful import invariants, world
 from tests.stateful.conftest import machine_settings
+from tests.stateful.service_rules import ServiceDoorRules
 
 roles = st.sampled_from(world.ROLES)
 admins = st.sampled_from(world.ADMINS)
+# Mostly an administrator; now and then someone who is not one tries the admin door.
+admins_mostly = st.sampled_from([*world.ADMINS, *world.ADMINS, "manager", "staff_policy"])
+# Who tries to confirm or cancel a request: either administrator, the one who asked, or the
+# person appointed (who may be an administrator too).
+request_deciders = st.sampled_from([*world.ADMINS, "requester", "appointee"])
 handles = st.sampled_from(world.HANDLES)
 flaws = st.sampled_from(world.CONTENT_FLAWS)
 index = st.integers(min_value=0, max_value=50)
@@ -59,7 +65,9 @@ mostly_proposer = st.sampled_from(["proposer"] * len(world.ROLES) + list(world.R
 OUTCOMES: Counter[str] = Counter()
 
 
-class ServiceLifecycle(RuleBasedStateMachine):
+class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
+    outcomes = OUTCOMES
+
     def __init__(self, app: Flask) -> None:
         super().__init__()
         self.app = app
@@ -83,16 +91,28 @@ class ServiceLifecycle(RuleBasedStateMachine):
     def user(self, role: str) -> User:
         return db.session.get(User, self.world.people[role])
 
-    def attempt(self, name: str, action: Callable[[], Any]) -> Any:
-        """Run ``action``; a refusal must change nothing, a success must be audited."""
+    def attempt(
+        self,
+        name: str,
+        action: Callable[[], Any],
+        records: tuple[str, ...] = (),
+        returns_none: bool = False,
+    ) -> Any:
+        """Run ``action``; a refusal must change nothing, a success must be audited.
+
+        ``records``: what a refusal may change because the refusal itself is the decision on
+        record (an import whose rows no longer pass is refused, and says so, for everyone).
+        """
         before = world.snapshot()
         try:
             result = action()
         except RegistryError as refusal:
             db.session.rollback()
             after = world.snapshot()
-            lost = world.changed(before, after)
+            lost = [key for key in world.changed(before, after) if key not in records]
             assert not lost, f"Refused ({refusal.message}) yet changed {lost}"
+            if records and world.changed(before, after):
+                assert after["audit"] > before["audit"], "a refusal on record was not audited"
             OUTCOMES[f"{name}: refused ({type(refusal).__name__})"] += 1
             return None
         OUTCOMES[f"{name}: done"] += 1
@@ -100,7 +120,8 @@ class ServiceLifecycle(RuleBasedStateMachine):
         changes = [key for key in world.changed(before, after) if key != "audit"]
         if changes:
             assert after["audit"] > before["audit"], f"{changes} changed with no audit entry"
-        return result
+        # ``returns_none``: the service returns nothing, so say it was done.
+        return True if returns_none else result
 
     def ids(self, model: type) -> list[int]:
         return list(db.session.scalars(sa.select(model.id).order_by(model.id)))
@@ -109,7 +130,8 @@ class ServiceLifecycle(RuleBasedStateMachine):
         """The ``i``th row (cycling), among those in ``states`` when there are any."""
         ids = self.ids(model)
         if states:
-            query = sa.select(model.id).where(model.state.in_(states)).order_by(model.id)
+            column = model.status if model is ImportBatch else model.state
+            query = sa.select(model.id).where(column.in_(states)).order_by(model.id)
             ids = list(db.session.scalars(query)) or ids
         return ids[i % len(ids)] if ids else None
 
@@ -122,9 +144,10 @@ class ServiceLifecycle(RuleBasedStateMachine):
     def cast(self) -> None:
         self.world = world.build_world()
         self.observer = self.app.test_client()
+        OUTCOMES["lifecycles"] += 1
 
     @rule(
-        actor=admins,
+        actor=admins_mostly,
         person=roles,
         appoint_self=st.booleans(),
         office=st.sampled_from(world.OFFICES),
@@ -134,10 +157,12 @@ class ServiceLifecycle(RuleBasedStateMachine):
         end=st.sampled_from([None, None, -1, 0, 3, 30]),
     )
     def appoint(self, actor, person, appoint_self, office, unit, acting, start, end) -> None:  # noqa: ANN001, PLR0913
+        """An administrator (or not) asks for someone (or themselves) to hold an office."""
         target = actor if appoint_self else person
-        self.attempt(
-            "appoint",
-            lambda: offices.appoint(
+        made = self.attempt(
+            "request appointment",
+            lambda: appointment_requests.request_appointment(
+                self.user(actor),
                 self.user(target),
                 office,
                 world.day_offset(start),
@@ -146,9 +171,9 @@ class ServiceLifecycle(RuleBasedStateMachine):
                 business_unit=db.session.get(BusinessUnit, self.world.units[unit])
                 if unit
                 else None,
-                actor=self.user(actor),
             ),
         )
+        assert made is None or target != actor, "an administrator appointed themselves"
 
     @precondition(lambda self: self.world is not None)
     @rule(actor=admins, which=index, end=st.sampled_from([-5, -1, 0, 0, 1, 7]), now=rarely)
@@ -156,14 +181,17 @@ class ServiceLifecycle(RuleBasedStateMachine):
         if not now:
             return
         appointment_id = self.pick(Appointment, which)
-        self.attempt(
+        holder_id = db.session.get(Appointment, appointment_id).user_id
+        ended = self.attempt(
             "end appointment",
             lambda: offices.end_appointment(
                 db.session.get(Appointment, appointment_id),
                 world.day_offset(end),
                 actor=self.user(actor),
             ),
+            returns_none=True,
         )
+        assert not ended or holder_id != self.world.people[actor], "someone ended their own office"
 
     @precondition(lambda self: self.world is not None)
     @rule(actor=admins, person=roles, active=st.booleans(), now=rarely)
@@ -349,9 +377,12 @@ class ServiceLifecycle(RuleBasedStateMachine):
         channel = db.session.get(Channel, channel_id) if channel_id else None
         if then_live and channel is not None and channel.state == "approved":
             address = world.channel_url_for(channel.platform, channel.handle, "good")
-            self.attempt(
+            self._secure(channel_id, passing=True)
+            went = self.attempt(
                 "go live", lambda: inventory.go_live(channel_id, self.user("comms"), address)
             )
+            if went is not None:
+                OUTCOMES["lifecycle went live"] += 1
 
     def _decide(self, pid, signer_id, decision, office, comment, stale) -> None:  # noqa: ANN001, PLR0913
         revision = db.session.get(Proposal, pid).current_revision
@@ -373,25 +404,33 @@ class ServiceLifecycle(RuleBasedStateMachine):
         which=index,
         who=st.sampled_from(["comms", "manager", "comms"]),
         url=st.sampled_from(world.URL_KINDS),
+        secure_first=st.booleans(),
     )
-    def go_live(self, which, who, url) -> None:  # noqa: ANN001
+    def go_live(self, which, who, url, secure_first) -> None:  # noqa: ANN001
         channel = db.session.get(Channel, self.pick(Channel, which, ("approved",)))
         address = world.channel_url_for(channel.platform, channel.handle, url)
         cid = channel.id
-        self.attempt("go live", lambda: inventory.go_live(cid, self.user(who), address))
+        if secure_first:
+            self._secure(cid, passing=True)
+        went = self.attempt("go live", lambda: inventory.go_live(cid, self.user(who), address))
+        if went is not None:
+            OUTCOMES["lifecycle went live"] += 1
 
     @precondition(lambda self: self.has(Channel))
     @rule(
         which=index,
-        on=st.sampled_from([None, -3, 0, 0, 10]),
+        # -4000: before any channel started (refused); 10: a closure scheduled for later.
+        on=st.sampled_from([None, -4000, -3, 0, 0, 10, 10]),
         reason=st.sampled_from(["", "Merged into the main page."]),
     )
     def decommission(self, which, on, reason) -> None:  # noqa: ANN001
         cid = self.pick(Channel, which)
         day = world.day_offset(on) if on is not None else None
-        self.attempt(
+        closed = self.attempt(
             "decommission", lambda: inventory.decommission(cid, self.user("comms"), day, reason)
         )
+        if closed is not None and closed.state == "decommissioned":
+            OUTCOMES["lifecycle closed"] += 1
 
     @precondition(lambda self: self.has(Channel))
     @rule(which=index, all_yes=st.booleans())
@@ -413,11 +452,12 @@ class ServiceLifecycle(RuleBasedStateMachine):
         liaison=st.sampled_from(["comms", "manager", "staff_policy"]),
         now=rarely,
     )
-    def import_spreadsheet(self, handle, url, liaison, now) -> None:  # noqa: ANN001
+    def import_at_command_line(self, handle, url, liaison, now) -> None:  # noqa: ANN001
+        """The operator's door: one step, recorded as the command line."""
         if not now:
             return
         data = world.import_csv(self.world, handle, url, self.user(liaison).email)
-        self.attempt("import", lambda: import_channels(data, self.user("comms")))
+        self.attempt("import (command line)", lambda: import_channels(data, None))
 
     # --- after every step ---------------------------------------------------------------
 

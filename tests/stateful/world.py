@@ -18,9 +18,10 @@ from registry.auth.models import Appointment, Office, User
 from registry.auth.offices import agency_today
 from registry.charters.models import Charter
 from registry.extensions import db
-from registry.inventory.models import Channel
+from registry.inventory.models import Channel, ImportBatch, SecurityRiskAcceptance
+from registry.oia.models import AccountSecurity
 from registry.proposals.models import Proposal, ProposalRevision
-from registry.signoffs.models import Signoff
+from registry.signoffs.models import ChangeReply, Signoff
 from tests import factories
 from tests.proposal_data import TERMS
 
@@ -206,10 +207,23 @@ def snapshot() -> dict[str, Any]:
             Channel.channel_url,
             Channel.proposal_id,
             Channel.decommissioned_on,
+            Channel.closure_scheduled_on,
         ),
         "appointments": rows(
-            Appointment, Appointment.id, Appointment.starts_on, Appointment.ends_on
+            Appointment,
+            Appointment.id,
+            Appointment.starts_on,
+            Appointment.ends_on,
+            Appointment.requested_by_id,
+            Appointment.confirmed_by_id,
+            Appointment.cancelled_by_id,
         ),
+        "replies": rows(ChangeReply, ChangeReply.id, ChangeReply.body),
+        "risk_acceptances": rows(
+            SecurityRiskAcceptance, SecurityRiskAcceptance.id, SecurityRiskAcceptance.used_at
+        ),
+        "account_security": rows(AccountSecurity, AccountSecurity.id),
+        "import_batches": rows(ImportBatch, ImportBatch.id, ImportBatch.status),
         "users": rows(User, User.id, User.is_active_account, User.session_generation),
         "charters": rows(Charter, Charter.id, Charter.pdf_sha256),
         "audit": db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)),

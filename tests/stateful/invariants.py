@@ -41,12 +41,7 @@ PENDING_FIXES: set[str] = set()
 
 # Promises found broken here whose fix is still under way elsewhere. Skipped like
 # PENDING_FIXES, listed apart so nobody mistakes them for done.
-UNASSIGNED_FINDINGS: set[str] = {
-    # A form refused with an error page (403, 409) instead of the form shown again loses what
-    # was typed: a sign-off comment when the proposal changed meanwhile, an edit posted after
-    # the third sign-off, a go-live URL after someone else marked the channel live.
-    "typed-lost-on-error-page",
-}
+UNASSIGNED_FINDINGS: set[str] = set()
 
 
 def skipped() -> set[str]:

@@ -240,9 +240,9 @@ def test_a_tampered_audit_row_is_caught(people, db):
     assert keys(invariants.audit_chain_intact()) == {"audit-chain"}
 
 
-def test_a_sign_off_comment_refused_with_409_is_lost(client_as, people, db):
+def test_a_sign_off_comment_refused_with_409_is_kept(client_as, people, db):
     """Found by the machines: the proposer saves a new revision while the Manager
-    Communications types a request for changes; the refusal is an error page without it."""
+    Communications types a request for changes; the refusal must show the comment again."""
     proposal = submitted_proposal(client_as, people)
     form = decision_form(proposal, "request-changes", comment="Please add Tongan hours.")
     proposer = client_as("staff_policy")
@@ -262,9 +262,9 @@ def test_appointments_made_by_the_operator_have_no_maker(people, db):
     assert invariants.appointment_made_by(appointment.id) == set()
 
 
-def test_an_edit_posted_after_the_third_sign_off_is_lost(client_as, people, db):
+def test_an_edit_posted_after_the_third_sign_off_is_kept(client_as, people, db):
     """Found by the machines: the proposer opens the edit form while the proposal awaits
-    sign-off; the third sign-off lands; their save is answered by a 409 error page."""
+    sign-off; the third sign-off lands; the 409 must show what they typed."""
     from tests.proposal_data import good_form
 
     proposal = submitted_proposal(client_as, people)

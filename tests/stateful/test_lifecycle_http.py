@@ -147,16 +147,26 @@ class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
         OUTCOMES[f"POST {re.sub(r'/[0-9]+', '/<id>', path)} {response.status_code}"] += 1
         return response
 
-    def kept_typing(self, response: Any, *texts: str, what: str) -> None:
+    def is_admin(self, role: str) -> bool:
+        """Whether ``role`` may open the admin pages now (active, holding the admin office)."""
+        db.session.expire_all()
+        user = db.session.get(User, self.world.people[role])
+        return user.is_active_account and any(
+            a.office_enum is Office.ADMIN for a in offices_held(user)
+        )
+
+    def kept_typing(self, response: Any, *texts: str, what: str, door_open: bool = True) -> None:
         """A refused form, shown again, still holds what was typed.
 
-        A redirect is not a refusal and a 404 is a door that was never open. A 403 or 409
-        error page in place of the form loses what was typed: that is a finding of its own.
+        A redirect is not a refusal and a 404 is a door that was never open; so is a 403 for
+        someone who no longer holds the office the page needs (``door_open`` False). A 403 or
+        409 error page in place of the form loses what was typed: that is a finding of its own.
         """
         if (
             response.status_code < 400
             and response.status_code != 200
             or (response.status_code == 404)
+            or (response.status_code == 403 and not door_open)
         ):
             return
         page = response.get_data(as_text=True)
@@ -217,8 +227,9 @@ class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
         }
         if acting:
             data["acting"] = "y"
+        door_open = self.is_admin(actor)
         response = self.post(actor, "/admin/appointments/new", data)
-        self.kept_typing(response, data["starts_on"], what="appointment")
+        self.kept_typing(response, data["starts_on"], what="appointment", door_open=door_open)
         if appoint_self:
             # A redirect may be to the sign-in page (a deactivated admin): ask the database.
             mine = sa.select(sa.func.count()).where(
@@ -234,8 +245,9 @@ class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
             return
         appointment_id = self.pick(Appointment, which)
         day = world.day_offset(end).isoformat()
+        door_open = self.is_admin(actor)
         response = self.post(actor, f"/admin/appointments/{appointment_id}/end", {"ends_on": day})
-        self.kept_typing(response, day, what="end appointment")
+        self.kept_typing(response, day, what="end appointment", door_open=door_open)
 
     @precondition(lambda self: self.world is not None)
     @rule(actor=admins, person=roles, active=st.booleans(), now=rarely)

@@ -28,6 +28,8 @@ def create_demo_data(password: str) -> list[str]:
 
     cast = [
         ("admin", "aroha.admin", "Aroha Ngata", corporate, [(Office.ADMIN, None, False)]),
+        # A second administrator, so the two-person rule for appointments can be tried.
+        ("admin2", "wiremu.admin", "Wiremu Parata", corporate, [(Office.ADMIN, None, False)]),
         (
             "manager",
             "hemi.manager",
@@ -76,6 +78,22 @@ def create_demo_data(password: str) -> list[str]:
             capacities.append(appointment.capacity)
         role = ", ".join(capacities) or f"staff, {unit.name}"
         lines.append(f"  {user.email:34} {role}")
+    # One request waiting for a second administrator: Aroha asked, Wiremu can confirm it.
+    from registry.auth.appointment_requests import request_appointment
+
+    request_appointment(
+        people["admin"],
+        people["staff_community"],
+        Office.DCE,
+        today,
+        today + timedelta(days=6),
+        acting=True,
+        business_unit=community,
+    )
+    lines.append(
+        "  (Aroha Ngata has asked for Lin Nguyen to be Acting DCE, Community Engagement: it "
+        "waits for Wiremu Parata to confirm it.)"
+    )
     lines.append(_create_demo_channels(people, policy, community, corporate, today))
     return lines
 

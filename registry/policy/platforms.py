@@ -297,6 +297,15 @@ def _same_segment(typed: str, wanted: str) -> bool:
     return typed.isascii() and typed.lower() == wanted.lower()
 
 
+def _listed_platform_imitated(host: str) -> str | None:
+    """The listed platform whose site ``host`` is, or whose site name it starts with."""
+    for platform, shape in _URL_SHAPES.items():
+        for own in shape.hosts:
+            if host == own or host.endswith("." + own) or host.startswith(own + "."):
+                return platform
+    return None
+
+
 def channel_url_problem(platform: str, handle: str, url: str) -> str | None:
     """The one decision on a Channel URL. None if it is an https address on the platform's
     own site (the platform's domain or one of the subdomains it serves profiles on) and,
@@ -338,8 +347,19 @@ def channel_url_problem(platform: str, handle: str, url: str) -> str | None:
         return f"The Channel URL {shown} does not have a valid site name: use {example}."
     if port not in (None, 443):
         return f"The Channel URL {shown} names a port, {port}: use {example}."
+    if platform not in PLATFORMS:
+        return "Choose the Platform first: the Channel URL is checked against the platform's site."
     shape = _URL_SHAPES.get(platform)
     if shape is None:
+        # "Other" has no site to check against, but it must not be a way round the check of a
+        # listed platform: not on that platform's site, nor on a name that starts with it.
+        imitated = _listed_platform_imitated(host)
+        if imitated is not None:
+            return (
+                f"The Channel URL {shown} is on, or imitates, {PLATFORMS[imitated]}'s site: choose"
+                f" {PLATFORMS[imitated]} as the Platform and use its address, like"
+                f" {_example(imitated, handle)}."
+            )
         return None
     # The site name as typed, not as IDNA would read it: "ｆａｃｅｂｏｏｋ.com" reaches Facebook
     # but shows on the register as something else.

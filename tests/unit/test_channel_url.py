@@ -251,3 +251,28 @@ def test_the_address_built_from_any_valid_handle_is_accepted(
     if "/./" in url + "/" or "/../" in url + "/":
         return  # a handle of only dots is not a page
     assert channel_url_problem(platform, handle, url) is None
+
+
+def test_no_platform_chosen_is_not_a_pass() -> None:
+    # Without a platform there is no site to check: the report must not say "Passes".
+    problem = channel_url_problem("", "MECNZ2", "https://facebook.com.evil.example/MECNZ2")
+    assert problem is not None and "Choose the Platform first" in problem
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://facebook.com.evil.example/MECNZ",
+        "https://www.facebook.com/MECNZ",
+        "https://login.facebook.com/MECNZ",
+        "https://instagram.com.evil.example/mecnz",
+        "https://twitter.com.evil.example/MECNZ",
+    ],
+)
+def test_other_is_no_way_round_a_listed_platforms_check(url: str) -> None:
+    problem = channel_url_problem("other", "MECNZ", url)
+    assert problem is not None and "choose" in problem
+
+
+def test_other_accepts_a_site_that_is_not_a_listed_platform() -> None:
+    assert channel_url_problem("other", "mec", "https://mastodon.nz/@mec") is None

@@ -251,9 +251,9 @@ def csv_import(app: Flask, cast: Cast, rows: int, prefix: str = "imp") -> Import
     """``import_channels`` on a file of ``rows`` channels, against a plain bulk INSERT of the
     same number of rows (what the import ends with, minus reading and checking the file)."""
     from registry.auth.models import User
+    from registry.channels.models import Channel
     from registry.extensions import db
     from registry.inventory.importing import import_channels
-    from registry.inventory.models import Channel
     from registry.timeutil import utcnow
 
     data = import_csv_bytes(rows, cast.emails["comms"], prefix)

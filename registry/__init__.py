@@ -81,6 +81,7 @@ def create_app(config_name_or_object: str | Config | type | None = None) -> Flas
             configure_sqlite(db.engine)
 
     _register_models()
+    connect_receivers()
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_error_pages(app)
@@ -97,11 +98,35 @@ def _register_models() -> None:
     from registry.api import models as _api  # noqa: F401
     from registry.audit import models as _audit  # noqa: F401
     from registry.auth import models as _auth  # noqa: F401
+    from registry.channels import models as _channels  # noqa: F401
     from registry.charters import models as _charters  # noqa: F401
     from registry.inventory import models as _inventory  # noqa: F401
     from registry.oia import models as _oia  # noqa: F401
     from registry.proposals import models as _proposals  # noqa: F401
     from registry.signoffs import models as _signoffs  # noqa: F401
+
+
+def connect_receivers() -> None:
+    """Every lifecycle signal's receivers, in one place (``registry/signals.py`` says what
+    each signal means). Connecting again is harmless: blinker keeps one connection per
+    receiver. Order matters only where noted."""
+    from registry import signals
+    from registry.api import receivers as api
+    from registry.charters import receivers as charters
+    from registry.inventory import receivers as inventory
+    from registry.signoffs import receivers as signoffs
+
+    signals.person_deactivated.connect(inventory.flag_channels_of)
+    signals.person_deactivated.connect(api.revoke_tokens_of)
+    signals.office_ended.connect(inventory.recheck_after_office)
+    signals.appointment_ending.connect(signoffs.refuse_ending_before_last_act)
+    signals.revision_superseded.connect(signoffs.void_superseded)
+    signals.proposal_submitting.connect(signoffs.refuse_unanswered_resubmission)
+    signals.proposal_submitted.connect(signoffs.tell_signatories)
+    signals.proposal_approved.connect(inventory.create_or_update_channel)
+    signals.charter_due.connect(charters.issue_charter)
+    signals.proposal_page.connect(signoffs.proposal_page)
+    signals.proposal_page.connect(charters.proposal_page)
 
 
 def _register_blueprints(app: Flask) -> None:

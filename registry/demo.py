@@ -255,8 +255,8 @@ def _create_demo_channels(
         ("ce", Office.CHIEF_EXECUTIVE),
     ):
         sign(live, who, office)
+    from registry.channels.models import Channel
     from registry.extensions import db
-    from registry.inventory.models import Channel
 
     live_channel = db.session.get(Channel, db.session.get(type(live), live.id).channel_id)
     # Its account security is not recorded yet: the Manager Communications accepts that risk

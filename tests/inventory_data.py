@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import insert
 
 from registry.auth.offices import agency_today
+from registry.channels.models import Channel
 from registry.extensions import db
-from registry.inventory.models import Channel
 from registry.policy.platforms import normalise_handle
 from registry.timeutil import utcnow
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from registry.channels.models import Channel
 from registry.charters.models import Charter
-from registry.inventory.models import Channel
 from registry.policy.platforms import expected_channel_url
 from registry.proposals.models import Proposal, ProposalState
 from registry.timeutil import utcnow

@@ -73,7 +73,7 @@ def live_channel(client_as, people, **overrides):  # noqa: ANN001, ANN201
     team."""
     from sqlalchemy import select
 
-    from registry.inventory.models import Channel
+    from registry.channels.models import Channel
 
     proposal = approved_proposal(client_as, people, **overrides)
     channel = db.session.scalar(select(Channel).where(Channel.proposal_id == proposal.id))

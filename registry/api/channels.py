@@ -9,11 +9,11 @@ from typing import Any, NamedTuple
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
+from registry.channels.models import Channel
 from registry.charters.models import Charter
 from registry.charters.services import verify_url
 from registry.extensions import db
 from registry.inventory.filters import FiltersNotApplied, page_past_the_end
-from registry.inventory.models import Channel
 from registry.inventory.services import InventoryFilters, filtered, ordered
 from registry.policy.platforms import PLATFORMS
 

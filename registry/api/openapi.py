@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import current_app
 
+from registry.channels.models import ChannelState
 from registry.inventory.filters import ATTENTION, FALSE_VALUES, TRUE_VALUES
-from registry.inventory.models import ChannelState
 from registry.inventory.services import PER_PAGE_CHOICES, SORTS
 from registry.policy.platforms import PLATFORMS
 

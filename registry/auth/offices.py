@@ -12,6 +12,7 @@ from registry.auth.models import Appointment, BusinessUnit, Office, User
 from registry.database import begin_write
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
+from registry.signals import appointment_ending, office_ended
 from registry.timeutil import local_date, utcnow
 
 # The rule, in the words every refusal uses (NIST SP 800-53 AC-5, separation of duties).
@@ -226,7 +227,8 @@ def end_appointment(appointment: Appointment, ends_on: date, actor: User | None 
         raise RegistryError(
             "This appointment already ended; make a new appointment to extend it.", "ends_on"
         )
-    _refuse_ending_before_last_act(appointment, ends_on)
+    # Sign-offs refuse an end that would fall before one given in this office.
+    appointment_ending.send(appointment, ends_on=ends_on)
     before = appointment_summary(appointment)
     _forget_offices()
     appointment.ends_on = ends_on
@@ -238,41 +240,8 @@ def end_appointment(appointment: Appointment, ends_on: date, actor: User | None 
         before=before,
         after=appointment_summary(appointment),
     )
-    if appointment.office_enum is Office.COMMUNICATIONS_TEAM:
-        from registry.auth.services import flag_channels_of
-
-        flag_channels_of(appointment.user, actor)
+    office_ended.send(appointment, actor=actor)
     db.session.commit()
-
-
-def _refuse_ending_before_last_act(appointment: Appointment, ends_on: date) -> None:
-    """An end date before a sign-off given in the office would make the record say the signer
-    did not hold it when they signed: history rewritten, not recorded."""
-    # Imported here: sign-offs build on appointments, not the other way round.
-    from registry.signoffs.models import Signoff
-
-    acts = db.session.scalars(
-        select(Signoff.signed_at)
-        .where(
-            Signoff.signer_id == appointment.user_id,
-            Signoff.office == appointment.office,
-            Signoff.acting.is_(appointment.acting),
-            Signoff.business_unit_id == appointment.business_unit_id
-            if appointment.business_unit_id is not None
-            else Signoff.business_unit_id.is_(None),
-        )
-        .order_by(Signoff.signed_at.desc())
-    )
-    for signed_at in acts:
-        day = agency_today(signed_at)
-        if appointment.starts_on <= day and day > ends_on:
-            raise RegistryError(
-                f"{appointment.user.display_name} acted as {appointment.capacity} on "
-                f"{day.isoformat()} (a sign-off decision on record): end the appointment on "
-                "that day or later.",
-                "ends_on",
-            )
-        return
 
 
 def appointment_summary(appointment: Appointment) -> dict:

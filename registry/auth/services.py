@@ -14,6 +14,7 @@ from registry.auth.passwords import hash_password, verify_password
 from registry.database import begin_write
 from registry.errors import RegistryError
 from registry.extensions import db
+from registry.signals import person_deactivated, values_from
 from registry.timeutil import utcnow
 
 MIN_PASSWORD_LENGTH = 12
@@ -204,8 +205,9 @@ def update_user(
     record("user-updated", "user", user.id, actor=actor, before=before, after=after)
     flagged = []
     if before["active"] and not active:
-        flagged = flag_channels_of(user, actor)
-        revoke_tokens_of(user, actor)
+        db.session.flush()
+        # The inventory flags the channels that name them; the API revokes their tokens.
+        flagged = [c for found in values_from(person_deactivated, user, actor=actor) for c in found]
         # Reactivation must not bring back a link sent before: it would still be in the inbox.
         void_password_links(user)
     db.session.commit()
@@ -273,32 +275,6 @@ def _refuse_reviving_offices(user: User) -> None:
             "for a new one, which another administrator confirms.",
             "active",
         )
-
-
-def flag_channels_of(user: User, actor: User | None) -> list:
-    # Imported here: channels build on people, not the other way round.
-    from registry.oia.services import recheck_people
-
-    db.session.flush()
-    flagged = recheck_people(user.id)
-    for channel in flagged:
-        record(
-            "channel-people-flagged",
-            "channel",
-            channel.id,
-            actor=actor,
-            person=user.email,
-            problem=channel.people_problem[:500],
-        )
-    return flagged
-
-
-def revoke_tokens_of(user: User, actor: User | None) -> None:
-    """A deactivated person's API tokens stop working for good, not just while inactive."""
-    # Imported here: the API builds on people, not the other way round.
-    from registry.api.services import revoke_all_tokens
-
-    revoke_all_tokens(user, actor, reason="account deactivated")
 
 
 def _user_summary(user: User) -> dict:

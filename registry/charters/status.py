@@ -10,12 +10,12 @@ from datetime import date
 from sqlalchemy import select
 
 from registry.auth.offices import agency_today
+from registry.channels.lookup import Standing, public_standing
+from registry.channels.models import Channel
 from registry.charters.document import CharterDocument
 from registry.charters.models import Charter
 from registry.charters.services import document_from_json
 from registry.extensions import db
-from registry.inventory.lookup import Standing, public_standing
-from registry.inventory.models import Channel
 from registry.timeutil import format_date
 
 

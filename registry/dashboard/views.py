@@ -4,11 +4,11 @@ from sqlalchemy import func, select
 
 from registry.auth.models import BusinessUnit
 from registry.auth.offices import offices_held
+from registry.channels.models import Channel
 from registry.errors import ForbiddenError
 from registry.extensions import db
 from registry.inventory import import_batches
 from registry.inventory import services as inventory
-from registry.inventory.models import Channel
 from registry.policy.platforms import PLATFORMS
 from registry.proposals.models import Proposal, ProposalState
 from registry.proposals.services import proposals_of

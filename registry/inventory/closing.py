@@ -14,10 +14,10 @@ from sqlalchemy import select
 from registry.audit.log import record
 from registry.auth.models import User
 from registry.auth.offices import agency_today
+from registry.channels.models import Channel, ChannelState
 from registry.database import begin_write, locked_row
 from registry.errors import ConflictError, RegistryError
 from registry.extensions import db
-from registry.inventory.models import Channel, ChannelState
 from registry.proposals.models import Proposal, ProposalState
 from registry.timeutil import local_date, utcnow
 

@@ -21,9 +21,9 @@ from sqlalchemy import select
 
 from registry.auth.models import BusinessUnit, User, email_lookup_key
 from registry.auth.offices import agency_today
+from registry.channels.models import Channel, ChannelState
 from registry.charters.models import Charter
 from registry.extensions import db
-from registry.inventory.models import Channel, ChannelState
 from registry.policy.platforms import (
     PLATFORMS,
     channel_url_problem,

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import select
 
 from registry.auth.models import BusinessUnit
+from registry.channels.models import ChannelState
 from registry.errors import RegistryError
 from registry.extensions import db
 from registry.forms import clean_text, parse_id
-from registry.inventory.models import ChannelState
 from registry.inventory.services import (
     PER_PAGE_CHOICES,
     SORTS,

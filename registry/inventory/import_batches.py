@@ -21,13 +21,14 @@ from sqlalchemy.exc import IntegrityError
 from registry.audit.log import record
 from registry.auth.models import BusinessUnit, Office, User
 from registry.auth.offices import holds
+from registry.channels.models import ChannelState
 from registry.database import begin_write, locked_row
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.forms import clean_text
 from registry.inventory.csv_io import ImportPreview, ImportRow, RowError, recheck_rows
 from registry.inventory.importing import HandleTakenMeanwhile, add_imported_channels
-from registry.inventory.models import ChannelState, ImportBatch, ImportBatchStatus
+from registry.inventory.models import ImportBatch, ImportBatchStatus
 from registry.timeutil import utcnow
 
 REASON_MAX = 5000

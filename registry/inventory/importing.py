@@ -19,11 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from registry.audit.log import record
 from registry.auth.models import User
 from registry.auth.offices import OPERATOR
+from registry.channels.models import Channel, ChannelState
 from registry.database import begin_write
 from registry.errors import RegistryError
 from registry.extensions import db
 from registry.inventory.csv_io import ImportPreview, ImportRow, RowError, parse_channels_csv
-from registry.inventory.models import Channel, ChannelState
 from registry.timeutil import add_months, utcnow
 
 __all__ = [

@@ -17,11 +17,12 @@ from sqlalchemy import select
 from registry.audit.log import record
 from registry.auth.models import Office, User
 from registry.auth.offices import agency_today, holds, offices_held
+from registry.channels.models import Channel, ChannelState
 from registry.database import begin_write, locked_row
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.forms import clean_text
-from registry.inventory.models import Channel, ChannelState, SecurityRiskAcceptance
+from registry.inventory.models import SecurityRiskAcceptance
 from registry.timeutil import utcnow
 
 Action = Literal["go-live", "recertify"]

@@ -13,11 +13,12 @@ from sqlalchemy import Select, and_, func, or_, select
 from registry.audit.log import record
 from registry.auth.models import BusinessUnit, Office, User
 from registry.auth.offices import agency_today, offices_held
+from registry.channels.models import Channel, ChannelState
 from registry.database import begin_write, locked_row
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.forms import parse_id
-from registry.inventory.models import Channel, ChannelReview, ChannelState
+from registry.inventory.models import ChannelReview
 from registry.policy.platforms import PLATFORMS, channel_url_problem, normalise_handle
 from registry.policy.text import TextKind, clean_text, escape_invisible
 from registry.proposals.models import Proposal, ProposalState
@@ -230,32 +231,6 @@ def review_due_after(moment: datetime) -> date:
     return add_months(
         local_date(moment, config["AGENCY_TIMEZONE"]), config["REVIEW_INTERVAL_MONTHS"]
     )
-
-
-def handle_taken_by_channel(
-    platform: str, handle: str, exclude_channel_id: int | None
-) -> Channel | None:
-    key = normalise_handle(platform, handle) if handle.strip() else ""
-    if not key or not platform:
-        return None
-    query = select(Channel).where(
-        Channel.platform == platform,
-        Channel.handle_key == key,
-        Channel.state != ChannelState.DECOMMISSIONED.value,
-    )
-    if exclude_channel_id is not None:
-        query = query.where(Channel.id != exclude_channel_id)
-    return db.session.scalars(query).first()
-
-
-def channel_url_after_approval(proposal: Proposal, content: dict[str, Any]) -> str:
-    """The address the channel will carry once ``proposal`` is approved: the revision's, or
-    for a change that leaves it blank, the one the channel already has."""
-    url = content.get("channel_url", "").strip()
-    if url or proposal.channel_id is None:
-        return url
-    channel = db.session.get(Channel, proposal.channel_id)
-    return channel.channel_url if channel is not None else ""
 
 
 def on_approval(proposal: Proposal) -> Channel:

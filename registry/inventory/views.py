@@ -22,11 +22,13 @@ from sqlalchemy import select
 from registry.audit.log import record
 from registry.auth.models import Office, User
 from registry.auth.permissions import office_required
+from registry.channels import lookup
+from registry.channels.models import Channel, ChannelState
 from registry.database import begin_write
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.forms import choices, refuse_on_form, show_error
-from registry.inventory import lookup, services
+from registry.inventory import services
 from registry.inventory.filters import checked_page, filter_problems, units_in_scope
 from registry.inventory.forms import (
     DecommissionForm,
@@ -37,7 +39,6 @@ from registry.inventory.forms import (
     ReviewForm,
     RiskAcceptanceForm,
 )
-from registry.inventory.models import Channel, ChannelState
 from registry.policy.platforms import PLATFORMS
 from registry.proposals.stash import stash
 

@@ -13,10 +13,10 @@ from sqlalchemy import or_, select
 from registry.audit.log import record
 from registry.auth.models import Office, User
 from registry.auth.offices import agency_today, offices_held
+from registry.channels.models import Channel, ChannelState
 from registry.database import begin_write
 from registry.errors import ConflictError, RegistryError
 from registry.extensions import db
-from registry.inventory.models import Channel, ChannelState
 from registry.oia.dates import statutory_due_date, working_days_left
 from registry.oia.models import (
     AccountSecurity,

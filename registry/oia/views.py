@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from registry.auth.models import Office, User
 from registry.auth.permissions import office_required
+from registry.channels.models import Channel
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.forms import choices, refuse_on_form, show_error
 from registry.inventory import services as inventory
-from registry.inventory.models import Channel
 from registry.oia import services
 from registry.oia.forms import (
     AccountSecurityForm,

@@ -44,7 +44,7 @@ STATE_LABELS = {
 }
 
 # States in which a proposal claims its platform and handle. Once approved, the channel
-# it created holds the claim instead (see inventory.models.Channel).
+# it created holds the claim instead (see channels.models.Channel).
 CLAIMING_STATES = (
     ProposalState.DRAFT,
     ProposalState.AWAITING_SIGNOFF,

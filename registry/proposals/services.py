@@ -16,6 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from registry.audit.log import record
 from registry.auth.models import Office, User
 from registry.auth.offices import offices_held
+from registry.channels.models import Channel, ChannelState
+from registry.channels.queries import handle_taken_by_channel
 from registry.database import begin_write, locked_row
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
@@ -37,6 +39,12 @@ from registry.proposals.models import (
     content_hash,
 )
 from registry.proposals.workflow import Action, next_state
+from registry.signals import (
+    proposal_submitted,
+    proposal_submitting,
+    revision_superseded,
+    values_from,
+)
 from registry.timeutil import utcnow
 
 TEXT_FIELDS = (
@@ -72,6 +80,11 @@ def empty_content(business_unit_id: int | None) -> dict[str, Any]:
         neutrality_confirmed=False,
     )
     return content
+
+
+class SubmitRefused(ConflictError):
+    """A receiver of ``signals.proposal_submitting`` refused: something on the proposal's
+    page must be answered first (the view sends the proposer there)."""
 
 
 class StaleEditError(ConflictError):
@@ -186,8 +199,6 @@ def registered_channels() -> list[Proposal]:
     """Channels other proposals can link to: the active ones, each once, by the proposal that
     set it up as it is now (an approved change moves a channel on to its new proposal). An
     approved proposal alone is not enough: its channel may not be live yet, or be closed."""
-    from registry.inventory.models import Channel, ChannelState
-
     return list(
         db.session.scalars(
             select(Proposal)
@@ -201,8 +212,6 @@ def registered_channels() -> list[Proposal]:
 def current_related_ids(related_ids: list[int]) -> list[int]:
     """A stored selection of related channels as the form offers them now: each channel by the
     proposal that set it up as it is now, once (a draft chosen before a change keeps it)."""
-    from registry.inventory.models import Channel
-
     if not related_ids:
         return []
     now = dict(
@@ -221,8 +230,6 @@ def _related_channels(related_ids: list[int]) -> list[RelatedChannel]:
     A selection is stored as the proposal that set the channel up; after an approved change
     the earlier and the later proposal both name the same channel, which counts once.
     """
-    from registry.inventory.models import Channel, ChannelState
-
     found = {
         p.id: p
         for p in db.session.scalars(select(Proposal).where(Proposal.id.in_(related_ids))).unique()
@@ -322,8 +329,6 @@ def _handle_clash(
     key = normalise_handle(platform, handle) if handle.strip() else ""
     if not key or not platform:
         return None
-    from registry.inventory.services import handle_taken_by_channel
-
     channel = handle_taken_by_channel(platform, handle, own_channel_id)
     if channel is not None:
         return (
@@ -445,9 +450,6 @@ def save_proposal(
     proposal_id: int, actor: User, content: dict[str, Any], expected_version: int | None
 ) -> SaveResult:
     """Save the proposer's edit. A submitted revision is never changed: a new one is made."""
-    # Imported here: the sign-off service builds on this module.
-    from registry.signoffs import services as signoffs
-
     begin_write()
     proposal = locked(proposal_id)
     if not can_edit(actor, proposal):
@@ -469,7 +471,17 @@ def save_proposal(
         revision = ProposalRevision(number=current.number + 1, created_by=actor)
         revision.set_content(content)
         proposal.revisions.append(revision)
-        voided = signoffs.void_for_new_revision(proposal, current.number, revision.number)
+        # Sign-offs void what was given on the revision replaced and tell the signers.
+        voided = [
+            signoff
+            for found in values_from(
+                revision_superseded,
+                proposal,
+                old_number=current.number,
+                new_number=revision.number,
+            )
+            for signoff in found
+        ]
     else:
         current.set_content(content)
         revision = current
@@ -492,21 +504,18 @@ def save_proposal(
         voided_signoffs=[s.capacity for s in voided],
     )
     db.session.commit()
-    signoffs.notify_voided(proposal, voided)
     return SaveResult(proposal, new_revision)
 
 
 def submit_proposal(proposal_id: int, actor: User, expected_version: int | None) -> Proposal:
-    from registry.signoffs import services as signoffs
-    from registry.signoffs.replies import check_resubmission
-
     begin_write()
     proposal = locked(proposal_id)
     if not can_edit(actor, proposal):
         raise ForbiddenError("Only the proposer can submit this proposal.")
     new_state = next_state(proposal.state_enum, Action.SUBMIT)
     _check_version(proposal, expected_version)
-    check_resubmission(proposal)
+    # Sign-offs refuse a resubmission that ignores an open request for changes.
+    proposal_submitting.send(proposal)
     revision = proposal.current_revision
     results = failing(policy_report(revision.content, proposal.proposer))
     if results:
@@ -528,8 +537,8 @@ def submit_proposal(proposal_id: int, actor: User, expected_version: int | None)
             "sha256": revision.content_sha256,
         },
     )
+    proposal_submitted.send(proposal)  # the signatories are told, with the submission
     db.session.commit()
-    signoffs.notify_submitted(proposal)
     return proposal
 
 

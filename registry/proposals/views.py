@@ -40,6 +40,8 @@ from registry.proposals.forms import (
 from registry.proposals.models import Proposal
 from registry.proposals.stash import StashNotYours, stash_form, take_stash
 from registry.proposals.workflow import Action, allowed
+from registry.signals import proposal_page as proposal_page_shown
+from registry.signals import values_from
 
 blueprint = Blueprint("proposals", __name__, url_prefix="/proposals")
 
@@ -267,11 +269,9 @@ def _edit(proposal: Proposal | None):
         return _render_form(form, proposal)
 
     if action == "submit":
-        from registry.signoffs.replies import ResubmitUnchanged
-
         try:
             services.submit_proposal(proposal.id, actor, proposal.version)
-        except ResubmitUnchanged as unchanged:
+        except services.SubmitRefused as unchanged:
             db.session.rollback()
             flash(unchanged.message, "error")
             return redirect(url_for("proposals.show", proposal_id=proposal.id, _anchor="reply"))
@@ -348,42 +348,24 @@ def proposal_page(  # noqa: ANN201
     """The proposal's page (also shown again by the reply and withdraw forms, with errors)."""
     actor = _actor()
     content = proposal.current_revision.content
-    from registry.charters import services as charters
-    from registry.signoffs import replies
-    from registry.signoffs import services as signoffs
-    from registry.signoffs.forms import ReplyForm
-
-    approvals = signoffs.live_approvals(proposal)
-    submitted = proposal.current_revision.submitted
-    open_request = replies.open_change_request(proposal)
+    # The sign-offs and the charter belong to the packages above: they contribute their part.
+    shown: dict[str, Any] = {}
+    for part in values_from(proposal_page_shown, proposal, actor=actor, reply_form=reply_form):
+        shown.update(part)
+    facts = shown.pop("signoff_facts", None)
     return render_template(
         "proposals/show.html",
-        replies=replies.replies_by_request(proposal),
-        open_request=open_request,
-        reply_form=(reply_form or ReplyForm())
-        if open_request and services.can_edit(actor, proposal)
-        else None,
-        # A reply refused because the request closed meanwhile: shown to copy, not dropped.
-        refused_reply=reply_form if reply_form is not None and reply_form.form_errors else None,
         withdraw_refused=withdraw_refused,
         proposal=proposal,
         sections=presenters.sections(content),
-        report=services.policy_report(
-            content, proposal.proposer, signoffs.signoff_facts(approvals) if submitted else None
-        ),
-        approvals=approvals,
-        charter=charters.charter_for(proposal),
+        report=services.policy_report(content, proposal.proposer, facts),
         is_comms=Office.COMMUNICATIONS_TEAM in {a.office_enum for a in offices_held(actor)},
-        history=signoffs.history(proposal),
-        offices=[(o, signoffs.office_title(o, proposal)) for o in signoffs.SIGNING_OFFICES],
-        can_decide=bool(signoffs.position(actor, proposal).approve_as)
-        or bool(signoffs.capacities(actor, proposal))
-        and proposal.proposer_id != actor.id,
         can_edit=services.can_edit(actor, proposal) and allowed(proposal.state_enum, Action.SAVE),
         can_submit=services.can_edit(actor, proposal)
         and allowed(proposal.state_enum, Action.SUBMIT),
         can_withdraw=services.can_edit(actor, proposal)
         and allowed(proposal.state_enum, Action.WITHDRAW),
+        **shown,
     ), status
 
 
@@ -409,14 +391,12 @@ def _refuse_stale(stale: services.StaleEditError, doing: str) -> None:
 @login_required
 def submit(proposal_id: int):
     proposal = _visible_proposal(proposal_id)
-    from registry.signoffs.replies import ResubmitUnchanged
-
     try:
         services.submit_proposal(proposal.id, _actor(), _expected_version())
     except services.StaleEditError as stale:
         db.session.rollback()
         _refuse_stale(stale, "submitted")
-    except ResubmitUnchanged as unchanged:
+    except services.SubmitRefused as unchanged:
         db.session.rollback()
         flash(unchanged.message, "error")
         return redirect(url_for("proposals.show", proposal_id=proposal_id, _anchor="reply"))

@@ -20,7 +20,7 @@ from registry.timeutil import utcnow
 REPLY_MAX = 5000
 
 
-class ResubmitUnchanged(ConflictError):
+class ResubmitUnchanged(proposal_services.SubmitRefused):
     """Submitting again exactly what a signatory asked to be changed, with no answer."""
 
     def __init__(self, request: Signoff) -> None:

@@ -16,6 +16,7 @@ from registry import notifications
 from registry.audit.log import record
 from registry.auth.models import Office, User
 from registry.auth.offices import agency_today, holders, offices_held
+from registry.channels.queries import channel_url_after_approval
 from registry.database import begin_write
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
@@ -24,6 +25,7 @@ from registry.policy.platforms import channel_url_problem
 from registry.proposals import services as proposal_services
 from registry.proposals.models import Proposal, ProposalState
 from registry.proposals.workflow import Action, next_state
+from registry.signals import charter_due, proposal_approved
 from registry.signoffs.models import SIGNING_OFFICES, Decision, Signoff
 from registry.timeutil import local_date, utcnow
 
@@ -305,11 +307,8 @@ def decide(
     proposal.version += 1
     if new_state is ProposalState.APPROVED:
         proposal.approved_at = signoff.signed_at
-        # Imported here: the inventory builds on sign-offs. Same transaction: an approved
-        # proposal always has its channel.
-        from registry.inventory.services import on_approval
-
-        on_approval(proposal)
+        # Same transaction: an approved proposal always has its channel (the inventory).
+        proposal_approved.send(proposal)
     record(
         f"signoff-{decision.value}",
         "proposal",
@@ -324,11 +323,9 @@ def decide(
     )
     db.session.commit()
     if new_state is ProposalState.APPROVED:
-        # Imported here: charters build on sign-offs. A failed render leaves the proposal
-        # "approved — charter pending" for the Communications team to retry.
-        from registry.charters.services import issue_after_approval
-
-        issue_after_approval(proposal)
+        # A failed render leaves the proposal "approved, charter pending" for the
+        # Communications team to retry; it never undoes the sign-off.
+        charter_due.send(proposal)
     _notify_decision(proposal, signoff)
     return signoff
 
@@ -336,10 +333,7 @@ def decide(
 def _refuse_unusable_channel_url(proposal: Proposal, content: dict) -> None:
     """No sign-off on an address that is not the channel's own page: the revision may predate
     the check, and an approval puts the address on the channel and its charter."""
-    # Imported here: the inventory builds on sign-offs.
-    from registry.inventory.services import channel_url_after_approval
-
-    url = channel_url_after_approval(proposal, content)
+    url = channel_url_after_approval(proposal.channel_id, content)
     problem = url and channel_url_problem(
         content.get("platform", ""), content.get("handle", ""), url
     )

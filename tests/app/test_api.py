@@ -18,8 +18,8 @@ from sqlalchemy import event, select
 
 from registry.api.models import ApiToken
 from registry.audit.models import AuditEntry
+from registry.channels.models import Channel, ChannelState
 from registry.charters.models import Charter
-from registry.inventory.models import Channel, ChannelState
 from registry.policy.platforms import normalise_handle
 from registry.timeutil import utcnow
 from tests.conftest import build_app, make_config

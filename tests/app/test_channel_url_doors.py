@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, update
 
+from registry.channels.models import Channel, ChannelState
 from registry.charters.models import Charter
 from registry.charters.services import CharterNotIssuable, issue_charter
-from registry.inventory.models import Channel, ChannelState
 from registry.proposals.models import (
     Proposal,
     ProposalRevision,

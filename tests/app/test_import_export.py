@@ -15,12 +15,12 @@ from sqlalchemy import event, func, select
 
 from registry.audit.models import AuditEntry
 from registry.auth.offices import agency_today
+from registry.channels.models import Channel, ChannelState
 from registry.charters.models import Charter
 from registry.errors import RegistryError
 from registry.inventory import csv_io
 from registry.inventory.csv_io import EXPORT_COLUMNS, export_rows, parse_channels_csv
 from registry.inventory.importing import ImportRefused, import_channels
-from registry.inventory.models import Channel, ChannelState
 from registry.inventory.services import InventoryFilters, filtered, ordered
 from registry.proposals.models import Proposal, ProposalState
 from registry.timeutil import add_months, utcnow

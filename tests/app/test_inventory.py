@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import event, select
 
 from registry.audit.models import AuditEntry
+from registry.channels.models import Channel, ChannelState
 from registry.charters.models import Charter
 from registry.extensions import db as _db
-from registry.inventory.models import Channel, ChannelReview, ChannelState
+from registry.inventory.models import ChannelReview
 from registry.proposals.models import Proposal, ProposalState
 from registry.timeutil import add_months, local_date
 from tests.inventory_data import seed_channels

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from registry.auth import services as auth_services
 from registry.auth.models import Office
 from registry.auth.offices import agency_today, end_appointment, holders
+from registry.channels.models import Channel
 from registry.charters.models import Charter
-from registry.inventory.models import Channel
 from registry.oia.models import InformationRequest
 from tests.conftest import run_isolated
 from tests.workflow import accept_security_risk, approved_proposal

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from registry.audit.models import AuditEntry
 from registry.auth.offices import agency_today
+from registry.channels.models import Channel, ChannelState
 from registry.extensions import db as _db
 from registry.inventory.importing import import_channels
-from registry.inventory.models import Channel, ChannelState
 from tests.conftest import build_app, make_config, run_isolated
 from tests.workflow import live_channel
 

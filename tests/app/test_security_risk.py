@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from registry.audit.models import AuditEntry
 from registry.auth.offices import agency_today
+from registry.channels.models import Channel, ChannelState
 from registry.extensions import db as _db
-from registry.inventory.models import Channel, ChannelState, SecurityRiskAcceptance
+from registry.inventory.models import SecurityRiskAcceptance
 from registry.oia.services import save_security
 from tests.workflow import approved_proposal, secure_account
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from registry.audit.models import AuditEntry
 from registry.auth.models import BusinessUnit
-from registry.inventory.models import Channel
+from registry.channels.models import Channel
 from registry.proposals.models import Proposal
 from tests.app.test_api import create_token
 from tests.app.test_import_export import LIAISON, csv_text

@@ -19,8 +19,8 @@ from sqlalchemy import select, update
 from registry.auth import appointment_requests, invitations
 from registry.auth.models import Office
 from registry.auth.offices import agency_today
+from registry.channels.models import Channel
 from registry.charters.models import Charter
-from registry.inventory.models import Channel
 from registry.proposals.models import Proposal
 from tests import factories
 from tests.browser.conftest import sign_in

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select, update
 
 from registry.auth.offices import agency_today
-from registry.inventory.models import Channel
+from registry.channels.models import Channel
 from tests import factories
 from tests.workflow import accept_security_risk, approved_proposal
 

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from registry.auth.offices import agency_today
-from registry.inventory.models import Channel
+from registry.channels.models import Channel
 from tests import factories
 from tests.browser.conftest import sign_in
 from tests.workflow import accept_security_risk, approved_proposal

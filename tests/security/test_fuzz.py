@@ -24,8 +24,8 @@ from sqlalchemy import select
 
 from registry.api import services as api_services
 from registry.auth.models import Appointment, Office
+from registry.channels.models import Channel
 from registry.extensions import db
-from registry.inventory.models import Channel
 from tests import factories
 from tests.inventory_data import seed_channels
 from tests.proposal_data import good_form

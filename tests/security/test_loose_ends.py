@@ -121,7 +121,7 @@ LOOKALIKE = "https://facebook.com.evil.example/MECPasifika"
 def test_staff_pages_show_a_failing_stored_address_as_text_with_what_to_fix(client_as, people):
     from sqlalchemy import update
 
-    from registry.inventory.models import Channel
+    from registry.channels.models import Channel
 
     channel = live_channel(client_as, people)
     db.session.execute(

@@ -107,7 +107,7 @@ def live_with_stored_lookalike(client_as, people, db):  # noqa: ANN001, ANN201
     the Channel URL check (or by hand in the database) would be."""
     from sqlalchemy import update
 
-    from registry.inventory.models import Channel
+    from registry.channels.models import Channel
     from tests.workflow import live_channel
 
     channel = live_channel(client_as, people)
@@ -172,8 +172,8 @@ def test_a_scheduled_closure_is_stated_publicly_and_takes_effect_on_its_day(
     ran — although the public pages promise the closing date."""
     from sqlalchemy import update
 
+    from registry.channels.models import Channel
     from registry.charters.models import Charter
-    from registry.inventory.models import Channel
     from tests.workflow import live_channel
 
     channel = live_channel(client_as, people)

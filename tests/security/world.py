@@ -22,9 +22,9 @@ from sqlalchemy import select
 from registry.api import services as api_services
 from registry.auth.models import Appointment, Office
 from registry.auth.offices import agency_today
+from registry.channels.models import Channel
 from registry.charters.services import charter_for
 from registry.extensions import db
-from registry.inventory.models import Channel
 from registry.proposals.models import Proposal
 from tests import factories
 from tests.conftest import _wipe

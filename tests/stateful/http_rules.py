@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import precondition, rule
 
 from registry.auth.models import Appointment, User
+from registry.channels.models import Channel
 from registry.extensions import db
-from registry.inventory.models import Channel, ImportBatch
+from registry.inventory.models import ImportBatch
 from registry.proposals.models import Proposal
 from tests.conftest import run_isolated
 from tests.stateful import world

@@ -27,9 +27,9 @@ from registry.audit.log import verify_chain
 from registry.audit.models import AuditEntry
 from registry.auth.models import Appointment, Office, User
 from registry.auth.offices import agency_today
+from registry.channels.models import Channel, ChannelState
 from registry.charters.models import Charter
 from registry.extensions import db
-from registry.inventory.models import Channel, ChannelState
 from registry.policy.platforms import channel_url_problem
 from registry.proposals.models import Proposal, ProposalState
 from registry.signoffs.models import SIGNING_OFFICES, Signoff

@@ -16,11 +16,12 @@ from hypothesis.stateful import precondition, rule
 
 from registry.auth import appointment_requests
 from registry.auth.models import Appointment, User
+from registry.channels.models import Channel
 from registry.extensions import db
 from registry.inventory import import_batches
 from registry.inventory.closing import close_scheduled_channels
 from registry.inventory.csv_io import parse_channels_csv
-from registry.inventory.models import Channel, ImportBatch
+from registry.inventory.models import ImportBatch
 from registry.inventory.risk import accept_risk
 from registry.oia.services import save_security
 from registry.proposals.models import Proposal

@@ -17,9 +17,9 @@ from registry.audit.log import record
 from registry.auth import appointment_requests, offices
 from registry.auth import services as auth_services
 from registry.auth.models import Appointment, Office, User
+from registry.channels.models import Channel
 from registry.errors import RegistryError
 from registry.inventory import services as inventory
-from registry.inventory.models import Channel
 from registry.proposals import services as proposals
 from registry.proposals.models import Proposal
 from registry.signoffs.models import Signoff

@@ -26,8 +26,9 @@ from hypothesis.stateful import (
 
 from registry.auth.models import Appointment, Office, User
 from registry.auth.offices import offices_held
+from registry.channels.models import Channel
 from registry.extensions import db
-from registry.inventory.models import Channel, ImportBatch
+from registry.inventory.models import ImportBatch
 from registry.proposals.models import Proposal
 from tests import factories
 from tests.conftest import _wipe, run_isolated

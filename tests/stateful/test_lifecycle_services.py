@@ -29,11 +29,12 @@ from registry.api import services as api_services
 from registry.auth import appointment_requests, offices
 from registry.auth import services as auth_services
 from registry.auth.models import Appointment, BusinessUnit, Office, User
+from registry.channels.models import Channel
 from registry.errors import RegistryError
 from registry.extensions import db
 from registry.inventory import services as inventory
 from registry.inventory.importing import import_channels
-from registry.inventory.models import Channel, ImportBatch
+from registry.inventory.models import ImportBatch
 from registry.policy.rules import failing
 from registry.proposals import services as proposals
 from registry.proposals.models import Proposal, ProposalState

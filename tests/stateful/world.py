@@ -16,9 +16,10 @@ import sqlalchemy as sa
 from registry.audit.models import AuditEntry
 from registry.auth.models import Appointment, Office, User
 from registry.auth.offices import agency_today
+from registry.channels.models import Channel
 from registry.charters.models import Charter
 from registry.extensions import db
-from registry.inventory.models import Channel, ImportBatch, SecurityRiskAcceptance
+from registry.inventory.models import ImportBatch, SecurityRiskAcceptance
 from registry.oia.models import AccountSecurity
 from registry.proposals.models import Proposal, ProposalRevision
 from registry.signoffs.models import ChangeReply, Signoff

@@ -9,8 +9,8 @@ from datetime import date
 from sqlalchemy import select
 
 from registry.auth.offices import agency_today
+from registry.channels.models import Channel, ChannelState
 from registry.extensions import db
-from registry.inventory.models import Channel, ChannelState
 from registry.policy.accounts import account_address, handle_key, looks_like_address, name_key
 from registry.policy.platforms import channel_url_problem
 

@@ -1,0 +1,1 @@
+"""The channel record, below the proposals that create and change channels."""

@@ -1,0 +1,105 @@
+"""A channel of the agency's: the record every other package points at (its address,
+handle, state and people), below the proposals that create and change it."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.auth.models import BusinessUnit, User
+from registry.extensions import db
+from registry.policy.platforms import channel_url_problem
+from registry.timeutil import UTCDateTime, utcnow
+
+
+class ChannelState(enum.StrEnum):
+    APPROVED = "approved"  # signed off, not yet live
+    ACTIVE = "active"
+    DECOMMISSIONED = "decommissioned"
+
+    @property
+    def label(self) -> str:
+        return {
+            ChannelState.APPROVED: "Approved, not live yet",
+            ChannelState.ACTIVE: "Active",
+            ChannelState.DECOMMISSIONED: "Decommissioned",
+        }[self]
+
+
+class Channel(db.Model):
+    __tablename__ = "channel"
+    __table_args__ = (
+        # A platform + handle belongs to one live channel; a decommissioned one frees it.
+        Index(
+            "uq_channel_live_handle",
+            "platform",
+            "handle_key",
+            unique=True,
+            sqlite_where=text("state != 'decommissioned'"),
+            postgresql_where=text("state != 'decommissioned'"),
+        ),
+        Index("ix_channel_state_review_due", "state", "review_due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    platform: Mapped[str] = mapped_column(String(40), index=True)
+    platform_other: Mapped[str] = mapped_column(String(100), default="")
+    handle: Mapped[str] = mapped_column(String(200))
+    handle_key: Mapped[str] = mapped_column(String(200), index=True)
+    channel_url: Mapped[str] = mapped_column(String(500), default="")
+    business_unit_id: Mapped[int] = mapped_column(ForeignKey("business_unit.id"), index=True)
+    liaison_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    # Imported from the Communications team's spreadsheet: no charter until (re)approved.
+    no_charter: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # The proposal whose approval the channel now runs under (None for an imported channel).
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"))
+    started_on: Mapped[date | None] = mapped_column(Date)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    went_live_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_due: Mapped[date | None] = mapped_column(Date, index=True)
+    last_reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decommissioned_on: Mapped[date | None] = mapped_column(Date)
+    decommission_reason: Mapped[str] = mapped_column(Text, default="")
+    # ",3,7,12," — everyone the approved content names (liaison, spokespeople, reviewers,
+    # information-requests contact), so a departing person's channels are found with LIKE.
+    people_ids: Mapped[str] = mapped_column(String(1000), default="")
+    # Why the people rules (SMP-COMMS, -SPOKESPEOPLE, -PEER-REVIEW, -OIA) no longer hold; "" if
+    # they do. Recomputed when people leave, and nightly.
+    people_problem: Mapped[str] = mapped_column(Text, default="")
+    security_complete: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # A closing date in the future is scheduled, not immediate: the channel stays active
+    # until ``flask registry remind`` runs on or after this day.
+    closure_scheduled_on: Mapped[date | None] = mapped_column(Date, index=True)
+    closure_reason: Mapped[str] = mapped_column(Text, default="")
+    closure_scheduled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    business_unit: Mapped[BusinessUnit] = relationship(lazy="joined")
+    liaison: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[liaison_id])
+
+    @property
+    def state_enum(self) -> ChannelState:
+        return ChannelState(self.state)
+
+    @property
+    def reference(self) -> str:
+        return f"C-{self.id:04d}"
+
+    @property
+    def url_problem(self) -> str | None:
+        """What is wrong with the stored address (one stored before the Channel URL check,
+        say), in the check's words; None when it passes or there is none."""
+        url = self.channel_url or ""
+        return channel_url_problem(self.platform, self.handle, url) if url else None
+
+    @property
+    def vouched_url(self) -> str:
+        """The address, if it passes the Channel URL check; "" for one stored before the check
+        that fails it, so the registry never vouches for a lookalike as the agency's."""
+        return "" if self.url_problem else (self.channel_url or "")

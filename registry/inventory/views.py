@@ -95,7 +95,7 @@ def _charter_numbers(channels: list[Channel]) -> dict[int, str]:
 @blueprint.route("/inventory/export.csv")
 @login_required
 def export():
-    from registry.inventory.csv_io import export_rows
+    from registry.inventory.csv_export import export_rows
 
     scope = _scope()
     if filter_problems(request.args, scope, extra=("bom",)):
@@ -353,7 +353,7 @@ IMPORT_STASH_PATH = "/inventory/import"
 def import_channels():
     import hashlib
 
-    from registry.inventory.csv_io import parse_channels_csv
+    from registry.inventory.csv_import import parse_channels_csv
 
     form = ImportForm()
     preview = None

@@ -19,7 +19,7 @@ from registry.auth.models import Appointment, User
 from registry.extensions import db
 from registry.inventory import import_batches
 from registry.inventory.closing import close_scheduled_channels
-from registry.inventory.csv_io import parse_channels_csv
+from registry.inventory.csv_import import parse_channels_csv
 from registry.inventory.models import Channel, ImportBatch
 from registry.inventory.risk import accept_risk
 from registry.oia.services import save_security

@@ -98,7 +98,9 @@ def _register_models() -> None:
     from registry.audit import models as _audit  # noqa: F401
     from registry.auth import models as _auth  # noqa: F401
     from registry.charters import models as _charters  # noqa: F401
+    from registry.elections import models as _elections  # noqa: F401
     from registry.inventory import models as _inventory  # noqa: F401
+    from registry.inventory import security_models as _security  # noqa: F401
     from registry.oia import models as _oia  # noqa: F401
     from registry.proposals import models as _proposals  # noqa: F401
     from registry.signoffs import models as _signoffs  # noqa: F401
@@ -111,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from registry.auth.views import blueprint as auth_bp
     from registry.charters.views import blueprint as charters_bp
     from registry.dashboard.views import blueprint as dashboard_bp
+    from registry.elections.views import blueprint as elections_bp
     from registry.inventory.views import blueprint as inventory_bp
     from registry.inventory.views import register_blueprint as register_bp
     from registry.oia.views import blueprint as oia_bp
@@ -120,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(elections_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(signoffs_bp)
     app.register_blueprint(charters_bp)

@@ -277,7 +277,7 @@ def _refuse_reviving_offices(user: User) -> None:
 
 def flag_channels_of(user: User, actor: User | None) -> list:
     # Imported here: channels build on people, not the other way round.
-    from registry.oia.services import recheck_people
+    from registry.inventory.people import recheck_people
 
     db.session.flush()
     flagged = recheck_people(user.id)

@@ -140,10 +140,12 @@ def _channel_page(  # noqa: ANN202
     from flask import current_app
 
     from registry.auth.offices import holds
+    from registry.elections.services import ELECTION_GUIDANCE, current_election_period
     from registry.inventory import risk
+    from registry.inventory.security import security_checklist, security_record
     from registry.oia import services as oia
 
-    security = oia.security_record(channel)
+    security = security_record(channel)
     admins = []
     if security is not None and security.admin_ids:
         admins = list(
@@ -167,15 +169,13 @@ def _channel_page(  # noqa: ANN202
         today=today,
         security=security,
         security_admins=admins,
-        checklist=oia.security_checklist(
-            security, current_app.config["AGENCY_DOMAIN"], today, admins
-        ),
+        checklist=security_checklist(security, current_app.config["AGENCY_DOMAIN"], today, admins),
         requests=[(r, oia.status_of(r, today)) for r in requests],
         requester_visible={r.id for r in requests if oia.can_see_requester(viewer, r)},
-        election_period=oia.current_election_period()
+        election_period=current_election_period()
         if channel.state_enum is ChannelState.ACTIVE
         else None,
-        election_guidance=oia.ELECTION_GUIDANCE,
+        election_guidance=ELECTION_GUIDANCE,
         risk_action=(action := risk.next_action(channel)),
         risk_words=risk.ACTION_WORDS,
         open_acceptance=risk.covering_acceptance(channel, action, risk.failing_checks(channel))

@@ -9,7 +9,7 @@ from registry.audit.models import AuditEntry
 from registry.auth.offices import agency_today
 from registry.extensions import db as _db
 from registry.inventory.models import Channel, ChannelState, SecurityRiskAcceptance
-from registry.oia.services import save_security
+from registry.inventory.security import save_security
 from tests.workflow import approved_proposal, secure_account
 
 URL = "https://www.facebook.com/MECPasifika"

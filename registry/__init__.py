@@ -100,7 +100,9 @@ def _register_models() -> None:
     from registry.auth import models as _auth  # noqa: F401
     from registry.channels import models as _channels  # noqa: F401
     from registry.charters import models as _charters  # noqa: F401
+    from registry.elections import models as _elections  # noqa: F401
     from registry.inventory import models as _inventory  # noqa: F401
+    from registry.inventory import security_models as _security  # noqa: F401
     from registry.oia import models as _oia  # noqa: F401
     from registry.proposals import models as _proposals  # noqa: F401
     from registry.signoffs import models as _signoffs  # noqa: F401
@@ -114,6 +116,7 @@ def connect_receivers() -> None:
     from registry.api import receivers as api
     from registry.charters import receivers as charters
     from registry.inventory import receivers as inventory
+    from registry.oia import receivers as oia
     from registry.signoffs import receivers as signoffs
 
     signals.person_deactivated.connect(inventory.flag_channels_of)
@@ -127,6 +130,7 @@ def connect_receivers() -> None:
     signals.charter_due.connect(charters.issue_charter)
     signals.proposal_page.connect(signoffs.proposal_page)
     signals.proposal_page.connect(charters.proposal_page)
+    signals.channel_page.connect(oia.channel_page)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -136,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from registry.auth.views import blueprint as auth_bp
     from registry.charters.views import blueprint as charters_bp
     from registry.dashboard.views import blueprint as dashboard_bp
+    from registry.elections.views import blueprint as elections_bp
     from registry.inventory.views import blueprint as inventory_bp
     from registry.inventory.views import register_blueprint as register_bp
     from registry.oia.views import blueprint as oia_bp
@@ -145,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(elections_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(signoffs_bp)
     app.register_blueprint(charters_bp)

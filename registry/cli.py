@@ -257,7 +257,8 @@ def remind(after_working_days: int | None, today_text: str | None) -> None:
     click.echo(f"Proposals waiting more than {days} working days for sign-off: {len(lines)}")
     for line in lines:
         click.echo(f"  {line}")
-    from registry.oia.services import recheck_people, send_oia_reminders
+    from registry.inventory.people import recheck_people
+    from registry.oia.services import send_oia_reminders
 
     requests = send_oia_reminders()
     click.echo(f"Information requests overdue or due within 5 working days: {len(requests)}")

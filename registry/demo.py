@@ -293,6 +293,7 @@ def _create_demo_channels(
 
     from flask import current_app
 
+    from registry.inventory.security import save_security
     from registry.oia import services as oia
 
     tz = ZoneInfo(current_app.config["AGENCY_TIMEZONE"])
@@ -313,7 +314,7 @@ def _create_demo_channels(
         "Copies of the page's moderation guidelines.",
         people["comms"].id,
     )
-    oia.save_security(
+    save_security(
         live_channel.id,
         people["comms"],
         [people["comms"].id],

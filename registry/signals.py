@@ -111,6 +111,16 @@ proposal_page = _signals.signal(
     above proposals know without proposals importing them.""",
 )
 
+channel_page = _signals.signal(
+    "channel-page",
+    doc="""A channel's page is being shown (``inventory.views``).
+
+    Sender: the ``Channel``. Keywords ``actor`` (the signed-in ``User``) and ``today`` (the
+    agency's date). Read only: receivers must not write. Each receiver returns a dict of names
+    for the page's template (the channel's information requests), so the page shows what the
+    packages above the inventory know without the inventory importing them.""",
+)
+
 ALL: tuple[Signal, ...] = (
     person_deactivated,
     office_ended,
@@ -121,6 +131,7 @@ ALL: tuple[Signal, ...] = (
     proposal_approved,
     charter_due,
     proposal_page,
+    channel_page,
 )
 
 

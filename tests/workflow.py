@@ -54,7 +54,7 @@ def secure_account(channel_id: int, people) -> None:  # noqa: ANN001
     """Record an account-security checklist that passes (two admins, MFA, agency recovery
     email, credentials reference, access reviewed today) — as the Communications team does."""
     from registry.auth.offices import agency_today
-    from registry.oia.services import save_security
+    from registry.inventory.security import save_security
 
     save_security(
         channel_id,

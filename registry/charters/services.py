@@ -20,6 +20,7 @@ from registry.charters.document import CharterDocument, ComplianceRow, SignoffRo
 from registry.charters.models import Charter, CharterSequence
 from registry.charters.render import CharterRenderError, render_charter_pdf
 from registry.database import begin_write
+from registry.elections.services import election_period_on
 from registry.errors import ConflictError
 from registry.extensions import db
 from registry.policy.content import WEEKDAYS
@@ -103,8 +104,6 @@ def build_document(proposal: Proposal, number: str) -> CharterDocument:
     )
     approved_at = proposal.approved_at
     due = review_due(approved_at)
-    from registry.oia.services import election_period_on
-
     period = election_period_on(local_date(approved_at, tz))
     notes = ()
     if period is not None:

@@ -84,13 +84,14 @@ def home():
         summary = _inventory_summary(inventory.inventory_scope(user))
     except ForbiddenError:
         summary = None
+    from registry.elections.services import ELECTION_GUIDANCE, current_election_period
     from registry.oia import services as oia
 
     requests = oia.requests_needing_attention(user)
     return render_template(
         "dashboard/home.html",
-        election_period=oia.current_election_period(),
-        election_guidance=oia.ELECTION_GUIDANCE,
+        election_period=current_election_period(),
+        election_guidance=ELECTION_GUIDANCE,
         information_requests=[(r, oia.status_of(r)) for r in requests],
         appointments=offices_held(user),
         my_open=[p for p in proposals_of(user) if p.state_enum in OPEN_STATES],

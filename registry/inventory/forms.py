@@ -1,10 +1,19 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional
 
-from registry.forms import RegistryForm, choices, clean_identifier, plausible_date
+from registry.forms import RegistryForm, choices, chosen_id, clean_identifier, plausible_date
+from registry.proposals.forms import MultiCheckboxField
 
 YES_NO = choices([("yes", "Yes"), ("no", "No")])
 
@@ -165,3 +174,35 @@ class FilterForm(RegistryForm):
         choices=choices([("25", "25"), ("50", "50"), ("100", "100")]),
         validate_choice=False,
     )
+
+
+class AccountSecurityForm(RegistryForm):
+    admins = MultiCheckboxField(
+        "People with admin access on the platform",
+        coerce=chosen_id,
+        validate_choice=False,
+        description="At least two agency staff, so the account never depends on one person.",
+    )
+    mfa_enabled = BooleanField("Multi-factor authentication is on for every admin")
+    recovery_email = StringField(
+        "Recovery email",
+        validators=[
+            Optional(),
+            Email("Enter an email address, e.g. comms@ethniccommunities.govt.nz."),
+            Length(max=254),
+        ],
+    )
+    credentials_reference = StringField(
+        "Where the credentials are held",
+        validators=[Length(max=300, message="Keep this under 300 characters.")],
+        description="A reference such as “Comms password vault, item MEC Pasifika” — never the "
+        "password.",
+    )
+    last_access_review = DateField(
+        "Last access review",
+        validators=[plausible_date, Optional()],
+        format="%Y-%m-%d",
+        description="When someone last checked who has access on the platform.",
+    )
+    # What the page showed (``security_models.security_version``): a stale tab's save is refused.
+    version = HiddenField()

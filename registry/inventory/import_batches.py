@@ -26,7 +26,8 @@ from registry.database import begin_write, locked_row
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.forms import clean_text
-from registry.inventory.csv_io import ImportPreview, ImportRow, RowError, recheck_rows
+from registry.inventory.csv_checks import ImportPreview, ImportRow, RowError
+from registry.inventory.csv_import import recheck_rows
 from registry.inventory.importing import HandleTakenMeanwhile, add_imported_channels
 from registry.inventory.models import ImportBatch, ImportBatchStatus
 from registry.timeutil import utcnow

@@ -40,7 +40,7 @@ def _refused(error: RegistryError):  # noqa: ANN202
 @blueprint.route("/inventory/import/submit", methods=["POST"])
 @office_required(Office.COMMUNICATIONS_TEAM)
 def submit_import():
-    from registry.inventory.csv_io import parse_channels_csv
+    from registry.inventory.csv_import import parse_channels_csv
 
     try:
         kept = take_stash(request.form.get("token", ""), IMPORT_STASH_PATH, _actor().id)

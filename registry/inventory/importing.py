@@ -23,7 +23,8 @@ from registry.channels.models import Channel, ChannelState
 from registry.database import begin_write
 from registry.errors import RegistryError
 from registry.extensions import db
-from registry.inventory.csv_io import ImportPreview, ImportRow, RowError, parse_channels_csv
+from registry.inventory.csv_checks import ImportPreview, ImportRow, RowError
+from registry.inventory.csv_import import parse_channels_csv
 from registry.timeutil import add_months, utcnow
 
 __all__ = [

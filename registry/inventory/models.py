@@ -91,7 +91,7 @@ class ImportBatch(db.Model):
     file_name: Mapped[str] = mapped_column(String(255), default="")
     sha256: Mapped[str] = mapped_column(String(64))  # of the uploaded file's bytes
     row_count: Mapped[int] = mapped_column(Integer)
-    # The checked rows: [{"line": 2, "cells": {column: cleaned text}}, ...] (see csv_io).
+    # The checked rows: [{"line": 2, "cells": {column: cleaned text}}, ...] (see csv_import).
     rows_json: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), index=True)
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)

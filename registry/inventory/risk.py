@@ -23,6 +23,7 @@ from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.forms import clean_text
 from registry.inventory.models import SecurityRiskAcceptance
+from registry.inventory.security import security_checklist, security_record
 from registry.timeutil import utcnow
 
 Action = Literal["go-live", "recertify"]
@@ -46,9 +47,6 @@ class SecurityRiskNotAccepted(RegistryError):
 
 def failing_checks(channel: Channel) -> list[str]:
     """The labels of the checklist items that fail now (the same checklist the page shows)."""
-    # Imported here: the account-security record belongs to the layer above the inventory.
-    from registry.oia.services import security_checklist, security_record
-
     security = security_record(channel)
     admins = []
     if security is not None and security.admin_ids:

@@ -1,20 +1,25 @@
-"""Safeguards on a channel's lifecycle: the Manager Communications accepting an account-
-security risk, and the Communications team cancelling a scheduled closure."""
+"""Safeguards on a channel: its account security record, the Manager Communications accepting
+an account-security risk, the Communications team cancelling a scheduled closure, and the
+channels whose people have changed."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
+from sqlalchemy import select
 
-from registry.auth.models import Office
+from registry.auth.models import Office, User
 from registry.auth.offices import holds
 from registry.auth.permissions import office_required
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
-from registry.forms import refuse_on_form, show_error
+from registry.forms import choices, refuse_on_form, show_error
 from registry.inventory.closing import cancel_scheduled_closure
-from registry.inventory.forms import GoLiveForm, RiskAcceptanceForm
+from registry.inventory.forms import AccountSecurityForm, GoLiveForm, RiskAcceptanceForm
+from registry.inventory.people import orphaned_channels
 from registry.inventory.risk import accept_risk
+from registry.inventory.security import save_security, security_record
+from registry.inventory.security_models import security_version
 from registry.inventory.views import _actor, _channel, _channel_page, _conflict, blueprint
 
 
@@ -56,3 +61,66 @@ def cancel_closure(channel_id: int):
         return _conflict(error)
     flash(f"The scheduled closure of {channel.name} is cancelled; it stays active.", "success")
     return redirect(url_for("inventory.show", channel_id=channel.id))
+
+
+def _people_choices(blank: str):  # noqa: ANN202
+    people = db.session.scalars(
+        select(User).where(User.is_active_account).order_by(User.display_name)
+    ).unique()
+    return choices([("", blank)] + [(u.id, u.display_name) for u in people])
+
+
+@blueprint.route("/channels/<int:channel_id>/security", methods=["GET", "POST"])
+@office_required(Office.COMMUNICATIONS_TEAM)
+def security(channel_id: int):
+    channel = _channel(channel_id)
+    record = security_record(channel)
+    form = AccountSecurityForm(
+        data={"version": security_version(record)}
+        if record is None
+        else {
+            "admins": record.admin_ids,
+            "mfa_enabled": record.mfa_enabled,
+            "recovery_email": record.recovery_email,
+            "credentials_reference": record.credentials_reference,
+            "last_access_review": record.last_access_review,
+            "version": security_version(record),
+        }
+    )
+    form.admins.choices = _people_choices("")[1:]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            save_security(
+                channel.id,
+                _actor(),
+                form.admins.data or [],
+                form.mfa_enabled.data,
+                form.recovery_email.data or "",
+                form.credentials_reference.data or "",
+                form.last_access_review.data,
+                # From the page posted only: the form would fill a missing field in from the
+                # record as it is now, and always match. Every page of ours sends it.
+                expected_version=request.form.get("version"),
+            )
+        except ConflictError as error:
+            # Changed by someone else meanwhile: the form again as typed, with who and when.
+            status = refuse_on_form(form, error)
+            form.version.data = security_version(security_record(channel))
+        except RegistryError as error:
+            db.session.rollback()
+            show_error(form, error)
+            # Saving again is now a decision made knowing the record as it is.
+            form.version.data = security_version(security_record(channel))
+        else:
+            flash("Account security record saved.", "success")
+            return redirect(
+                url_for("inventory.show", channel_id=channel.id, _anchor="security-heading")
+            )
+    return render_template("inventory/security.html", channel=channel, form=form), status
+
+
+@blueprint.route("/inventory/people-changes")
+@office_required(Office.COMMUNICATIONS_TEAM)
+def people_changes():
+    return render_template("inventory/people_changes.html", channels=orphaned_channels())

@@ -253,7 +253,7 @@ def on_approval(proposal: Proposal) -> Channel:
     channel.business_unit_id = proposal.business_unit_id
     channel.liaison_id = content.get("liaison_id")
     channel.proposal_id = proposal.id
-    from registry.oia.services import people_ids_of
+    from registry.proposals.models import people_ids_of
 
     channel.people_ids = people_ids_of(content)
     channel.people_problem = ""

@@ -41,6 +41,8 @@ from registry.inventory.forms import (
 )
 from registry.policy.platforms import PLATFORMS
 from registry.proposals.stash import stash
+from registry.signals import channel_page as channel_page_shown
+from registry.signals import values_from
 
 blueprint = Blueprint("inventory", __name__)
 
@@ -96,7 +98,7 @@ def _charter_numbers(channels: list[Channel]) -> dict[int, str]:
 @blueprint.route("/inventory/export.csv")
 @login_required
 def export():
-    from registry.inventory.csv_io import export_rows
+    from registry.inventory.csv_export import export_rows
 
     scope = _scope()
     if filter_problems(request.args, scope, extra=("bom",)):
@@ -141,18 +143,22 @@ def _channel_page(  # noqa: ANN202
     from flask import current_app
 
     from registry.auth.offices import holds
+    from registry.elections.services import ELECTION_GUIDANCE, current_election_period
     from registry.inventory import risk
-    from registry.oia import services as oia
+    from registry.inventory.security import security_checklist, security_record
 
-    security = oia.security_record(channel)
+    security = security_record(channel)
     admins = []
     if security is not None and security.admin_ids:
         admins = list(
             db.session.scalars(select(User).where(User.id.in_(security.admin_ids))).unique()
         )
     today = services.agency_today()
-    requests = oia.requests_for(channel)
     viewer = _actor()
+    # Information requests belong to the package above: it contributes its part of the page.
+    shown: dict = {}
+    for part in values_from(channel_page_shown, channel, actor=viewer, today=today):
+        shown.update(part)
     return render_template(
         "inventory/channel.html",
         channel=channel,
@@ -168,15 +174,11 @@ def _channel_page(  # noqa: ANN202
         today=today,
         security=security,
         security_admins=admins,
-        checklist=oia.security_checklist(
-            security, current_app.config["AGENCY_DOMAIN"], today, admins
-        ),
-        requests=[(r, oia.status_of(r, today)) for r in requests],
-        requester_visible={r.id for r in requests if oia.can_see_requester(viewer, r)},
-        election_period=oia.current_election_period()
+        checklist=security_checklist(security, current_app.config["AGENCY_DOMAIN"], today, admins),
+        election_period=current_election_period()
         if channel.state_enum is ChannelState.ACTIVE
         else None,
-        election_guidance=oia.ELECTION_GUIDANCE,
+        election_guidance=ELECTION_GUIDANCE,
         risk_action=(action := risk.next_action(channel)),
         risk_words=risk.ACTION_WORDS,
         open_acceptance=risk.covering_acceptance(channel, action, risk.failing_checks(channel))
@@ -185,6 +187,7 @@ def _channel_page(  # noqa: ANN202
         acceptances=risk.acceptances_of(channel),
         risk_form=risk_form or RiskAcceptanceForm(),
         may_accept_risk=holds(viewer, Office.MANAGER_COMMUNICATIONS),
+        **shown,
     ), status
 
 
@@ -354,7 +357,7 @@ IMPORT_STASH_PATH = "/inventory/import"
 def import_channels():
     import hashlib
 
-    from registry.inventory.csv_io import parse_channels_csv
+    from registry.inventory.csv_import import parse_channels_csv
 
     form = ImportForm()
     preview = None

@@ -1,18 +1,15 @@
 from __future__ import annotations
 
 from wtforms import (
-    BooleanField,
     DateField,
-    HiddenField,
     SelectField,
     StringField,
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
-from registry.forms import RegistryForm, chosen_id, optional_id, plausible_date
-from registry.proposals.forms import MultiCheckboxField
+from registry.forms import RegistryForm, optional_id, plausible_date
 
 
 class InformationRequestForm(RegistryForm):
@@ -82,57 +79,5 @@ class RespondForm(RegistryForm):
     responded_on = DateField(
         "Date responded",
         validators=[plausible_date, DataRequired("Enter the date the response was sent.")],
-        format="%Y-%m-%d",
-    )
-
-
-class AccountSecurityForm(RegistryForm):
-    admins = MultiCheckboxField(
-        "People with admin access on the platform",
-        coerce=chosen_id,
-        validate_choice=False,
-        description="At least two agency staff, so the account never depends on one person.",
-    )
-    mfa_enabled = BooleanField("Multi-factor authentication is on for every admin")
-    recovery_email = StringField(
-        "Recovery email",
-        validators=[
-            Optional(),
-            Email("Enter an email address, e.g. comms@ethniccommunities.govt.nz."),
-            Length(max=254),
-        ],
-    )
-    credentials_reference = StringField(
-        "Where the credentials are held",
-        validators=[Length(max=300, message="Keep this under 300 characters.")],
-        description="A reference such as “Comms password vault, item MEC Pasifika” — never the "
-        "password.",
-    )
-    last_access_review = DateField(
-        "Last access review",
-        validators=[plausible_date, Optional()],
-        format="%Y-%m-%d",
-        description="When someone last checked who has access on the platform.",
-    )
-    # What the page showed (``models.security_version``): a stale tab's save is refused.
-    version = HiddenField()
-
-
-class ElectionPeriodForm(RegistryForm):
-    name = StringField(
-        "Name",
-        validators=[
-            DataRequired("Name the election period, e.g. “2026 general election”."),
-            Length(max=200),
-        ],
-    )
-    starts_on = DateField(
-        "Start date",
-        validators=[plausible_date, DataRequired("Enter the first day, e.g. 2026-08-07.")],
-        format="%Y-%m-%d",
-    )
-    ends_on = DateField(
-        "End date",
-        validators=[DataRequired("Enter the last day (election day), e.g. 2026-11-07.")],
         format="%Y-%m-%d",
     )

@@ -1,4 +1,5 @@
-"""Information requests, account security, election periods and people changes."""
+"""Information requests: logging one against a channel, and extending, transferring or
+answering it."""
 
 from __future__ import annotations
 
@@ -9,23 +10,15 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from registry.auth.models import Office, User
-from registry.auth.permissions import office_required
+from registry.auth.models import User
 from registry.channels.models import Channel
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.forms import choices, refuse_on_form, show_error
 from registry.inventory import services as inventory
 from registry.oia import services
-from registry.oia.forms import (
-    AccountSecurityForm,
-    ElectionPeriodForm,
-    ExtendForm,
-    InformationRequestForm,
-    RespondForm,
-    TransferForm,
-)
-from registry.oia.models import InformationRequest, security_version
+from registry.oia.forms import ExtendForm, InformationRequestForm, RespondForm, TransferForm
+from registry.oia.models import InformationRequest
 
 blueprint = Blueprint("oia", __name__)
 
@@ -150,82 +143,3 @@ def show_request(request_id: int):
         sees_requester=services.can_see_requester(_actor(), item),
         refused_form=refused_form,
     ), status
-
-
-@blueprint.route("/channels/<int:channel_id>/security", methods=["GET", "POST"])
-@office_required(Office.COMMUNICATIONS_TEAM)
-def security(channel_id: int):
-    channel = _channel(channel_id)
-    record = services.security_record(channel)
-    form = AccountSecurityForm(
-        data={"version": security_version(record)}
-        if record is None
-        else {
-            "admins": record.admin_ids,
-            "mfa_enabled": record.mfa_enabled,
-            "recovery_email": record.recovery_email,
-            "credentials_reference": record.credentials_reference,
-            "last_access_review": record.last_access_review,
-            "version": security_version(record),
-        }
-    )
-    form.admins.choices = _people_choices("")[1:]
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.save_security(
-                channel.id,
-                _actor(),
-                form.admins.data or [],
-                form.mfa_enabled.data,
-                form.recovery_email.data or "",
-                form.credentials_reference.data or "",
-                form.last_access_review.data,
-                # From the page posted only: the form would fill a missing field in from the
-                # record as it is now, and always match. Every page of ours sends it.
-                expected_version=request.form.get("version"),
-            )
-        except ConflictError as error:
-            # Changed by someone else meanwhile: the form again as typed, with who and when.
-            status = refuse_on_form(form, error)
-            form.version.data = security_version(services.security_record(channel))
-        except RegistryError as error:
-            db.session.rollback()
-            show_error(form, error)
-            # Saving again is now a decision made knowing the record as it is.
-            form.version.data = security_version(services.security_record(channel))
-        else:
-            flash("Account security record saved.", "success")
-            return redirect(
-                url_for("inventory.show", channel_id=channel.id, _anchor="security-heading")
-            )
-    return render_template("oia/security.html", channel=channel, form=form), status
-
-
-@blueprint.route("/admin/election-periods", methods=["GET", "POST"])
-@office_required(Office.ADMIN)
-def election_periods():
-    form = ElectionPeriodForm()
-    if form.validate_on_submit():
-        try:
-            period = services.create_election_period(
-                form.name.data, form.starts_on.data, form.ends_on.data, _actor()
-            )
-        except RegistryError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            flash(f"Recorded {period.name}.", "success")
-            return redirect(url_for("oia.election_periods"))
-    return render_template(
-        "oia/election_periods.html",
-        form=form,
-        periods=services.election_periods(),
-        today=inventory.agency_today(),
-    )
-
-
-@blueprint.route("/inventory/people-changes")
-@office_required(Office.COMMUNICATIONS_TEAM)
-def people_changes():
-    return render_template("oia/people_changes.html", channels=services.orphaned_channels())

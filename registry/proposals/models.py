@@ -60,6 +60,14 @@ def content_hash(content: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
 
 
+def people_ids_of(content: dict[str, Any]) -> str:
+    """The ids of everyone the content names, as ",3,7," so a LIKE '%,3,%' finds them."""
+    ids = {content.get("liaison_id"), content.get("information_contact_id")}
+    ids |= set(content.get("spokespeople_ids", [])) | set(content.get("peer_reviewer_ids", []))
+    ids.discard(None)
+    return "," + ",".join(str(i) for i in sorted(ids)) + "," if ids else ""
+
+
 class Proposal(db.Model):
     __tablename__ = "proposal"
     __table_args__ = (

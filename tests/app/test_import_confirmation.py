@@ -16,7 +16,8 @@ from registry.audit.log import verify_chain
 from registry.audit.models import AuditEntry
 from registry.channels.models import Channel, ChannelState
 from registry.extensions import db
-from registry.inventory.csv_io import MAX_ROWS, recheck_rows
+from registry.inventory.csv_columns import MAX_ROWS
+from registry.inventory.csv_import import recheck_rows
 from registry.inventory.models import ImportBatch
 from tests.conftest import run_isolated
 from tests.workflow import approved_proposal, confirm_import, import_batch_sha256, submit_import

@@ -18,8 +18,10 @@ from registry.auth.offices import agency_today
 from registry.channels.models import Channel, ChannelState
 from registry.charters.models import Charter
 from registry.errors import RegistryError
-from registry.inventory import csv_io
-from registry.inventory.csv_io import EXPORT_COLUMNS, export_rows, parse_channels_csv
+from registry.inventory import csv_checks, csv_export
+from registry.inventory.csv_columns import EXPORT_COLUMNS
+from registry.inventory.csv_export import export_rows
+from registry.inventory.csv_import import parse_channels_csv
 from registry.inventory.importing import ImportRefused, import_channels
 from registry.inventory.services import InventoryFilters, filtered, ordered
 from registry.proposals.models import Proposal, ProposalState
@@ -293,7 +295,7 @@ def test_a_race_on_a_handle_rolls_back_the_whole_import(db, people, monkeypatch)
     )
     db.session.commit()
     # As if the channel was registered after the check: the check sees nothing.
-    monkeypatch.setattr(csv_io, "_live_channel_handles", lambda keys: {})
+    monkeypatch.setattr(csv_checks, "live_channel_handles", lambda keys: {})
     rows = [f"Race {n},Facebook,EthnicRace{n:05d},,POL,{LIAISON},2020-01-01" for n in range(1500)]
     entries_before = db.session.scalar(select(func.count(AuditEntry.id)))
     with pytest.raises(RegistryError, match="Nothing was imported"):
@@ -557,7 +559,7 @@ def test_export_neutralises_every_cell_not_just_the_name(db, people):
 
 
 def test_charter_numbers_are_looked_up_per_batch_while_the_rows_stream(db, people, monkeypatch):
-    monkeypatch.setattr(csv_io, "_BATCH", 2)
+    monkeypatch.setattr(csv_export, "_BATCH", 2)
     for n in range(5):
         proposal = Proposal(
             business_unit_id=people.policy.id,

@@ -254,7 +254,7 @@ def test_an_unrelated_deactivation_flags_nothing(client_as, people, db):
 
 @pytest.mark.parametrize("value", ["Comms vault, item MEC Pasifika", "1Password: MEC Pasifika"])
 def test_references_are_not_mistaken_for_passwords(value):
-    from registry.oia.services import looks_like_a_secret
+    from registry.inventory.security import looks_like_a_secret
 
     assert not looks_like_a_secret(value)
     assert looks_like_a_secret("Tr0ub4dor&3xyz")

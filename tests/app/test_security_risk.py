@@ -10,7 +10,7 @@ from registry.auth.offices import agency_today
 from registry.channels.models import Channel, ChannelState
 from registry.extensions import db as _db
 from registry.inventory.models import SecurityRiskAcceptance
-from registry.oia.services import save_security
+from registry.inventory.security import save_security
 from tests.workflow import approved_proposal, secure_account
 
 URL = "https://www.facebook.com/MECPasifika"

@@ -368,7 +368,7 @@ def test_a_stale_tab_cannot_silently_undo_a_failing_account_security_record(clie
     recertifies without the Manager Communications accepting the risk). Hemi's tab, opened
     before, saves a new vault reference — and MFA "on" from the page he loaded, silently
     making the checklist pass again."""
-    from registry.oia.services import security_record
+    from registry.inventory.security import security_record
     from tests.workflow import live_channel
 
     channel = live_channel(client_as, people)

@@ -20,10 +20,10 @@ from registry.channels.models import Channel
 from registry.extensions import db
 from registry.inventory import import_batches
 from registry.inventory.closing import close_scheduled_channels
-from registry.inventory.csv_io import parse_channels_csv
+from registry.inventory.csv_import import parse_channels_csv
 from registry.inventory.models import ImportBatch
 from registry.inventory.risk import accept_risk
-from registry.oia.services import save_security
+from registry.inventory.security import save_security
 from registry.proposals.models import Proposal
 from registry.signoffs.replies import reply_to_change_request
 from tests.stateful import world

@@ -20,7 +20,7 @@ from registry.channels.models import Channel
 from registry.charters.models import Charter
 from registry.extensions import db
 from registry.inventory.models import ImportBatch, SecurityRiskAcceptance
-from registry.oia.models import AccountSecurity
+from registry.inventory.security_models import AccountSecurity
 from registry.proposals.models import Proposal, ProposalRevision
 from registry.signoffs.models import ChangeReply, Signoff
 from tests import factories

@@ -809,7 +809,7 @@ def test_policy_package_imports_no_web_or_database_code() -> None:
 
 
 def test_policy_sources_import_only_the_standard_library() -> None:
-    for source in (ROOT / "registry" / "policy").glob("*.py"):
+    for source in (ROOT / "registry" / "policy").rglob("*.py"):
         tree = ast.parse(source.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):

@@ -20,6 +20,7 @@ EXPECTED = {
     signals.proposal_approved: {"registry.inventory.receivers"},
     signals.charter_due: {"registry.charters.receivers"},
     signals.proposal_page: {"registry.signoffs.receivers", "registry.charters.receivers"},
+    signals.channel_page: {"registry.oia.receivers"},
 }
 
 

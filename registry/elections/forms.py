@@ -1,0 +1,28 @@
+"""The form that records an election period."""
+
+from __future__ import annotations
+
+from wtforms import DateField, StringField
+from wtforms.validators import DataRequired, Length
+
+from registry.forms import RegistryForm, plausible_date
+
+
+class ElectionPeriodForm(RegistryForm):
+    name = StringField(
+        "Name",
+        validators=[
+            DataRequired("Name the election period, e.g. “2026 general election”."),
+            Length(max=200),
+        ],
+    )
+    starts_on = DateField(
+        "Start date",
+        validators=[plausible_date, DataRequired("Enter the first day, e.g. 2026-08-07.")],
+        format="%Y-%m-%d",
+    )
+    ends_on = DateField(
+        "End date",
+        validators=[DataRequired("Enter the last day (election day), e.g. 2026-11-07.")],
+        format="%Y-%m-%d",
+    )

@@ -1,0 +1,43 @@
+"""The administrators' page that records election periods."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from registry.auth.models import Office
+from registry.auth.offices import agency_today
+from registry.auth.permissions import office_required
+from registry.elections import services
+from registry.elections.forms import ElectionPeriodForm
+from registry.errors import RegistryError
+from registry.extensions import db
+from registry.forms import show_error
+
+blueprint = Blueprint("elections", __name__)
+
+
+@blueprint.route("/admin/election-periods", methods=["GET", "POST"])
+@office_required(Office.ADMIN)
+def election_periods():
+    form = ElectionPeriodForm()
+    if form.validate_on_submit():
+        try:
+            period = services.create_election_period(
+                form.name.data,
+                form.starts_on.data,
+                form.ends_on.data,
+                current_user._get_current_object(),
+            )
+        except RegistryError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(f"Recorded {period.name}.", "success")
+            return redirect(url_for("elections.election_periods"))
+    return render_template(
+        "elections/periods.html",
+        form=form,
+        periods=services.election_periods(),
+        today=agency_today(),
+    )

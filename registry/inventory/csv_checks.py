@@ -1,0 +1,367 @@
+"""Checking the rows of an imported file: each cell, then the whole file against the registry."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from registry.auth.models import email_lookup_key
+from registry.inventory.csv_columns import COLUMN_LIMITS, IMPORT_COLUMNS, MAX_CELL_CHARS, quoted
+from registry.inventory.csv_lookups import (
+    Lookups,
+    live_channel_handles,
+    load_units,
+    load_users,
+    open_proposal_handles,
+)
+from registry.policy.platforms import (
+    PLATFORMS,
+    channel_url_problem,
+    handle_problem,
+    normalise_handle,
+)
+
+__all__ = [
+    "Draft",
+    "ImportPreview",
+    "ImportRow",
+    "RowError",
+    "check_cells",
+    "check_drafts",
+    "failed",
+]
+
+_EARLIEST_START = date(1990, 1, 1)
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int  # the file's line number; the header is line 1
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column {self.column}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One valid-looking row, ready to become a Channel."""
+
+    line: int
+    name: str
+    platform: str
+    handle: str
+    handle_key: str
+    channel_url: str
+    business_unit_id: int
+    liaison_id: int
+    started_on: date
+    # The cells as written, so the row can be checked again later (see recheck_rows).
+    business_unit: str = ""
+    liaison_email: str = ""
+
+    def cells(self) -> dict[str, str]:
+        """The row as cleaned cells by IMPORT_COLUMNS, as recheck_rows takes them."""
+        return {
+            "name": self.name,
+            "platform": self.platform,
+            "handle": self.handle,
+            "url": self.channel_url,
+            "business unit": self.business_unit,
+            "liaison email": self.liaison_email,
+            "date started": self.started_on.isoformat(),
+        }
+
+
+@dataclass
+class ImportPreview:
+    rows: list[ImportRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    file_error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.file_error is None and not self.errors and bool(self.rows)
+
+    def summary(self) -> str:
+        """One sentence for a flash message or an exception."""
+        if self.file_error:
+            return self.file_error
+        if self.errors:
+            count = len(self.errors)
+            noun = "problem" if count == 1 else "problems"
+            return (
+                f"The file has {count} {noun}, so nothing was imported. The first: {self.errors[0]}"
+            )
+        if not self.rows:
+            return "The file has a header row but no channels under it."
+        count = len(self.rows)
+        return f"{count} channel{'' if count == 1 else 's'} ready to import."
+
+
+def failed(message: str) -> ImportPreview:
+    """A preview that refuses the whole file with one message."""
+    return ImportPreview(file_error=message)
+
+
+# --- checking each row --------------------------------------------------------------------
+
+_PLATFORM_ALIASES = {
+    "twitter": "x",
+    "xtwitter": "x",
+    "twitterx": "x",
+    "xformerlytwitter": "x",
+    "whatsapp": "whatsapp-channel",
+}
+
+
+def _platform_token(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+
+_PLATFORM_LOOKUP = {
+    **{_platform_token(key): key for key in PLATFORMS},
+    **{_platform_token(label): key for key, label in PLATFORMS.items()},
+    **_PLATFORM_ALIASES,
+}
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_NZ_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def _parse_date(text: str) -> date | None:
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = (int(g) for g in match.groups())
+    elif match := _NZ_DATE.fullmatch(text):
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+@dataclass
+class Draft:
+    """A row's cleaned cells, before the checks that need the whole file or the database."""
+
+    line: int
+    name: str = ""
+    platform: str = ""
+    handle: str = ""
+    handle_key: str = ""
+    url: str = ""
+    unit: str = ""
+    email: str = ""
+    started_on: date | None = None
+    business_unit_id: int | None = None
+    liaison_id: int | None = None
+    ok: bool = True
+
+
+def check_cells(line: int, cells: dict[str, str], today: date) -> tuple[Draft, list[RowError]]:
+    """Checks that need nothing but the row itself."""
+    errors: list[RowError] = []
+    draft = Draft(line)
+
+    def error(column: str, message: str) -> None:
+        errors.append(RowError(line, column, message))
+        draft.ok = False
+
+    usable: dict[str, str] = {}
+    for column in IMPORT_COLUMNS:
+        value = cells[column]
+        limit = min(MAX_CELL_CHARS, COLUMN_LIMITS.get(column, MAX_CELL_CHARS))
+        if len(value) > limit:
+            error(column, f"Shorten this to at most {limit} characters (it has {len(value)}).")
+        else:
+            usable[column] = value
+
+    if "name" in usable:
+        draft.name = " ".join(usable["name"].split())
+        if not draft.name:
+            error("name", "Enter the channel's name.")
+
+    if "platform" in usable:
+        raw = usable["platform"]
+        draft.platform = _PLATFORM_LOOKUP.get(_platform_token(raw), "")
+        if not draft.platform:
+            choices = ", ".join(PLATFORMS.values())
+            error(
+                "platform",
+                f"Enter the platform ({choices})."
+                if not raw
+                else f"{quoted(raw)} is not a platform the registry knows. Use one of: {choices}.",
+            )
+
+    if "handle" in usable and draft.platform:
+        draft.handle = usable["handle"]
+        problem = handle_problem(draft.platform, draft.handle)
+        if problem:
+            error("handle", problem)
+        else:
+            draft.handle_key = normalise_handle(draft.platform, draft.handle)
+
+    if "url" in usable and usable["url"] and draft.platform:
+        draft.url = usable["url"]
+        handle = draft.handle if draft.handle_key else ""
+        problem = channel_url_problem(draft.platform, handle, draft.url)
+        if problem:
+            error("url", problem)
+
+    if "business unit" in usable:
+        draft.unit = " ".join(usable["business unit"].split())
+        if not draft.unit:
+            error("business unit", "Enter the business unit's code or name, e.g. POL or Policy.")
+
+    if "liaison email" in usable:
+        draft.email = email_lookup_key(usable["liaison email"])
+        if not draft.email:
+            error("liaison email", "Enter the email address of the Communications liaison.")
+
+    if "date started" in usable:
+        raw = usable["date started"]
+        started = _parse_date(raw)
+        if not raw:
+            error("date started", "Enter the date the channel started, e.g. 2021-03-15.")
+        elif started is None:
+            error(
+                "date started",
+                f"{quoted(raw)} is not a date: write it as YYYY-MM-DD (2021-03-15) or "
+                "DD/MM/YYYY (15/03/2021).",
+            )
+        elif started > today:
+            error(
+                "date started",
+                f"{started.isoformat()} is in the future: give the date the channel started.",
+            )
+        elif started < _EARLIEST_START:
+            error("date started", f"{started.isoformat()} is too early: check the year.")
+        else:
+            draft.started_on = started
+    return draft, errors
+
+
+def _check_against_registry(draft: Draft, lookups: Lookups) -> list[RowError]:
+    errors: list[RowError] = []
+
+    def error(column: str, message: str) -> None:
+        errors.append(RowError(draft.line, column, message))
+
+    unit_id = None
+    if draft.unit:
+        unit_id = lookups.units_by_code.get(draft.unit.upper()) or lookups.units_by_name.get(
+            draft.unit
+        )
+        if unit_id is None:
+            candidates = lookups.units_by_folded_name.get(draft.unit.casefold(), [])
+            unit_id = candidates[0] if len(candidates) == 1 else None
+        if unit_id is None:
+            error(
+                "business unit",
+                f"No business unit has the code or name {quoted(draft.unit)}. "
+                f"Use one of: {lookups.unit_choices}.",
+            )
+    liaison_id = None
+    if draft.email:
+        user = lookups.users.get(draft.email)
+        if user is None:
+            error(
+                "liaison email",
+                f"No one in the registry has the email {quoted(draft.email)}: use the email of "
+                "someone already registered, or add them first.",
+            )
+        elif not user[1]:
+            error(
+                "liaison email",
+                f"{user[2]}'s account ({draft.email}) is deactivated: choose an active liaison.",
+            )
+        else:
+            liaison_id = user[0]
+    if draft.handle_key:
+        key = (draft.platform, draft.handle_key)
+        label = PLATFORMS[draft.platform]
+        for holders in (lookups.channels, lookups.proposals):
+            if key in holders:
+                error(
+                    "handle",
+                    f"{quoted(draft.handle)} on {label} is already {holders[key]}; "
+                    "leave it out of the file.",
+                )
+                break
+    draft.business_unit_id = unit_id
+    draft.liaison_id = liaison_id
+    return errors
+
+
+def _error_order(error: RowError) -> tuple[int, int]:
+    column = IMPORT_COLUMNS.index(error.column) if error.column in IMPORT_COLUMNS else -1
+    return error.line, column
+
+
+# --- checking the whole file --------------------------------------------------------------
+
+
+def check_drafts(drafts: list[Draft], errors: list[RowError]) -> ImportPreview:
+    """The checks that need the whole file or the registry, and the rows that pass them."""
+    # Duplicates within the file: the first line keeps the handle, each later one is an error.
+    first_line: dict[tuple[str, str], int] = {}
+    for draft in drafts:
+        if not draft.handle_key:
+            continue
+        key = (draft.platform, draft.handle_key)
+        if key in first_line:
+            errors.append(
+                RowError(
+                    draft.line,
+                    "handle",
+                    f"{quoted(draft.handle)} on {PLATFORMS[draft.platform]} is on lines "
+                    f"{first_line[key]} and {draft.line}: list each channel once.",
+                )
+            )
+            draft.ok = False
+        else:
+            first_line[key] = draft.line
+
+    units = load_units()
+    handle_keys = list(first_line)
+    lookups = Lookups(
+        *units,
+        users=load_users(d.email for d in drafts if d.email),
+        channels=live_channel_handles(handle_keys),
+        proposals=open_proposal_handles(handle_keys),
+    )
+    rows: list[ImportRow] = []
+    for draft in drafts:
+        row_errors = _check_against_registry(draft, lookups)
+        errors.extend(row_errors)
+        if (
+            draft.ok
+            and not row_errors
+            and draft.started_on is not None
+            and draft.business_unit_id is not None
+            and draft.liaison_id is not None
+        ):
+            rows.append(
+                ImportRow(
+                    line=draft.line,
+                    name=draft.name,
+                    platform=draft.platform,
+                    handle=draft.handle,
+                    handle_key=draft.handle_key,
+                    channel_url=draft.url,
+                    business_unit_id=draft.business_unit_id,
+                    liaison_id=draft.liaison_id,
+                    started_on=draft.started_on,
+                    business_unit=draft.unit,
+                    liaison_email=draft.email,
+                )
+            )
+    errors.sort(key=_error_order)
+    return ImportPreview(rows=rows, errors=errors)

@@ -1,0 +1,90 @@
+"""What every rule is made of (Rule, Finding, RuleResult) and how rules read and quote user text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from registry.policy.content import Agency, Person, ProposalContent
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing to fix. ``field`` names the proposal form field the fix belongs to."""
+
+    message: str
+    field: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    heading: str  # the policy heading the clause sits under
+    clause: str  # the policy's own words, verbatim
+    check: Callable[[ProposalContent, Agency], list[Finding]] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: Rule
+    findings: tuple[Finding, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.findings
+
+
+# --- Reading user text ---------------------------------------------------------------------
+
+_MAX_SHOWN = 60
+# Blank-looking characters that are not Unicode whitespace, so a "blank" answer cannot be
+# smuggled past the check with them.
+_INVISIBLE = frozenset("\u2800\u3164\u115f\u1160\uffa0")
+
+
+def is_blank_char(ch: str) -> bool:
+    return (
+        ch.isspace()
+        or ch in _INVISIBLE
+        or unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zs", "Zl", "Zp")
+    )
+
+
+def visible_length(text: str) -> int:
+    return sum(1 for ch in text if not is_blank_char(ch))
+
+
+def quoted(value: str) -> str:
+    """A user's value quoted for a message, on one line and cut short so messages stay short."""
+    flat = " ".join(value.split())
+    flat = "".join(ch for ch in flat if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
+    if len(flat) > _MAX_SHOWN:
+        flat = flat[: _MAX_SHOWN - 1].rstrip() + "…"
+    return f"“{flat}”"
+
+
+def name_of(person: Person) -> str:
+    shown = quoted(person.name)[1:-1].strip()
+    return shown or f"User {person.id}"
+
+
+def _plain(text: str) -> str:
+    """Case-, macron- and spacing-insensitive form: "TE TARI MĀTĀWAKA" reads as
+    "te tari matawaka" (NFKD also turns no-break spaces into ordinary ones)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(
+        " " if ch.isspace() else ch
+        for ch in decomposed
+        if ch.isspace() or unicodedata.category(ch) not in ("Mn", "Cf", "Cc", "Cs")
+    )
+    return " ".join(kept.casefold().split())
+
+
+def names_in(text: str, name: str) -> bool:
+    wanted = _plain(name)
+    if not wanted:
+        return False
+    return re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", _plain(text)) is not None

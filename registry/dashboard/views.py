@@ -10,8 +10,8 @@ from registry.extensions import db
 from registry.inventory import import_batches
 from registry.inventory import services as inventory
 from registry.policy.platforms import PLATFORMS
+from registry.proposals.access import proposals_of
 from registry.proposals.models import Proposal, ProposalState
-from registry.proposals.services import proposals_of
 from registry.signoffs import services as signoffs
 
 blueprint = Blueprint("dashboard", __name__)

@@ -62,7 +62,7 @@ def can_view_channel(user: User, channel: Channel) -> bool:
     if scope is None or channel.business_unit_id in scope:
         return True
     if channel.proposal_id is not None:
-        from registry.proposals.services import can_view
+        from registry.proposals.access import can_view
 
         proposal = db.session.get(Proposal, channel.proposal_id)
         return proposal is not None and can_view(user, proposal)

@@ -36,6 +36,7 @@ from registry.inventory import services as inventory
 from registry.inventory.importing import import_channels
 from registry.inventory.models import ImportBatch
 from registry.policy.rules import failing
+from registry.proposals import policy_view as proposal_policy
 from registry.proposals import services as proposals
 from registry.proposals.models import Proposal, ProposalState
 from registry.signoffs import services as signoffs
@@ -345,7 +346,7 @@ class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
         proposer_id = proposal.proposer_id
         if proposal.state_enum is not ProposalState.AWAITING_SIGNOFF:
             content = proposal.current_revision.content
-            if failing(proposals.policy_report(content, proposal.proposer)):
+            if failing(proposal_policy.policy_report(content, proposal.proposer)):
                 # The proposer fixes what the policy check reports, keeping the channel.
                 fixed = world.content_for(
                     self.world, content["business_unit_id"], content["handle"], None

@@ -23,7 +23,6 @@ from registry.audit.log import record
 from registry.auth.models import Office, User
 from registry.auth.offices import agency_today
 from registry.auth.permissions import office_required
-from registry.channels import lookup
 from registry.channels.models import Channel, ChannelState
 from registry.database import begin_write
 from registry.errors import ConflictError, ForbiddenError, RegistryError
@@ -36,7 +35,6 @@ from registry.inventory.forms import (
     FilterForm,
     GoLiveForm,
     ImportForm,
-    LookupForm,
     ReviewForm,
     RiskAcceptanceForm,
 )
@@ -379,29 +377,6 @@ def import_channels():
                 max_bytes=len(data) * 6 + 1024,
             )
     return render_template("inventory/import.html", form=form, preview=preview, token=token)
-
-
-register_blueprint = Blueprint("register", __name__, url_prefix="/register")
-
-
-@register_blueprint.route("/")
-def public_register():
-    """Anyone may check whether an account claiming to be the agency is one of its channels."""
-    from flask import current_app
-
-    if not current_app.config["PUBLIC_REGISTER_ENABLED"]:
-        abort(404)
-    form = LookupForm(request.args, meta={"csrf": False})
-    answer = None
-    if "account" in request.args and form.validate():
-        answer = lookup.look_up(form.account.data)
-    return render_template(
-        "inventory/register.html",
-        channels=queries.public_register(),
-        platforms=PLATFORMS,
-        form=form,
-        answer=answer,
-    )
 
 
 # Registers the routes kept in their own module (they use this module's helpers).

@@ -141,8 +141,8 @@ def _register_blueprints(app: Flask) -> None:
     from registry.charters.views import blueprint as charters_bp
     from registry.dashboard.views import blueprint as dashboard_bp
     from registry.elections.views import blueprint as elections_bp
+    from registry.inventory.register_views import register_blueprint as register_bp
     from registry.inventory.views import blueprint as inventory_bp
-    from registry.inventory.views import register_blueprint as register_bp
     from registry.oia.views import blueprint as oia_bp
     from registry.proposals.views import blueprint as proposals_bp
     from registry.signoffs.views import blueprint as signoffs_bp

@@ -251,7 +251,7 @@ def remind(after_working_days: int | None, today_text: str | None) -> None:
         if after_working_days is not None
         else current_app.config["SIGNOFF_REMINDER_WORKING_DAYS"]
     )
-    from registry.inventory.services import send_review_reminders
+    from registry.inventory.reminders import send_review_reminders
 
     lines = send_signoff_reminders(days)
     click.echo(f"Proposals waiting more than {days} working days for sign-off: {len(lines)}")

@@ -140,7 +140,7 @@ def _create_demo_channels(
     corporate: BusinessUnit,
     today: date,
 ) -> str:
-    from registry.inventory import services as inventory
+    from registry.inventory import lifecycle as inventory_lifecycle
     from registry.inventory.importing import import_channels
     from registry.proposals import services as proposals
     from registry.signoffs import services as signoffs
@@ -269,7 +269,9 @@ def _create_demo_channels(
         "The launch is announced for today; the Communications team records the account's "
         "security within the week.",
     )
-    inventory.go_live(live_channel.id, people["comms"], "https://www.facebook.com/MECPasifika")
+    inventory_lifecycle.go_live(
+        live_channel.id, people["comms"], "https://www.facebook.com/MECPasifika"
+    )
 
     # The Communications team's existing spreadsheet: overdue, current and closed channels.
     started_old = date(today.year - 2, 3, 1).isoformat()
@@ -283,7 +285,7 @@ def _create_demo_channels(
     ]
     result = import_channels(("\n".join(rows) + "\n").encode("utf-8"), people["comms"])
     old_events = db.session.scalar(db.select(Channel).where(Channel.handle == "MECEvents2021"))
-    inventory.decommission(
+    inventory_lifecycle.decommission(
         old_events.id, people["comms"], today - timedelta(days=7), "Events now go on the main page."
     )
     # Beyond the charter: a request for information on the live channel (due soon), its

@@ -14,7 +14,7 @@ from registry.charters.models import Charter
 from registry.charters.services import verify_url
 from registry.extensions import db
 from registry.inventory.filters import FiltersNotApplied, page_past_the_end
-from registry.inventory.services import InventoryFilters, filtered, ordered
+from registry.inventory.queries import InventoryFilters, filtered, ordered
 from registry.policy.platforms import PLATFORMS
 
 # The inventory's page for a channel; its blueprint may be absent (e.g. a trimmed deployment).

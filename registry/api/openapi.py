@@ -12,7 +12,7 @@ from flask import current_app
 
 from registry.channels.models import ChannelState
 from registry.inventory.filters import ATTENTION, FALSE_VALUES, TRUE_VALUES
-from registry.inventory.services import PER_PAGE_CHOICES, SORTS
+from registry.inventory.queries import PER_PAGE_CHOICES, SORTS
 from registry.policy.platforms import PLATFORMS
 
 API_VERSION = "1.0.0"

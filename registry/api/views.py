@@ -30,8 +30,8 @@ from registry.auth.models import User
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import csrf, db
 from registry.forms import show_error
+from registry.inventory.access import inventory_scope
 from registry.inventory.filters import FiltersNotApplied, checked_filters
-from registry.inventory.services import inventory_scope
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 account_blueprint = Blueprint("account", __name__, url_prefix="/account")

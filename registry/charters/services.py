@@ -26,6 +26,7 @@ from registry.extensions import db
 from registry.policy.content import WEEKDAYS
 from registry.policy.hours import format_time
 from registry.policy.rules import failing
+from registry.proposals import policy_view as proposal_policy
 from registry.proposals import presenters
 from registry.proposals import services as proposal_services
 from registry.proposals.models import Proposal, ProposalState
@@ -86,7 +87,7 @@ def build_document(proposal: Proposal, number: str) -> CharterDocument:
     revision = proposal.current_revision
     content = revision.content
     approvals = signoffs.live_approvals(proposal)
-    report = proposal_services.policy_report(
+    report = proposal_policy.policy_report(
         content, proposal.proposer, signoffs.signoff_facts(approvals)
     )
     names = presenters.Names(content)
@@ -215,7 +216,7 @@ def issue_charter(proposal_id: int, actor: User | None = None) -> Charter:
     if existing is not None:
         return existing
     approvals = signoffs.live_approvals(proposal)
-    report = proposal_services.policy_report(
+    report = proposal_policy.policy_report(
         proposal.current_revision.content, proposal.proposer, signoffs.signoff_facts(approvals)
     )
     if failing(report):

@@ -24,7 +24,7 @@ from registry.charters.render import CharterRenderError
 from registry.charters.status import charter_status, verify_view
 from registry.errors import ConflictError
 from registry.extensions import db
-from registry.proposals import services as proposal_services
+from registry.proposals import access as proposal_access
 from registry.proposals.models import Proposal
 
 blueprint = Blueprint("charters", __name__, url_prefix="/charters")
@@ -36,7 +36,7 @@ blueprint.add_app_template_filter(charter_status, "charter_status")
 @login_required
 def download(number: str):
     charter = services.find(number)
-    if charter is None or not proposal_services.can_view(
+    if charter is None or not proposal_access.can_view(
         current_user._get_current_object(), charter.proposal
     ):
         abort(404)

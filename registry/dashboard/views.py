@@ -3,15 +3,16 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from registry.auth.models import BusinessUnit
-from registry.auth.offices import offices_held
+from registry.auth.offices import agency_today, offices_held
 from registry.channels.models import Channel
 from registry.errors import ForbiddenError
 from registry.extensions import db
+from registry.inventory import access as inventory_access
 from registry.inventory import import_batches
-from registry.inventory import services as inventory
+from registry.inventory import reminders as inventory_reminders
 from registry.policy.platforms import PLATFORMS
+from registry.proposals.access import proposals_of
 from registry.proposals.models import Proposal, ProposalState
-from registry.proposals.services import proposals_of
 from registry.signoffs import services as signoffs
 
 blueprint = Blueprint("dashboard", __name__)
@@ -49,7 +50,7 @@ def _inventory_summary(scope: list[int] | None) -> dict:
     ).all()
     attention = [
         c
-        for c in inventory.reviews_needing_attention()
+        for c in inventory_reminders.reviews_needing_attention()
         if scope is None or c.business_unit_id in scope
     ]
     waiting = (
@@ -69,8 +70,8 @@ def _inventory_summary(scope: list[int] | None) -> dict:
         "by_state": by_state,
         "by_unit": by_unit,
         "by_platform": [(PLATFORMS.get(p, p), n) for p, n in by_platform],
-        "overdue": [c for c in attention if c.review_due < inventory.agency_today()],
-        "due_soon": [c for c in attention if c.review_due >= inventory.agency_today()],
+        "overdue": [c for c in attention if c.review_due < agency_today()],
+        "due_soon": [c for c in attention if c.review_due >= agency_today()],
         "waiting": [(p, signoffs.describe_wait(p.submitted_at)) for p in waiting],
     }
 
@@ -81,7 +82,7 @@ def home():
     user = current_user._get_current_object()
     awaiting = signoffs.awaiting_for(user)
     try:
-        summary = _inventory_summary(inventory.inventory_scope(user))
+        summary = _inventory_summary(inventory_access.inventory_scope(user))
     except ForbiddenError:
         summary = None
     from registry.elections.services import ELECTION_GUIDANCE, current_election_period

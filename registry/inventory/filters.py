@@ -18,7 +18,7 @@ from registry.channels.models import ChannelState
 from registry.errors import RegistryError
 from registry.extensions import db
 from registry.forms import clean_text, parse_id
-from registry.inventory.services import (
+from registry.inventory.queries import (
     PER_PAGE_CHOICES,
     SORTS,
     InventoryFilters,

@@ -14,11 +14,11 @@ PEOPLE_RULES = ("SMP-COMMS", "SMP-SPOKESPEOPLE", "SMP-PEER-REVIEW", "SMP-OIA")
 def people_problem_of(channel: Channel) -> str:
     if not channel.proposal_id:
         return ""
-    from registry.proposals import services as proposals
     from registry.proposals.models import Proposal
+    from registry.proposals.policy_view import policy_report
 
     proposal = db.session.get(Proposal, channel.proposal_id)
-    report = proposals.policy_report(proposal.current_revision.content, proposal.proposer)
+    report = policy_report(proposal.current_revision.content, proposal.proposer)
     problems = [
         f"{r.rule.id}: " + " ".join(f.message for f in r.findings)
         for r in report

@@ -9,8 +9,8 @@ from registry.audit.log import record
 from registry.auth.models import Appointment, Office, User
 from registry.channels.models import Channel
 from registry.extensions import db
+from registry.inventory.lifecycle import on_approval
 from registry.inventory.people import recheck_people
-from registry.inventory.services import on_approval
 from registry.proposals.models import Proposal
 
 

@@ -21,21 +21,20 @@ from sqlalchemy import select
 
 from registry.audit.log import record
 from registry.auth.models import Office, User
+from registry.auth.offices import agency_today
 from registry.auth.permissions import office_required
-from registry.channels import lookup
 from registry.channels.models import Channel, ChannelState
 from registry.database import begin_write
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.forms import choices, refuse_on_form, show_error
-from registry.inventory import services
+from registry.inventory import access, lifecycle, queries
 from registry.inventory.filters import checked_page, filter_problems, units_in_scope
 from registry.inventory.forms import (
     DecommissionForm,
     FilterForm,
     GoLiveForm,
     ImportForm,
-    LookupForm,
     ReviewForm,
     RiskAcceptanceForm,
 )
@@ -53,7 +52,7 @@ def _actor() -> User:
 
 def _scope() -> list[int] | None:
     try:
-        return services.inventory_scope(_actor())
+        return access.inventory_scope(_actor())
     except ForbiddenError as error:
         abort(403, error.message)
 
@@ -78,8 +77,8 @@ def index():
         problems=problems,
         platforms=PLATFORMS,
         charters=_charter_numbers(page.channels),
-        today=services.agency_today(),
-        is_comms=services.is_comms(_actor()),
+        today=agency_today(),
+        is_comms=access.is_comms(_actor()),
     ), 400 if problems else 200
 
 
@@ -105,14 +104,14 @@ def export():
         # Nothing is exported for filters that cannot be applied: the page says what is wrong.
         kept = [(k, v) for k, v in request.args.items(multi=True) if k != "bom"]
         return redirect(f"{url_for('inventory.index')}?{urlencode(kept)}")
-    filters = services.InventoryFilters.from_args(request.args)
+    filters = queries.InventoryFilters.from_args(request.args)
     bom = request.args.get("bom") in ("1", "yes", "on")
     begin_write()
     record(
         "inventory-exported", "inventory", "csv", actor=_actor(), filters=filters.args(), bom=bom
     )
     db.session.commit()
-    query = services.ordered(services.filtered(filters, scope), filters)
+    query = queries.ordered(queries.filtered(filters, scope), filters)
 
     def rows():  # noqa: ANN202
         # Queried as the response streams: the request's own session has closed by then.
@@ -128,7 +127,7 @@ def export():
 
 def _channel(channel_id: int) -> Channel:
     channel = db.session.get(Channel, channel_id)
-    if channel is None or not services.can_view_channel(_actor(), channel):
+    if channel is None or not access.can_view_channel(_actor(), channel):
         abort(404)
     return channel
 
@@ -153,7 +152,7 @@ def _channel_page(  # noqa: ANN202
         admins = list(
             db.session.scalars(select(User).where(User.id.in_(security.admin_ids))).unique()
         )
-    today = services.agency_today()
+    today = agency_today()
     viewer = _actor()
     # Information requests belong to the package above: it contributes its part of the page.
     shown: dict = {}
@@ -162,13 +161,12 @@ def _channel_page(  # noqa: ANN202
     return render_template(
         "inventory/channel.html",
         channel=channel,
-        charter=services.current_charter(channel),
-        people=services.channel_people(channel),
-        reviews=services.reviews_of(channel),
-        events=services.timeline(channel),
-        is_comms=services.is_comms(viewer),
-        may_log_requests=services.is_comms(viewer)
-        or f",{viewer.id}," in (channel.people_ids or ""),
+        charter=queries.current_charter(channel),
+        people=queries.channel_people(channel),
+        reviews=queries.reviews_of(channel),
+        events=queries.timeline(channel),
+        is_comms=access.is_comms(viewer),
+        may_log_requests=access.is_comms(viewer) or f",{viewer.id}," in (channel.people_ids or ""),
         live_form=live_form,
         refused_live=refused_live,
         today=today,
@@ -210,7 +208,7 @@ def go_live(channel_id: int):
     form = GoLiveForm()
     if form.validate_on_submit():
         try:
-            services.go_live(channel.id, _actor(), form.channel_url.data)
+            lifecycle.go_live(channel.id, _actor(), form.channel_url.data)
         except ConflictError as error:
             # The channel page again, with the address as typed beside the reason.
             status = refuse_on_form(form, error)
@@ -227,8 +225,8 @@ def go_live(channel_id: int):
     return _channel_page(channel, form)
 
 
-def _answers(form: ReviewForm) -> services.ReviewAnswers:
-    return services.ReviewAnswers(
+def _answers(form: ReviewForm) -> lifecycle.ReviewAnswers:
+    return lifecycle.ReviewAnswers(
         still_needed=form.still_needed.data == "yes",
         terms_accurate=form.terms_accurate.data == "yes",
         hours_kept=form.hours_kept.data == "yes",
@@ -257,7 +255,7 @@ def review(channel_id: int):
         answers = _answers(form)
         try:
             if outcome == "recertify":
-                services.recertify(channel.id, _actor(), answers)
+                lifecycle.recertify(channel.id, _actor(), answers)
                 flash(
                     f"{channel.name} is recertified. "
                     f"Next review due {channel.review_due:%-d %B %Y}.",
@@ -265,7 +263,7 @@ def review(channel_id: int):
                 )
                 return redirect(url_for("inventory.show", channel_id=channel.id))
             if outcome == "change":
-                proposal = services.start_change(channel.id, _actor(), answers)
+                proposal = lifecycle.start_change(channel.id, _actor(), answers)
                 flash(
                     "A change is started: edit the proposal, then submit it for sign-off. The "
                     "channel stays active meanwhile.",
@@ -275,7 +273,7 @@ def review(channel_id: int):
             if outcome == "decommission":
                 if decommission_form.validate():
                     try:
-                        closed = services.decommission(
+                        closed = lifecycle.decommission(
                             channel.id,
                             _actor(),
                             decommission_form.decommissioned_on.data,
@@ -302,7 +300,7 @@ def review(channel_id: int):
         channel=channel,
         form=form,
         decommission_form=decommission_form,
-        people=services.channel_people(channel),
+        people=queries.channel_people(channel),
     ), status
 
 
@@ -314,7 +312,7 @@ def decommission(channel_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            closed = services.decommission(
+            closed = lifecycle.decommission(
                 channel.id, _actor(), form.decommissioned_on.data, form.reason.data
             )
         except ConflictError as error:
@@ -342,7 +340,7 @@ def _decommissioned_message(channel: Channel) -> str:
 def start_change(channel_id: int):
     channel = _channel(channel_id)
     try:
-        proposal = services.start_change(channel.id, _actor())
+        proposal = lifecycle.start_change(channel.id, _actor())
     except ConflictError as error:
         return _conflict(error)
     flash("A change is started: edit the proposal, then submit it for sign-off.", "success")
@@ -379,29 +377,6 @@ def import_channels():
                 max_bytes=len(data) * 6 + 1024,
             )
     return render_template("inventory/import.html", form=form, preview=preview, token=token)
-
-
-register_blueprint = Blueprint("register", __name__, url_prefix="/register")
-
-
-@register_blueprint.route("/")
-def public_register():
-    """Anyone may check whether an account claiming to be the agency is one of its channels."""
-    from flask import current_app
-
-    if not current_app.config["PUBLIC_REGISTER_ENABLED"]:
-        abort(404)
-    form = LookupForm(request.args, meta={"csrf": False})
-    answer = None
-    if "account" in request.args and form.validate():
-        answer = lookup.look_up(form.account.data)
-    return render_template(
-        "inventory/register.html",
-        channels=services.public_register(),
-        platforms=PLATFORMS,
-        form=form,
-        answer=answer,
-    )
 
 
 # Registers the routes kept in their own module (they use this module's helpers).

@@ -15,7 +15,7 @@ from registry.channels.models import Channel
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.forms import choices, refuse_on_form, show_error
-from registry.inventory import services as inventory
+from registry.inventory.access import can_view_channel, is_comms
 from registry.oia import services
 from registry.oia.forms import ExtendForm, InformationRequestForm, RespondForm, TransferForm
 from registry.oia.models import InformationRequest
@@ -29,7 +29,7 @@ def _actor() -> User:
 
 def _channel(channel_id: int) -> Channel:
     channel = db.session.get(Channel, channel_id)
-    if channel is None or not inventory.can_view_channel(_actor(), channel):
+    if channel is None or not can_view_channel(_actor(), channel):
         abort(404)
     return channel
 
@@ -37,7 +37,7 @@ def _channel(channel_id: int) -> Channel:
 def _may_handle(channel: Channel) -> bool:
     """The Communications team, or anyone the channel names (liaison, spokespeople...)."""
     user = _actor()
-    return inventory.is_comms(user) or f",{user.id}," in (channel.people_ids or "")
+    return is_comms(user) or f",{user.id}," in (channel.people_ids or "")
 
 
 def _people_choices(blank: str):  # noqa: ANN202

@@ -30,7 +30,7 @@ from registry.forms import choices, parse_id, show_error
 from registry.policy.content import MonitoringWindow
 from registry.policy.hours import monitoring_statement
 from registry.policy.text import TextKind, clean_text
-from registry.proposals import presenters, services
+from registry.proposals import access, policy_view, presenters, services
 from registry.proposals.forms import (
     WINDOW_ROWS_BLANK,
     ProposalForm,
@@ -94,13 +94,13 @@ def _actor() -> User:
 
 def _visible_proposal(proposal_id: int) -> Proposal:
     proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None or not services.can_view(_actor(), proposal):
+    if proposal is None or not access.can_view(_actor(), proposal):
         abort(404)  # the same answer whether it does not exist or is not yours to see
     return proposal
 
 
 def _prepare(form: ProposalForm, actor: User, proposal: Proposal | None, extra_rows: int) -> None:
-    allowed_units = services.proposable_unit_ids(actor)
+    allowed_units = access.proposable_unit_ids(actor)
     units_query = select(BusinessUnit).order_by(BusinessUnit.name)
     if allowed_units is not None:
         units_query = units_query.where(BusinessUnit.id.in_(allowed_units))
@@ -115,14 +115,14 @@ def _prepare(form: ProposalForm, actor: User, proposal: Proposal | None, extra_r
     person_choices = [(u.id, u.display_name) for u in people]
     form.liaison.choices = choices(
         [("", "Choose a member of the Communications team")]
-        + [(u.id, u.display_name) for u in services.communications_team()]
+        + [(u.id, u.display_name) for u in policy_view.communications_team()]
     )
     form.spokespeople.choices = choices(person_choices)
     form.peer_reviewers.choices = choices(person_choices)
     form.information_contact.choices = choices([("", "Choose a person")] + person_choices)
     form.related_channels.choices = choices(
         (p.id, f"{p.title} ({p.reference})")
-        for p in services.registered_channels()
+        for p in policy_view.registered_channels()
         if proposal is None or p.id != proposal.id
     )
     blanks = sum(1 for entry in form.monitoring_windows.entries if entry.form.is_blank)
@@ -191,7 +191,7 @@ def _form_from_request(proposal: Proposal | None) -> ProposalForm:
         content = services.empty_content(_actor().business_unit_id)
         return ProposalForm(data=form_data_from_content(content, None))
     data = form_data_from_content(proposal.current_revision.content, proposal.version)
-    data["related_channels"] = services.current_related_ids(data["related_channels"])
+    data["related_channels"] = policy_view.current_related_ids(data["related_channels"])
     return ProposalForm(data=data)
 
 
@@ -299,13 +299,13 @@ def _edit(proposal: Proposal | None):
 @blueprint.route("/")
 @login_required
 def mine():
-    return render_template("proposals/mine.html", proposals=services.proposals_of(_actor()))
+    return render_template("proposals/mine.html", proposals=access.proposals_of(_actor()))
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
 @keeps_post_when_signed_out
 def new():
-    if services.proposable_unit_ids(_actor()) == []:
+    if access.proposable_unit_ids(_actor()) == []:
         flash(
             "You are not in a business unit yet, so you cannot propose a channel. "
             "Ask a registry administrator to add you to one.",
@@ -319,7 +319,7 @@ def new():
 @keeps_post_when_signed_out
 def edit(proposal_id: int):
     proposal = _visible_proposal(proposal_id)
-    if not services.can_edit(_actor(), proposal):
+    if not access.can_edit(_actor(), proposal):
         abort(403)
     if not allowed(proposal.state_enum, Action.SAVE):
         if request.method == "POST":
@@ -358,12 +358,11 @@ def proposal_page(  # noqa: ANN201
         withdraw_refused=withdraw_refused,
         proposal=proposal,
         sections=presenters.sections(content),
-        report=services.policy_report(content, proposal.proposer, facts),
+        report=policy_view.policy_report(content, proposal.proposer, facts),
         is_comms=Office.COMMUNICATIONS_TEAM in {a.office_enum for a in offices_held(actor)},
-        can_edit=services.can_edit(actor, proposal) and allowed(proposal.state_enum, Action.SAVE),
-        can_submit=services.can_edit(actor, proposal)
-        and allowed(proposal.state_enum, Action.SUBMIT),
-        can_withdraw=services.can_edit(actor, proposal)
+        can_edit=access.can_edit(actor, proposal) and allowed(proposal.state_enum, Action.SAVE),
+        can_submit=access.can_edit(actor, proposal) and allowed(proposal.state_enum, Action.SUBMIT),
+        can_withdraw=access.can_edit(actor, proposal)
         and allowed(proposal.state_enum, Action.WITHDRAW),
         **shown,
     ), status

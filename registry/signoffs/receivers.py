@@ -12,7 +12,7 @@ from registry.auth.models import Appointment, User
 from registry.auth.offices import agency_today
 from registry.errors import RegistryError
 from registry.extensions import db
-from registry.proposals import services as proposal_services
+from registry.proposals.access import can_edit
 from registry.proposals.models import Proposal
 from registry.signoffs import replies, services
 from registry.signoffs.forms import ReplyForm
@@ -71,7 +71,7 @@ def proposal_page(
     decide, for the proposal page; ``signoff_facts`` feeds its policy report."""
     approvals = services.live_approvals(proposal)
     open_request = replies.open_change_request(proposal)
-    may_reply = open_request is not None and proposal_services.can_edit(actor, proposal)
+    may_reply = open_request is not None and can_edit(actor, proposal)
     return {
         "approvals": approvals,
         "signoff_facts": services.signoff_facts(approvals)

@@ -12,6 +12,7 @@ from registry.database import begin_write
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.forms import clean_text
+from registry.proposals import access as proposal_access
 from registry.proposals import services as proposal_services
 from registry.proposals.models import Proposal, ProposalState
 from registry.signoffs.models import ChangeReply, Decision, Signoff
@@ -96,7 +97,7 @@ def reply_to_change_request(proposal_id: int, actor: User, body: str) -> ChangeR
         raise RegistryError("Keep the reply under 5,000 characters.", "body")
     begin_write()
     proposal = proposal_services.locked(proposal_id)
-    if not proposal_services.can_edit(actor, proposal):
+    if not proposal_access.can_edit(actor, proposal):
         raise ForbiddenError("Only the proposer can reply to a change request.")
     request = open_change_request(proposal)
     if request is None:

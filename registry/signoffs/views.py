@@ -9,8 +9,9 @@ from registry.auth.models import Office, User
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.forms import choices, parse_id, refuse_on_form, show_error
+from registry.proposals import access as proposal_access
+from registry.proposals import policy_view as proposal_policy
 from registry.proposals import presenters
-from registry.proposals import services as proposal_services
 from registry.proposals.models import Proposal
 from registry.proposals.views import proposal_page
 from registry.signoffs import services
@@ -66,7 +67,7 @@ def _page(proposal: Proposal, form: DecisionForm, status: int = 200, refused: bo
             history=services.history(proposal),
             replies=replies_by_request(proposal),
             sections=presenters.sections(content),
-            report=proposal_services.policy_report(
+            report=proposal_policy.policy_report(
                 content, proposal.proposer, services.signoff_facts(approvals)
             ),
             offices=[(o, services.office_title(o, proposal)) for o in services.SIGNING_OFFICES],
@@ -80,7 +81,7 @@ def _page(proposal: Proposal, form: DecisionForm, status: int = 200, refused: bo
 @login_required
 def decide(proposal_id: int):
     proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None or not proposal_services.can_view(_actor(), proposal):
+    if proposal is None or not proposal_access.can_view(_actor(), proposal):
         abort(404)
     form = DecisionForm()
     if request.method == "GET":
@@ -127,11 +128,11 @@ def decide(proposal_id: int):
 @login_required
 def reply(proposal_id: int):
     proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None or not proposal_services.can_view(_actor(), proposal):
+    if proposal is None or not proposal_access.can_view(_actor(), proposal):
         abort(404)
     form = ReplyForm()
     refusal: RegistryError | None = None
-    if not proposal_services.can_edit(_actor(), proposal):
+    if not proposal_access.can_edit(_actor(), proposal):
         refusal = ForbiddenError("Only the proposer can reply to a change request.")
     elif open_change_request(proposal) is None:
         refusal = ConflictError(

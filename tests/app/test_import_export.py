@@ -23,7 +23,7 @@ from registry.inventory.csv_columns import EXPORT_COLUMNS
 from registry.inventory.csv_export import export_rows
 from registry.inventory.csv_import import parse_channels_csv
 from registry.inventory.importing import ImportRefused, import_channels
-from registry.inventory.services import InventoryFilters, filtered, ordered
+from registry.inventory.queries import InventoryFilters, filtered, ordered
 from registry.proposals.models import Proposal, ProposalState
 from registry.timeutil import add_months, utcnow
 from tests.conftest import run_isolated

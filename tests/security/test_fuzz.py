@@ -666,7 +666,7 @@ _NUL = (
     "refuses NUL in text (DataError), answered with a 500"
 )
 BUG_FILTERS = _DIGITS.format(
-    where="InventoryFilters.from_args (registry/inventory/services.py, unit= and the number() "
+    where="InventoryFilters.from_args (registry/inventory/queries.py, unit= and the number() "
     "helper for page=/per_page=)"
 )
 BUG_EDIT_VERSION = _DIGITS.format(where="_edit() in registry/proposals/views.py (form version)")
@@ -677,7 +677,7 @@ BUG_WINDOW_INDEX = _DIGITS.format(
     "field named monitoring_windows-²-weekday,"
 )
 BUG_Q = _NUL.format(
-    where="InventoryFilters.from_args (registry/inventory/services.py) keeps control "
+    where="InventoryFilters.from_args (registry/inventory/queries.py) keeps control "
     "characters in q= (forms are cleaned by RegistryForm's clean_text, query strings are not) and"
 )
 BUG_EXPORT_Q = BUG_Q + (

@@ -19,7 +19,7 @@ from registry.auth import services as auth_services
 from registry.auth.models import Appointment, Office, User
 from registry.channels.models import Channel
 from registry.errors import RegistryError
-from registry.inventory import services as inventory
+from registry.inventory import lifecycle
 from registry.proposals import services as proposals
 from registry.proposals.models import Proposal
 from registry.signoffs.models import Signoff
@@ -163,7 +163,7 @@ def test_a_channel_url_the_url_rule_refuses_on_the_register_is_caught(
     """A change proposal carries its own Channel URL to the live channel on approval."""
     channel = go_live(client_as, db, approved_proposal(client_as, people), people)
     comms = db.session.get(User, people.comms.id)
-    change = inventory.start_change(channel.id, comms)
+    change = lifecycle.start_change(channel.id, comms)
     content = change.current_revision.content
     content["channel_url"] = "https://facebook.com.evil.example/MECPasifika"
     with pytest.raises(RegistryError):
@@ -184,7 +184,7 @@ def test_a_channel_url_the_url_rule_refuses_on_the_register_is_caught(
 
 def test_a_charter_verify_page_that_hides_a_closure_is_caught(client_as, people, db, client):
     channel = go_live(client_as, db, approved_proposal(client_as, people), people)
-    inventory.decommission(
+    lifecycle.decommission(
         channel.id,
         db.session.get(User, people.comms.id),
         offices.agency_today(),

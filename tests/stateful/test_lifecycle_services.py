@@ -32,10 +32,11 @@ from registry.auth.models import Appointment, BusinessUnit, Office, User
 from registry.channels.models import Channel
 from registry.errors import RegistryError
 from registry.extensions import db
-from registry.inventory import services as inventory
+from registry.inventory import lifecycle
 from registry.inventory.importing import import_channels
 from registry.inventory.models import ImportBatch
 from registry.policy.rules import failing
+from registry.proposals import policy_view as proposal_policy
 from registry.proposals import services as proposals
 from registry.proposals.models import Proposal, ProposalState
 from registry.signoffs import services as signoffs
@@ -345,7 +346,7 @@ class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
         proposer_id = proposal.proposer_id
         if proposal.state_enum is not ProposalState.AWAITING_SIGNOFF:
             content = proposal.current_revision.content
-            if failing(proposals.policy_report(content, proposal.proposer)):
+            if failing(proposal_policy.policy_report(content, proposal.proposer)):
                 # The proposer fixes what the policy check reports, keeping the channel.
                 fixed = world.content_for(
                     self.world, content["business_unit_id"], content["handle"], None
@@ -380,7 +381,8 @@ class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
             address = world.channel_url_for(channel.platform, channel.handle, "good")
             self._secure(channel_id, passing=True)
             went = self.attempt(
-                "go live", lambda: inventory.go_live(channel_id, self.user("comms"), address)
+                "go live",
+                lambda: lifecycle.go_live(channel_id, self.user("comms"), address),
             )
             if went is not None:
                 OUTCOMES["lifecycle went live"] += 1
@@ -413,7 +415,7 @@ class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
         cid = channel.id
         if secure_first:
             self._secure(cid, passing=True)
-        went = self.attempt("go live", lambda: inventory.go_live(cid, self.user(who), address))
+        went = self.attempt("go live", lambda: lifecycle.go_live(cid, self.user(who), address))
         if went is not None:
             OUTCOMES["lifecycle went live"] += 1
 
@@ -428,7 +430,8 @@ class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
         cid = self.pick(Channel, which)
         day = world.day_offset(on) if on is not None else None
         closed = self.attempt(
-            "decommission", lambda: inventory.decommission(cid, self.user("comms"), day, reason)
+            "decommission",
+            lambda: lifecycle.decommission(cid, self.user("comms"), day, reason),
         )
         if closed is not None and closed.state == "decommissioned":
             OUTCOMES["lifecycle closed"] += 1
@@ -437,14 +440,14 @@ class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
     @rule(which=index, all_yes=st.booleans())
     def recertify(self, which, all_yes) -> None:  # noqa: ANN001
         cid = self.pick(Channel, which)
-        answers = inventory.ReviewAnswers(True, all_yes, True, True, "Checked.")
-        self.attempt("recertify", lambda: inventory.recertify(cid, self.user("comms"), answers))
+        answers = lifecycle.ReviewAnswers(True, all_yes, True, True, "Checked.")
+        self.attempt("recertify", lambda: lifecycle.recertify(cid, self.user("comms"), answers))
 
     @precondition(lambda self: self.has(Channel))
     @rule(which=index, who=st.sampled_from(["comms", "manager", "admin"]))
     def start_change(self, which, who) -> None:  # noqa: ANN001
         cid = self.pick(Channel, which)
-        self.attempt("start change", lambda: inventory.start_change(cid, self.user(who)))
+        self.attempt("start change", lambda: lifecycle.start_change(cid, self.user(who)))
 
     @precondition(lambda self: self.world is not None)
     @rule(

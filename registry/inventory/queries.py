@@ -1,0 +1,352 @@
+"""Reading the inventory: filters and pages, a channel's page (people, reviews, timeline,
+charter), and the public register."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import Select, and_, func, or_, select
+
+from registry.auth.models import BusinessUnit, User
+from registry.auth.offices import agency_today
+from registry.channels.models import Channel, ChannelState
+from registry.extensions import db
+from registry.forms import parse_id
+from registry.inventory.models import ChannelReview
+from registry.policy.platforms import PLATFORMS
+from registry.policy.text import TextKind, clean_text, escape_invisible
+from registry.proposals.models import Proposal
+
+DUE_SOON_DAYS = 30
+PER_PAGE_CHOICES = (25, 50, 100)
+SORTS = {
+    "name": Channel.name,
+    "platform": Channel.platform,
+    "unit": BusinessUnit.name,
+    "state": Channel.state,
+    "approved": Channel.approved_at,
+    "review": Channel.review_due,
+}
+
+
+@dataclass(frozen=True)
+class InventoryFilters:
+    unit: int | None = None
+    platform: str = ""
+    state: str = ""
+    review: str = ""  # "overdue" | "due-soon"
+    attention: str = ""  # "security-incomplete" | "policy-unmet"
+    no_charter: bool = False
+    q: str = ""
+    sort: str = "name"
+    direction: str = "asc"
+    page: int = 1
+    per_page: int = 25
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args: Any) -> InventoryFilters:
+        """Parse query-string arguments; anything odd is ignored rather than an error."""
+
+        def number(name: str, default: int, low: int, high: int) -> int:
+            parsed = parse_id(args.get(name, ""))
+            return default if parsed is None else min(max(parsed, low), high)
+
+        unit_raw = str(args.get("unit", "")).strip()
+        platform = str(args.get("platform", "")).strip()
+        state = str(args.get("state", "")).strip()
+        review = str(args.get("review", "")).strip()
+        attention = str(args.get("attention", "")).strip()
+        sort = str(args.get("sort", "name")).strip()
+        per_page = number("per_page", 25, 1, 100)
+        return cls(
+            unit=parse_id(unit_raw),
+            platform=platform if platform in PLATFORMS else "",
+            state=state if state in {s.value for s in ChannelState} else "",
+            review=review if review in ("overdue", "due-soon") else "",
+            attention=attention if attention in ("security-incomplete", "policy-unmet") else "",
+            no_charter=str(args.get("no_charter", "")).strip() in ("1", "y", "yes", "on", "true"),
+            # Cleaned as typed text is everywhere (PostgreSQL refuses NUL, for one): the API
+            # and the inventory page read it from the query string, not a form.
+            q=clean_text(str(args.get("q", "")), TextKind.LINE).strip()[:200],
+            sort=sort if sort in SORTS else "name",
+            direction="desc" if str(args.get("direction", "")) == "desc" else "asc",
+            page=number("page", 1, 1, 1_000_000),
+            per_page=per_page if per_page in PER_PAGE_CHOICES else 25,
+        )
+
+    def args(self, **changes: Any) -> dict[str, str]:
+        """Query-string arguments for this view (with ``changes``), defaults left out."""
+        view = replace(self, **changes)
+        pairs = {
+            "unit": view.unit or "",
+            "platform": view.platform,
+            "state": view.state,
+            "review": view.review,
+            "attention": view.attention,
+            "no_charter": "1" if view.no_charter else "",
+            "q": view.q,
+            "sort": "" if view.sort == "name" else view.sort,
+            "direction": "" if view.direction == "asc" else view.direction,
+            "page": "" if view.page == 1 else view.page,
+            "per_page": "" if view.per_page == 25 else view.per_page,
+        }
+        return {k: str(v) for k, v in pairs.items() if v not in ("", None)}
+
+    def query_string(self, **changes: Any) -> str:
+        return urlencode(self.args(**changes))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def filtered(filters: InventoryFilters, scope: list[int] | None, with_state: bool = True) -> Select:
+    query = select(Channel).join(Channel.business_unit)
+    if scope is not None:
+        query = query.where(Channel.business_unit_id.in_(scope))
+    if filters.unit:
+        query = query.where(Channel.business_unit_id == filters.unit)
+    if filters.platform:
+        query = query.where(Channel.platform == filters.platform)
+    if with_state and filters.state:
+        query = query.where(Channel.state == filters.state)
+    if filters.no_charter:
+        query = query.where(Channel.no_charter.is_(True))
+    today = agency_today()
+    if filters.review == "overdue":
+        query = query.where(Channel.state == ChannelState.ACTIVE.value, Channel.review_due < today)
+    elif filters.review == "due-soon":
+        query = query.where(
+            Channel.state == ChannelState.ACTIVE.value,
+            Channel.review_due >= today,
+            Channel.review_due <= today + timedelta(days=DUE_SOON_DAYS),
+        )
+    if filters.attention == "security-incomplete":
+        query = query.where(
+            Channel.state == ChannelState.ACTIVE.value, Channel.security_complete.is_(False)
+        )
+    elif filters.attention == "policy-unmet":
+        query = query.where(
+            Channel.state != ChannelState.DECOMMISSIONED.value, Channel.people_problem != ""
+        )
+    if filters.q:
+        pattern = f"%{_escape_like(filters.q.lower().lstrip('@'))}%"
+        query = query.where(
+            or_(
+                func.lower(Channel.name).like(pattern, escape="\\"),
+                Channel.handle_key.like(pattern, escape="\\"),
+            )
+        )
+    return query
+
+
+def ordered(query: Select, filters: InventoryFilters) -> Select:
+    column = SORTS[filters.sort]
+    primary = column.desc() if filters.direction == "desc" else column.asc()
+    return query.order_by(primary.nulls_last(), Channel.id)
+
+
+@dataclass
+class Page:
+    channels: list[Channel]
+    total: int
+    page: int
+    pages: int
+    counts: dict[str, int]
+
+
+def inventory_page(filters: InventoryFilters, scope: list[int] | None) -> Page:
+    """One page of the filtered inventory and counts per state: four queries, whatever the size."""
+    base = filtered(filters, scope)
+    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    pages = max(1, -(-total // filters.per_page))
+    page = min(filters.page, pages)
+    channels = list(
+        db.session.scalars(
+            ordered(base, filters).limit(filters.per_page).offset((page - 1) * filters.per_page)
+        ).unique()
+    )
+    by_state = filtered(filters, scope, with_state=False).subquery()
+    counts = {s.value: 0 for s in ChannelState}
+    for state, count in db.session.execute(
+        select(by_state.c.state, func.count()).group_by(by_state.c.state)
+    ):
+        counts[state] = count
+    return Page(channels, total, page, pages, counts)
+
+
+def channel_people(channel: Channel) -> dict[str, Any]:
+    """The people named in the approved content (spokespeople, reviewers...), for display."""
+    if not channel.proposal_id:
+        return {}
+    from registry.proposals import presenters
+
+    content = db.session.get(Proposal, channel.proposal_id).current_revision.content
+    names = presenters.Names(content)
+    return {
+        "Communications liaison": names.display("liaison_id", content),
+        "Authorised spokespeople": names.display("spokespeople_ids", content),
+        "Peer reviewers": names.display("peer_reviewer_ids", content),
+        "Information requests contact": names.display("information_contact_id", content),
+    }
+
+
+def reviews_of(channel: Channel) -> list[ChannelReview]:
+    return list(
+        db.session.scalars(
+            select(ChannelReview)
+            .where(ChannelReview.channel_id == channel.id)
+            .order_by(ChannelReview.reviewed_at.desc())
+        ).unique()
+    )
+
+
+TIMELINE_LABELS = {
+    "proposal-created": "Proposed",
+    "proposal-saved": "Proposal edited",
+    "proposal-submitted": "Submitted for sign-off",
+    "proposal-withdrawn": "Proposal withdrawn",
+    "signoff-approve": "Signed off",
+    "signoff-request-changes": "Changes requested",
+    "proposal-change-reply": "Proposer replied to the change request",
+    "signoff-decline": "Declined",
+    "channel-approved": "Approved",
+    "charter-issued": "Charter issued",
+    "charter-failed": "Charter could not be produced",
+    "channel-live": "Marked as live",
+    "channel-recertified": "Reviewed and recertified",
+    "channel-change-started": "Change started",
+    "channel-decommissioned": "Decommissioned",
+    "channel-security-risk-accepted": "Account-security risk accepted",
+    "channel-closure-scheduled": "Closure scheduled",
+    "channel-closure-cancelled": "Scheduled closure cancelled",
+    "channels-imported": "Imported from the Communications team's spreadsheet",
+    "information-request-logged": "Information request logged",
+    "information-request-extended": "Information request extended",
+    "information-request-transferred": "Information request transferred",
+    "information-request-responded": "Information request answered",
+    "account-security-saved": "Account security record updated",
+    "channel-people-flagged": "People left: reassignment needed",
+}
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    at: datetime
+    label: str
+    actor: str
+    details: dict[str, Any]
+
+
+def timeline(channel: Channel) -> list[TimelineEvent]:
+    """The channel's history, from the audit log: its proposals, sign-offs, charters and life."""
+    import json
+
+    from registry.audit.models import AuditEntry
+    from registry.charters.models import Charter
+
+    proposal_ids = set(
+        db.session.scalars(select(Proposal.id).where(Proposal.channel_id == channel.id))
+    )
+    if channel.proposal_id:
+        proposal_ids.add(channel.proposal_id)
+    references = [f"P-{pid:04d}" for pid in proposal_ids]
+    numbers = list(
+        db.session.scalars(select(Charter.number).where(Charter.proposal_id.in_(proposal_ids)))
+    )
+    conditions = [
+        and_(AuditEntry.object_type == "channel", AuditEntry.object_id == str(channel.id))
+    ]
+    if references:
+        conditions.append(
+            and_(AuditEntry.object_type == "proposal", AuditEntry.object_id.in_(references))
+        )
+    if numbers:
+        conditions.append(
+            and_(AuditEntry.object_type == "charter", AuditEntry.object_id.in_(numbers))
+        )
+    if channel.no_charter or channel.proposal_id is None:
+        # Imports are audited once per file, not per channel: find the file's entry by time.
+        window = timedelta(minutes=5)
+        conditions.append(
+            and_(
+                AuditEntry.action == "channels-imported",
+                AuditEntry.occurred_at.between(
+                    channel.created_at - window, channel.created_at + window
+                ),
+            )
+        )
+    entries = list(
+        db.session.scalars(select(AuditEntry).where(or_(*conditions)).order_by(AuditEntry.id))
+    )
+    actor_ids = {e.actor_id for e in entries if e.actor_id}
+    names = dict(
+        db.session.execute(select(User.id, User.display_name).where(User.id.in_(actor_ids))).all()
+    )
+    events = []
+    for entry in entries:
+        summary = json.loads(entry.summary)
+        # Rows written before the log escaped bidirectional overrides keep them: shown here
+        # escaped too, so no row can display as something other than what it holds.
+        details = {
+            k: escape_invisible(v) if isinstance(v, str) else v
+            for k, v in summary.items()
+            if k
+            in (
+                "capacity",
+                "comment",
+                "reason",
+                "url",
+                "review_due",
+                "notes",
+                "revision",
+                "request",
+                "due_on",
+                "to",
+                "person",
+                "problem",
+                "failing",
+                "reply",
+            )
+        }
+        if entry.action == "channel-imported" or entry.object_type == "charter":
+            details.setdefault("reference", entry.object_id)
+        actor = names.get(entry.actor_id, escape_invisible(entry.actor_label))
+        if entry.action == "channels-imported" and channel.started_on:
+            details["started"] = f"{channel.started_on:%-d %B %Y}"
+        events.append(
+            TimelineEvent(
+                entry.occurred_at, TIMELINE_LABELS.get(entry.action, entry.action), actor, details
+            )
+        )
+    return events
+
+
+def current_charter(channel: Channel):  # noqa: ANN201
+    from registry.charters.models import Charter
+
+    if not channel.proposal_id:
+        return None
+    return db.session.scalar(select(Charter).where(Charter.proposal_id == channel.proposal_id))
+
+
+def public_register() -> list[Channel]:
+    """The official channels now: active, and not past a scheduled closing day (closed that
+    day even if the daily command that records it has not run yet)."""
+    return list(
+        db.session.scalars(
+            select(Channel)
+            .where(
+                Channel.state == ChannelState.ACTIVE.value,
+                or_(
+                    Channel.closure_scheduled_on.is_(None),
+                    Channel.closure_scheduled_on > agency_today(),
+                ),
+            )
+            .order_by(Channel.platform, Channel.name)
+        ).unique()
+    )

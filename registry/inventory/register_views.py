@@ -1,0 +1,30 @@
+"""The public register: the agency's official channels, and checking whether an account is one."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from registry.channels import lookup
+from registry.inventory import queries
+from registry.inventory.forms import LookupForm
+from registry.policy.platforms import PLATFORMS
+
+register_blueprint = Blueprint("register", __name__, url_prefix="/register")
+
+
+@register_blueprint.route("/")
+def public_register():
+    """Anyone may check whether an account claiming to be the agency is one of its channels."""
+    if not current_app.config["PUBLIC_REGISTER_ENABLED"]:
+        abort(404)
+    form = LookupForm(request.args, meta={"csrf": False})
+    answer = None
+    if "account" in request.args and form.validate():
+        answer = lookup.look_up(form.account.data)
+    return render_template(
+        "inventory/register.html",
+        channels=queries.public_register(),
+        platforms=PLATFORMS,
+        form=form,
+        answer=answer,
+    )

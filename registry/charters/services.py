@@ -17,8 +17,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from registry.audit.log import record
 from registry.auth.models import User
 from registry.charters.document import CharterDocument, ComplianceRow, SignoffRow
+from registry.charters.limits import CharterRenderError
 from registry.charters.models import Charter, CharterSequence
-from registry.charters.render import CharterRenderError, render_charter_pdf
+from registry.charters.render import render_charter_pdf
 from registry.database import begin_write
 from registry.elections.services import election_period_on
 from registry.errors import ConflictError

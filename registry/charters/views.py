@@ -20,7 +20,7 @@ from registry.auth.models import Office
 from registry.auth.permissions import office_required
 from registry.charters import services
 from registry.charters.forms import LookupForm, VerifyUploadForm
-from registry.charters.render import CharterRenderError
+from registry.charters.limits import CharterRenderError
 from registry.charters.status import charter_status, verify_view
 from registry.errors import ConflictError
 from registry.extensions import db

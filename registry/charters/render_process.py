@@ -9,11 +9,12 @@ identifier and the page cap, and sends back only the PDF's bytes or an error mes
 
 from __future__ import annotations
 
-import ctypes
+import contextlib
 import logging
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
@@ -22,9 +23,9 @@ from registry.charters.limits import CharterRenderError, CharterRenderTimeout, C
 
 log = logging.getLogger(__name__)
 
-# Imported once by the forkserver, so each render's child starts with WeasyPrint loaded.
-_PRELOAD = ["registry.charters.render_warmup"]
-_PR_SET_PDEATHSIG = 1
+# Imported once by the forkserver, so each render's child starts with WeasyPrint loaded (and
+# this module: the child runs the code the forkserver loaded, not whatever is on disk later).
+_PRELOAD = ["registry.charters.render_process", "registry.charters.render_warmup"]
 # How long a child that has sent its result may take to exit before it is killed.
 _EXIT_GRACE_SECONDS = 5.0
 
@@ -37,23 +38,29 @@ def _context() -> BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _die_with_parent() -> None:
-    """Linux: if the process that forked this one dies (its worker was killed mid-render, so
-    the forkserver ends too), the render is killed instead of running on for nobody. Elsewhere
-    it runs to its end, bounded by the size caps, and its result is dropped."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() == 1:  # the parent died before the line above: nobody wants this render
+def _end_with_requester(lifeline: Connection) -> None:
+    """End this process as soon as the process that asked for the render is gone (a worker
+    killed mid-render): the requester holds the only writing end of ``lifeline``, so reading
+    it sees end-of-file when that process dies, whatever killed it. The forkserver would
+    otherwise keep the render running for nobody until it finished."""
+
+    def watch() -> None:
+        with contextlib.suppress(OSError):
+            lifeline.poll(None)
         os._exit(1)
+
+    threading.Thread(target=watch, name="charter-render-lifeline", daemon=True).start()
 
 
 def _render_child(
-    connection: Connection, html: str, identifier: bytes, max_pages: int, hold_seconds: float
+    connection: Connection,
+    lifeline: Connection,
+    html: str,
+    identifier: bytes,
+    max_pages: int,
+    hold_seconds: float,
 ) -> None:
-    _die_with_parent()
+    _end_with_requester(lifeline)
     # Ctrl+C in a terminal reaches the whole process group: the worker then stops after the
     # job it is running, so this render is left to finish.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -86,15 +93,18 @@ def render_in_child(
     it to kill a worker mid-render deterministically; it is 0 everywhere else."""
     context = _context()
     receiving, sending = context.Pipe(duplex=False)
+    lifeline_end, lifeline = context.Pipe(duplex=False)
     child = context.Process(
         target=_render_child,
-        args=(sending, html, identifier, max_pages, hold_seconds),
+        args=(sending, lifeline_end, html, identifier, max_pages, hold_seconds),
         name="charter-render",
         daemon=True,
     )
     child.start()
-    # Only the child writes now: if it dies without a word, reading ends (EOF) at once.
+    # Only the child writes now: if it dies without a word, reading ends (EOF) at once. And
+    # only this process holds the lifeline's writing end (see _end_with_requester).
     sending.close()
+    lifeline_end.close()
     log.info("Rendering a charter in process %s", child.pid)
     try:
         if not receiving.poll(timeout):
@@ -111,6 +121,7 @@ def render_in_child(
             ) from None
     finally:
         receiving.close()
+        lifeline.close()
         if child.is_alive():
             child.join(_EXIT_GRACE_SECONDS)
             if child.is_alive():

@@ -32,11 +32,15 @@ system-packages:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+# The worker (emails, charters) runs in the background beside the server; whatever ends the
+# server (Ctrl+C, a failure) stops it with SIGTERM, which lets it finish the job it is running.
 run: install
 	@mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask registry demo --if-empty
-	@echo "Serving the registry on http://127.0.0.1:5000 (Ctrl+C to stop)"
+	@echo "Serving the registry on http://127.0.0.1:5000, with a worker for emails and charters (Ctrl+C to stop)"
+	@$(BIN)/flask registry worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # pytest exits 5 when it collected no tests; that alone is not a failure.
@@ -48,9 +52,11 @@ test: install system-packages
 fuzz: install
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/stateful -p no:cacheprovider -s $(PYTEST_ARGS)
 
+# ruff for style; import-linter for the layers (pyproject.toml: packages import downwards only).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .

@@ -100,10 +100,26 @@ class Config:
         self.MAIL_PORT = env_int("MAIL_PORT", 25)
         self.MAIL_SENDER = env("MAIL_SENDER", f"registry@{self.AGENCY_DOMAIN}")
         self.SIGNOFF_REMINDER_WORKING_DAYS = env_int("SIGNOFF_REMINDER_WORKING_DAYS", 3)
-        # A charter that takes longer than this to render is abandoned ("charter pending").
         # The public register of official channels is off until the agency decides to publish.
         self.PUBLIC_REGISTER_ENABLED = env_bool("PUBLIC_REGISTER_ENABLED", False)
+        # A charter render running longer than this is killed; its job tries again later.
         self.CHARTER_RENDER_TIMEOUT_SECONDS = float(env("CHARTER_RENDER_TIMEOUT_SECONDS", "30"))
+        # A render that fails this often is left "failed" for the Communications team.
+        self.CHARTER_MAX_ATTEMPTS = env_int("CHARTER_MAX_ATTEMPTS", 3)
+
+        # Jobs (emails, charters) run by `flask registry worker`. A failed attempt waits
+        # BACKOFF * 2^(attempt-1) seconds, at most BACKOFF_MAX, before the next: ten attempts
+        # cover about three hours of a mail server being down.
+        self.JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 10)
+        self.JOBS_BACKOFF_SECONDS = env_int("JOBS_BACKOFF_SECONDS", 30)
+        self.JOBS_BACKOFF_MAX_SECONDS = env_int("JOBS_BACKOFF_MAX_SECONDS", 3600)
+        # How long a worker holds a job before another may take it over (it must outlast a
+        # charter render and an SMTP delivery, or the job may run twice).
+        self.JOBS_LEASE_SECONDS = env_int("JOBS_LEASE_SECONDS", 300)
+        self.JOBS_POLL_SECONDS = float(env("JOBS_POLL_SECONDS", "2"))
+        # Run the jobs a request or command enqueued when it ends, through the worker's code
+        # (the tests' setting; see registry/jobs/inline.py).
+        self.JOBS_RUN_INLINE = False
 
 
 class DevelopmentConfig(Config):
@@ -131,6 +147,14 @@ class TestingConfig(Config):
         self.WTF_CSRF_ENABLED = False
         # Tests sign in far more often than a person; the throttling tests turn it on.
         self.RATELIMIT_ENABLED = False
+        # Emails and charters are there when the request that caused them returns, made by
+        # the worker's own code; a test that runs real workers turns this off.
+        self.JOBS_RUN_INLINE = env_bool("JOBS_RUN_INLINE", True)
+        # Tests only: the charter render process waits this long before it renders, so a test
+        # can kill a worker mid-render without racing it.
+        self.CHARTER_RENDER_TEST_DELAY_SECONDS = float(
+            os.environ.get("CHARTER_RENDER_TEST_DELAY_SECONDS") or "0"
+        )
 
 
 class ProductionConfig(Config):

@@ -210,7 +210,7 @@ def _charter_rows(plan: Plan) -> list[Row]:
     timing = charter_render(plan.charter_runs)
     return [
         Row(
-            "charter PDF: render_charter_pdf vs bare_render (CPU time)",
+            "charter PDF: render_in_process vs bare_render (CPU time)",
             secs(timing.ours),
             secs(timing.baseline) + " WeasyPrint",
             times(timing.ratio),
@@ -338,7 +338,9 @@ def _statement_listing(app: Flask, title: str, function: Callable[[], object]) -
 
 def _profiles(app: Flask, cast: Cast, workdir: Path) -> str:
     from bench.profiling import clocks, durable_commit, profile
-    from registry.charters.render import bare_render, charter_html, render_charter_pdf
+    from registry.charters.html import charter_html
+    from registry.charters.pdf import bare_render
+    from registry.charters.render import render_in_process
     from tests.charters_sample import sample_document
     from tests.proposal_data import good_form
 
@@ -366,7 +368,7 @@ def _profiles(app: Flask, cast: Cast, workdir: Path) -> str:
     parts.append(profile("POST /proposals/new (submit)", submit, 10))
     document = sample_document()
     html = charter_html(document)
-    parts.append(profile("render_charter_pdf", lambda: render_charter_pdf(document), 2, 40))
+    parts.append(profile("render_in_process", lambda: render_in_process(document), 2, 40))
     parts.append(profile("bare_render", lambda: bare_render(html), 2, 40))
     return "\n".join(parts)
 

@@ -112,13 +112,15 @@ def charter_render(runs: int) -> Pair:
     """Our charter pipeline against plain WeasyPrint on the same HTML and options, in CPU time:
     rendering is single-threaded computation, and a wall-clock sample of half a second on a
     shared machine mostly measures how often it was preempted."""
-    from registry.charters.render import bare_render, charter_html, render_charter_pdf
+    from registry.charters.html import charter_html
+    from registry.charters.pdf import bare_render
+    from registry.charters.render import render_in_process
     from tests.charters_sample import sample_document
 
     document = sample_document()
     html = charter_html(document)
     return compare(
-        lambda: render_charter_pdf(document),
+        lambda: render_in_process(document),
         lambda: bare_render(html),
         runs,
         1,

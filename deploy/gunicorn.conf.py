@@ -5,9 +5,8 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-# A charter render is bounded by CHARTER_RENDER_TIMEOUT_SECONDS (30 s by default); the worker
-# timeout sits above it so a slow render fails cleanly ("charter pending") before the worker
-# is killed.
+# No request waits on a charter render or a mail server (both are jobs for
+# `flask registry worker`); the longest requests are spreadsheet imports and exports.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 max_requests = 2000  # recycle workers now and then; nothing is kept in process memory

@@ -82,6 +82,7 @@ def create_app(config_name_or_object: str | Config | type | None = None) -> Flas
 
     _register_models()
     connect_receivers()
+    _register_jobs(app)
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_error_pages(app)
@@ -103,6 +104,7 @@ def _register_models() -> None:
     from registry.elections import models as _elections  # noqa: F401
     from registry.inventory import models as _inventory  # noqa: F401
     from registry.inventory import security_models as _security  # noqa: F401
+    from registry.jobs import models as _jobs  # noqa: F401
     from registry.oia import models as _oia  # noqa: F401
     from registry.proposals import models as _proposals  # noqa: F401
     from registry.signoffs import models as _signoffs  # noqa: F401
@@ -127,10 +129,22 @@ def connect_receivers() -> None:
     signals.proposal_submitting.connect(signoffs.refuse_unanswered_resubmission)
     signals.proposal_submitted.connect(signoffs.tell_signatories)
     signals.proposal_approved.connect(inventory.create_or_update_channel)
-    signals.charter_due.connect(charters.issue_charter)
+    signals.proposal_approved.connect(charters.schedule_charter)
     signals.proposal_page.connect(signoffs.proposal_page)
     signals.proposal_page.connect(charters.proposal_page)
     signals.channel_page.connect(oia.channel_page)
+
+
+def _register_jobs(app: Flask) -> None:
+    """Each kind of job and its handler, named here so the low jobs package never imports
+    the packages whose work it runs."""
+    from registry import notifications
+    from registry.charters import jobs as charter_jobs
+    from registry.jobs import inline, register
+
+    register(notifications.EMAIL_JOB, notifications.deliver, notifications.describe)
+    register(charter_jobs.CHARTER_JOB, charter_jobs.issue, charter_jobs.describe)
+    inline.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

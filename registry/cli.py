@@ -281,48 +281,6 @@ def remind(after_working_days: int | None, today_text: str | None) -> None:
         click.echo(f"  {line}")
 
 
-@registry_cli.command("charter")
-@click.argument("number", required=False)
-@click.option("--out", type=click.Path(dir_okay=False), help="Write the charter's PDF here.")
-@click.option(
-    "--regenerate",
-    "regenerate_number",
-    metavar="NUMBER",
-    help="Render the charter again from its stored content and compare hashes.",
-)
-def charter(number: str | None, out: str | None, regenerate_number: str | None) -> None:
-    """Write a charter to a file, or prove it renders to the same bytes again."""
-    from registry.charters import services as charters
-
-    if regenerate_number:
-        found = charters.find(regenerate_number)
-        if found is None:
-            fail(f"No charter has the number {regenerate_number!r}.")
-        again = charters.sha256(charters.regenerate(found))
-        click.echo(f"stored      {found.pdf_sha256}")
-        click.echo(f"regenerated {again}")
-        if again != found.pdf_sha256:
-            fail(f"Charter {found.number} did not render to the same bytes.")
-        click.echo(f"Charter {found.number} renders to identical bytes.")
-        return
-    if not number or not out:
-        fail(
-            "Use: flask registry charter NUMBER --out FILE, "
-            "or flask registry charter --regenerate NUMBER."
-        )
-    found = charters.find(number)
-    if found is None:
-        fail(f"No charter has the number {number!r}.")
-    try:
-        with open(out, "wb") as handle:
-            handle.write(found.pdf)
-    except OSError as error:
-        fail(f"Could not write {out}: {error.strerror}.")
-    click.echo(
-        f"Wrote {found.number} to {out} ({found.pdf_size} bytes, SHA-256 {found.pdf_sha256})"
-    )
-
-
 @registry_cli.command("backup")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="Backup file to write.")
 def backup(out: str) -> None:
@@ -399,5 +357,10 @@ def import_channels_command(path: str) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from registry.charters.cli import charter_command
+    from registry.jobs.cli import worker_command
+
+    registry_cli.add_command(charter_command)
+    registry_cli.add_command(worker_command)
     app.cli.add_command(registry_cli)
     app.cli.add_command(audit_cli)

@@ -90,16 +90,6 @@ proposal_approved = _signals.signal(
     Return value ignored.""",
 )
 
-charter_due = _signals.signal(
-    "charter-due",
-    doc="""A proposal's approval has committed and its charter should be issued
-    (``signoffs.services.decide``).
-
-    Sender: the ``Proposal``. After the transaction. The charters package issues the
-    charter; a failure leaves the proposal "approved, charter pending" and is never an error
-    of the sign-off. Return value ignored.""",
-)
-
 proposal_page = _signals.signal(
     "proposal-page",
     doc="""The proposal page is being shown (``proposals.views.proposal_page``).
@@ -129,7 +119,6 @@ ALL: tuple[Signal, ...] = (
     proposal_submitting,
     proposal_submitted,
     proposal_approved,
-    charter_due,
     proposal_page,
     channel_page,
 )

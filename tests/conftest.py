@@ -165,6 +165,21 @@ class Mailbox:
 
     def __init__(self) -> None:
         self.messages: list = []
+        self.port = 0
+        self._controller = None
+
+    def start(self, port: int) -> None:
+        """Listen on ``port`` (again: a test can take the mail server down and bring it back)."""
+        from aiosmtpd.controller import Controller
+
+        self.port = port
+        self._controller = Controller(self, hostname="127.0.0.1", port=port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
 
     async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
         from email import message_from_bytes
@@ -182,20 +197,38 @@ class Mailbox:
         return [str(m["Subject"]) for m in self.to(address)]
 
 
-@pytest.fixture
-def mailbox(app: Flask) -> Iterator[Mailbox]:
+def free_port() -> int:
     import socket
-
-    from aiosmtpd.controller import Controller
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def mailbox(app: Flask) -> Iterator[Mailbox]:
     box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
+    box.start(free_port())
     saved = app.config["MAIL_SERVER"], app.config["MAIL_PORT"]
-    app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = "127.0.0.1", port
+    app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = "127.0.0.1", box.port
     yield box
     app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = saved
-    controller.stop()
+    box.stop()
+
+
+@pytest.fixture
+def queued_for_a_worker(app: Flask) -> Iterator[None]:
+    """Jobs wait in the queue for a worker, as in production (JOBS_RUN_INLINE off)."""
+    saved = app.config["JOBS_RUN_INLINE"]
+    app.config["JOBS_RUN_INLINE"] = False
+    yield
+    app.config["JOBS_RUN_INLINE"] = saved
+
+
+def run_worker_once(app: Flask):  # noqa: ANN201
+    """``flask registry worker --once`` through the CLI runner: the jobs due now, run."""
+    result = run_isolated(app.test_cli_runner().invoke, args=["registry", "worker", "--once"])
+    assert result.exit_code == 0, result.output
+    if has_app_context():
+        _db.session.rollback()  # end the test's read snapshot: see what the worker committed
+    return result

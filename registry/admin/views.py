@@ -345,3 +345,7 @@ def cancel_appointment(appointment_id: int):
         "success",
     )
     return redirect(url_for("admin.appointments"))
+
+
+# The jobs page's routes are on this blueprint too.
+from registry.admin import jobs_views  # noqa: E402, F401

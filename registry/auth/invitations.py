@@ -128,7 +128,8 @@ def _issue(user: User, purpose: Purpose, actor: User | None) -> str:
 
 
 def _email(user: User, purpose: Purpose, token: str, actor: User | None) -> None:
-    """Sent after the commit: a mail-server outage loses nothing, and a new link can be sent."""
+    """Queued in the transaction that makes the link, so the email goes if and only if the
+    link exists; a mail-server outage delays it, and a new link can always be sent."""
     config = current_app.config
     address = notifications.link(purpose.path(token))
     hours = int(purpose.lifetime.total_seconds() // 3600)
@@ -157,8 +158,8 @@ def invite_person(email: str, display_name: str, business_unit: object, actor: U
     """Register a person without a password and email them an invitation to set one."""
     user = create_user(email, display_name, None, business_unit, actor=actor, commit=False)
     token = _issue(user, Purpose.INVITATION, actor)
-    db.session.commit()
     _email(user, Purpose.INVITATION, token, actor)
+    db.session.commit()
     return user
 
 
@@ -172,8 +173,8 @@ def send_invitation(user: User, actor: User | None) -> PasswordLink:
             "send. If they have forgotten it, reset their password."
         )
     token = _issue(user, Purpose.INVITATION, actor)
-    db.session.commit()
     _email(user, Purpose.INVITATION, token, actor)
+    db.session.commit()
     return latest_link(user)
 
 
@@ -190,8 +191,8 @@ def send_password_reset(user: User, actor: User) -> PasswordLink:
     # The reason for a reset may be a password someone else learned: it stops working now.
     user.password_hash = None
     user.session_generation += 1
-    db.session.commit()
     _email(user, Purpose.RESET, token, actor)
+    db.session.commit()
     return latest_link(user)
 
 

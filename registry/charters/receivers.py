@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from registry.charters import services
+from registry.charters import jobs, services
 from registry.proposals.models import Proposal
 
 
-def issue_charter(proposal: Proposal, **_: Any) -> None:
-    services.issue_after_approval(proposal)
+def schedule_charter(proposal: Proposal, **_: Any) -> None:
+    """The approval's charter job, in the approval's transaction (a worker renders it)."""
+    jobs.schedule_charter(proposal)
 
 
 def proposal_page(proposal: Proposal, **_: Any) -> dict[str, Any]:
-    return {"charter": services.charter_for(proposal)}
+    charter = services.charter_for(proposal)
+    # Without a charter yet: being prepared (its job waits or runs), or failed.
+    progress = jobs.progress(proposal) if charter is None else None
+    return {"charter": charter, "charter_progress": progress}

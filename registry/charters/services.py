@@ -1,4 +1,4 @@
-"""Issue, store, regenerate and verify charters."""
+"""Schedule, issue, store, regenerate and verify charters."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from registry.audit.log import record
 from registry.auth.models import User
 from registry.charters.document import CharterDocument, ComplianceRow, SignoffRow
+from registry.charters.limits import CharterRenderError
 from registry.charters.models import Charter, CharterSequence
-from registry.charters.render import CharterRenderError, render_charter_pdf
+from registry.charters.render import render_charter_pdf
 from registry.database import begin_write
 from registry.elections.services import election_period_on
 from registry.errors import ConflictError
@@ -66,6 +67,18 @@ def verify_url(number: str) -> str:
     return current_app.config["BASE_URL"].rstrip("/") + f"/charters/{number}/verify"
 
 
+def _number_text(year: int, sequence: int) -> str:
+    return f"{current_app.config['AGENCY_SHORT_NAME']}-CH-{year}-{sequence:04d}"
+
+
+def _peek_sequence(year: int) -> int:
+    """The sequence number the next charter of ``year`` will get, if nobody takes it first."""
+    last = db.session.scalar(
+        select(CharterSequence.last_number).where(CharterSequence.year == year)
+    )
+    return (last or 0) + 1
+
+
 def _next_number(year: int) -> tuple[int, str]:
     """Allocate the next number for ``year`` under a lock; rolled back with the charter."""
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
@@ -77,8 +90,7 @@ def _next_number(year: int) -> tuple[int, str]:
         query = query.with_for_update()
     sequence = db.session.scalars(query.execution_options(populate_existing=True)).one()
     sequence.last_number += 1
-    prefix = current_app.config["AGENCY_SHORT_NAME"]
-    return sequence.last_number, f"{prefix}-CH-{year}-{sequence.last_number:04d}"
+    return sequence.last_number, _number_text(year, sequence.last_number)
 
 
 def build_document(proposal: Proposal, number: str) -> CharterDocument:
@@ -201,15 +213,14 @@ def document_from_json(text: str) -> CharterDocument:
     return CharterDocument(**raw)
 
 
-def issue_charter(proposal_id: int, actor: User | None = None) -> Charter:
-    """Render and store the charter of an approved proposal (idempotent).
+# Two workers issuing charters at once may both render with the same next number; the one
+# that stores second renders again with the next. Beyond this many tries, the job tries later.
+_NUMBER_TRIES = 5
 
-    Nothing is stored unless every rule passes with all three sign-offs on the approved
-    revision. If rendering fails, nothing is stored (the number is not used) and the
-    failure is audited; the proposal stays "approved — charter pending".
-    """
-    begin_write()
-    proposal = proposal_services.locked(proposal_id)
+
+def _issuable(proposal: Proposal) -> Charter | None:
+    """The proposal's charter if it has one; None if one may be issued now; or
+    CharterNotIssuable (not approved, or a rule fails with its three sign-offs)."""
     if proposal.state_enum is not ProposalState.APPROVED:
         raise CharterNotIssuable(f"{proposal.title} is not approved, so it has no charter.")
     existing = charter_for(proposal)
@@ -222,27 +233,77 @@ def issue_charter(proposal_id: int, actor: User | None = None) -> Charter:
     if failing(report):
         ids = ", ".join(r.rule.id for r in failing(report))
         raise CharterNotIssuable(f"No charter while these rules fail: {ids}.")
+    return None
 
-    year = local_date(proposal.approved_at, current_app.config["AGENCY_TIMEZONE"]).year
-    sequence, number = _next_number(year)
-    document = build_document(proposal, number)
-    try:
-        pdf = render_charter_pdf(
-            document, timeout=current_app.config["CHARTER_RENDER_TIMEOUT_SECONDS"]
-        )
-    except CharterRenderError as error:
+
+def _render(document: CharterDocument) -> bytes:
+    config = current_app.config
+    return render_charter_pdf(
+        document,
+        timeout=config["CHARTER_RENDER_TIMEOUT_SECONDS"],
+        hold_seconds=config.get("CHARTER_RENDER_TEST_DELAY_SECONDS", 0.0)
+        if config["TESTING"]
+        else 0.0,
+    )
+
+
+def issue_charter(proposal_id: int, actor: User | None = None) -> Charter:
+    """Render and store the charter of an approved proposal (idempotent: a second call returns
+    the charter the first stored).
+
+    The render runs with no transaction open, so a slow one holds no lock anyone waits on: it
+    prints the number that is next when it starts, and is stored only if that number is still
+    next when it ends. Nothing is stored unless every rule passes with all three sign-offs on
+    the approved revision. If rendering fails, nothing is stored (no number is used up), the
+    failure is audited and raised; the proposal stays approved with its charter pending.
+    """
+    for _ in range(_NUMBER_TRIES):
+        db.session.commit()  # read what is committed now
+        proposal = db.session.get(Proposal, proposal_id)
+        if proposal is None:
+            raise CharterNotIssuable("That proposal does not exist.")
+        existing = _issuable(proposal)
+        if existing is not None:
+            return existing
+        reference = proposal.reference
+        year = local_date(proposal.approved_at, current_app.config["AGENCY_TIMEZONE"]).year
+        document = build_document(proposal, _number_text(year, _peek_sequence(year)))
+        db.session.rollback()  # nothing written: end the read before the render
+        try:
+            pdf = _render(document)
+        except CharterRenderError as error:
+            current_app.logger.warning("Charter for %s failed to render: %s", reference, error)
+            begin_write()
+            record(
+                "charter-failed",
+                "proposal",
+                reference,
+                actor=actor,
+                error=f"{type(error).__name__}: {error}"[:500],
+            )
+            db.session.commit()
+            raise
+        charter = _store(proposal_id, year, document, pdf, actor)
+        if charter is not None:
+            return charter
+    raise CharterRenderError("Charter numbers kept being taken while this one rendered.")
+
+
+def _store(
+    proposal_id: int, year: int, document: CharterDocument, pdf: bytes, actor: User | None
+) -> Charter | None:
+    """Store the rendered charter under its number, or None if the number was taken meanwhile
+    (render again with the next one)."""
+    begin_write()
+    proposal = proposal_services.locked(proposal_id)
+    existing = _issuable(proposal)
+    if existing is not None:  # issued by another worker while this one rendered
         db.session.rollback()
-        current_app.logger.exception("Charter for %s failed to render", proposal.reference)
-        begin_write()
-        record(
-            "charter-failed",
-            "proposal",
-            proposal.reference,
-            actor=actor,
-            error=f"{type(error).__name__}: {error}"[:500],
-        )
-        db.session.commit()
-        raise
+        return existing
+    sequence, number = _next_number(year)
+    if number != document.charter_number:
+        db.session.rollback()
+        return None
     charter = Charter(
         number=number,
         year=year,
@@ -269,15 +330,10 @@ def issue_charter(proposal_id: int, actor: User | None = None) -> Charter:
     return charter
 
 
-def issue_after_approval(proposal: Proposal) -> Charter | None:
-    """Called when the third sign-off lands. A failure leaves "charter pending", never a 500."""
-    try:
-        return issue_charter(proposal.id)
-    except (CharterRenderError, CharterNotIssuable):
-        db.session.rollback()
-        return None
-
-
 def regenerate(charter: Charter) -> bytes:
-    """Render the stored document again: the same bytes prove the charter is reproducible."""
-    return render_charter_pdf(document_from_json(charter.document_json))
+    """Render the stored document again: the same bytes prove the charter is reproducible.
+    An operator's explicit check, so it runs now (bounded like every render), not as a job."""
+    return render_charter_pdf(
+        document_from_json(charter.document_json),
+        timeout=current_app.config["CHARTER_RENDER_TIMEOUT_SECONDS"],
+    )

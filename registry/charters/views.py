@@ -18,11 +18,10 @@ from flask_login import current_user, login_required
 
 from registry.auth.models import Office
 from registry.auth.permissions import office_required
+from registry.charters import jobs as charter_jobs
 from registry.charters import services
 from registry.charters.forms import LookupForm, VerifyUploadForm
-from registry.charters.render import CharterRenderError
 from registry.charters.status import charter_status, verify_view
-from registry.errors import ConflictError
 from registry.extensions import db
 from registry.proposals import access as proposal_access
 from registry.proposals.models import Proposal
@@ -87,18 +86,14 @@ def verify(number: str):
 @office_required(Office.COMMUNICATIONS_TEAM)
 def retry(proposal_id: int):
     proposal = db.session.get(Proposal, proposal_id) or abort(404)
-    try:
-        charter = services.issue_charter(proposal.id, current_user._get_current_object())
-    except CharterRenderError:
-        db.session.rollback()
-        flash(
-            "The charter still could not be produced. The failure is logged; try again later "
-            "or tell the registry administrator.",
-            "error",
-        )
-    except ConflictError as error:
-        db.session.rollback()
-        abort(409, error.message)
+    # Queued for the worker, not rendered here: nobody waits on the renderer. A proposal that
+    # is not approved is a 409 from the app's one domain-error handler.
+    charter = charter_jobs.request_again(proposal.id, current_user._get_current_object())
+    if charter is not None:
+        flash(f"Charter {charter.number} is already issued.", "success")
     else:
-        flash(f"Charter {charter.number} issued.", "success")
+        flash(
+            "The charter is being prepared again. This page shows it when it is ready.",
+            "success",
+        )
     return redirect(url_for("proposals.show", proposal_id=proposal.id))

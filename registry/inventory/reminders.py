@@ -60,4 +60,5 @@ def send_review_reminders() -> list[str]:
         lines.append(f"{liaison.display_name}: {', '.join(c.name for c in channels)}")
     if unassigned:
         lines.append("No active liaison: " + ", ".join(c.name for c in unassigned))
+    db.session.commit()  # the reminders' email jobs
     return lines

@@ -263,4 +263,5 @@ def send_oia_reminders() -> list[str]:
         )
         names = ", ".join(p.display_name for p in people) or "nobody (no contact named)"
         lines.append(f"{request.reference} ({channel.name}): {status.label}; reminded {names}")
+    db.session.commit()  # the reminders' email jobs
     return lines

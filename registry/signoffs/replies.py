@@ -125,7 +125,6 @@ def reply_to_change_request(proposal_id: int, actor: User, body: str) -> ChangeR
         revision=reply.revision_number,
         reply=text[:500],
     )
-    db.session.commit()
     link = notifications.link(f"/proposals/{proposal.id}/signoff")
     notifications.send(
         [request.signer],
@@ -133,4 +132,5 @@ def reply_to_change_request(proposal_id: int, actor: User, body: str) -> ChangeR
         f"{actor.display_name} replied to your request for changes to {proposal.title}:\n\n"
         f"{text}\n\n{link}\n",
     )
+    db.session.commit()
     return reply

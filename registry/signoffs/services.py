@@ -25,7 +25,7 @@ from registry.policy.platforms import channel_url_problem
 from registry.proposals import services as proposal_services
 from registry.proposals.models import Proposal, ProposalState
 from registry.proposals.workflow import Action, next_state
-from registry.signals import charter_due, proposal_approved
+from registry.signals import proposal_approved
 from registry.signoffs.models import SIGNING_OFFICES, Decision, Signoff
 from registry.timeutil import local_date, utcnow
 
@@ -307,7 +307,8 @@ def decide(
     proposal.version += 1
     if new_state is ProposalState.APPROVED:
         proposal.approved_at = signoff.signed_at
-        # Same transaction: an approved proposal always has its channel (the inventory).
+        # Same transaction: an approved proposal always has its channel (the inventory) and
+        # its charter job (the charters package queues it; a worker renders it).
         proposal_approved.send(proposal)
     record(
         f"signoff-{decision.value}",
@@ -321,12 +322,8 @@ def decide(
         sha256=revision.content_sha256,
         comment=comment[:500],
     )
-    db.session.commit()
-    if new_state is ProposalState.APPROVED:
-        # A failed render leaves the proposal "approved, charter pending" for the
-        # Communications team to retry; it never undoes the sign-off.
-        charter_due.send(proposal)
     _notify_decision(proposal, signoff)
+    db.session.commit()
     return signoff
 
 
@@ -453,4 +450,5 @@ def send_signoff_reminders(min_working_days: int) -> list[str]:
         lines.append(
             f"{proposal.reference} {proposal.title}: {days} working days; reminded {names}"
         )
+    db.session.commit()  # the reminders' email jobs
     return lines

@@ -6,14 +6,20 @@ import io
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from registry.audit.models import AuditEntry
+from registry.charters.jobs import charter_job_key
 from registry.charters.models import Charter
+from registry.jobs import find, requeue
 from registry.proposals.models import ProposalState
 from registry.timeutil import utcnow
-from tests.conftest import run_isolated
+from tests.conftest import run_isolated, run_worker_once
 from tests.workflow import approved_proposal, decide, submitted_proposal
+
+
+def charter_job(proposal):  # noqa: ANN001, ANN201
+    return find(charter_job_key(proposal.id))
 
 
 def pdf_text(data: bytes) -> str:
@@ -163,24 +169,74 @@ def test_only_people_who_may_see_the_channel_download_it(client_as, people, clie
 
 
 def test_a_failed_render_leaves_charter_pending_then_retry_works(app, client_as, people, db):
-    saved = app.config["CHARTER_RENDER_TIMEOUT_SECONDS"]
+    saved = app.config["CHARTER_RENDER_TIMEOUT_SECONDS"], app.config["CHARTER_MAX_ATTEMPTS"]
     app.config["CHARTER_RENDER_TIMEOUT_SECONDS"] = 0.001  # the real guard trips
+    app.config["CHARTER_MAX_ATTEMPTS"] = 1  # and the job has no later attempt: failed now
     try:
         proposal = approved_proposal(client_as, people)
     finally:
-        app.config["CHARTER_RENDER_TIMEOUT_SECONDS"] = saved
+        app.config["CHARTER_RENDER_TIMEOUT_SECONDS"], app.config["CHARTER_MAX_ATTEMPTS"] = saved
     assert proposal.state_enum is ProposalState.APPROVED  # the decision is not lost
     assert db.session.scalar(select(Charter)) is None
     failure = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "charter-failed"))
     assert failure is not None and "CharterRenderTimeout" in failure.summary
+    job = charter_job(proposal)
+    assert job.state == "failed" and "longer than 0.001 s" in job.last_error
     page = client_as("staff_policy").get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert "Approved — charter pending." in page and "Try the charter again" not in page
+    assert "longer than 0.001 s" not in page  # the error is for the Communications team
     comms = client_as("comms")
-    assert "Try the charter again" in comms.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    page = comms.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "Try the charter again" in page
+    assert "Producing the charter failed." in page and "longer than 0.001 s" in page
     assert client_as("staff_policy").post(f"/charters/retry/{proposal.id}").status_code == 403
-    assert comms.post(f"/charters/retry/{proposal.id}").status_code == 302
+    retried = comms.post(f"/charters/retry/{proposal.id}", follow_redirects=True)
+    assert "The charter is being prepared again." in retried.get_data(as_text=True)
     charter = db.session.scalar(select(Charter))
     assert charter is not None and charter.number.endswith("-0001")  # no number was used up
+    assert (
+        db.session.scalar(
+            select(AuditEntry).where(AuditEntry.action == "charter-retry-requested")
+        ).actor_id
+        == people.comms.id
+    )
+    again = comms.post(f"/charters/retry/{proposal.id}", follow_redirects=True)
+    assert f"Charter {charter.number} is already issued." in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Charter.id))) == 1
+
+
+def test_the_charter_is_being_prepared_until_a_worker_renders_it(
+    app, client_as, people, db, queued_for_a_worker
+):
+    proposal = approved_proposal(client_as, people)
+    assert db.session.scalar(select(Charter)) is None
+    assert charter_job(proposal).state == "pending"  # committed with the approval
+    for role in ("staff_policy", "comms"):
+        page = client_as(role).get(f"/proposals/{proposal.id}").get_data(as_text=True)
+        assert "Approved — charter being prepared." in page
+        assert "charter pending" not in page and "Try the charter again" not in page
+    # The charter, and the emails: submitted, two sign-offs, approved.
+    assert "Ran 5 jobs." in run_worker_once(app).output
+    charter = db.session.scalar(select(Charter))
+    page = client_as("staff_policy").get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert charter.number in page and "Download charter (PDF)" in page
+    assert "being prepared" not in page
+
+
+def test_a_charter_job_run_twice_stores_one_charter(app, client_as, people, db):
+    proposal = approved_proposal(client_as, people)
+    first = db.session.scalar(select(Charter))
+    job = charter_job(proposal)
+    assert job.state == "done" and job.attempts == 1
+    # As if the worker had stopped after storing the charter, before recording the job done.
+    requeue(job)
+    db.session.commit()
+    assert "Ran 1 job." in run_worker_once(app).output
+    db.session.expire_all()
+    assert [c.number for c in db.session.scalars(select(Charter))] == [first.number]
+    issued = select(func.count(AuditEntry.id)).where(AuditEntry.action == "charter-issued")
+    assert db.session.scalar(issued) == 1
+    assert charter_job(proposal).state == "done"
 
 
 @pytest.mark.parametrize("field", ["purpose", "terms_of_use"])

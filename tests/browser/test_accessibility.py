@@ -16,11 +16,14 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlalchemy import select, update
 
+from registry import notifications
 from registry.auth import appointment_requests, invitations
 from registry.auth.models import Office
 from registry.auth.offices import agency_today
 from registry.channels.models import Channel
 from registry.charters.models import Charter
+from registry.jobs import run_due
+from registry.jobs.models import Job
 from registry.proposals.models import Proposal
 from tests import factories
 from tests.browser.conftest import sign_in
@@ -348,6 +351,7 @@ def test_import_confirmation_pages(page, people, client_as, db, audit):
 
 def test_choosing_a_password_from_an_invitation(page, people, audit, mailbox):
     invitations.invite_person("kiri.new@example.govt.nz", "Kiri New", None, actor=people.admin)
+    run_due()  # the invitation is a job: sent now, by the worker's code
     body = mailbox.to("kiri.new@example.govt.nz")[0].get_body().get_content()
     page.goto(re.search(r"https?://[^/\s]+(/invitation/\S+)", body).group(1))
     audit.check("choose a password")
@@ -367,7 +371,7 @@ def test_choosing_a_password_from_an_invitation(page, people, audit, mailbox):
     audit.assert_clean()
 
 
-def test_admin_pages(page, people, audit):
+def test_admin_pages(page, people, db, audit):
     sign_in(page, people.admin.email, factories.PASSWORD)
     audit.check("dashboard (admin)")
     page.get_by_role("link", name="Administration").click()
@@ -405,6 +409,17 @@ def test_admin_pages(page, people, audit):
     page.goto("/admin/appointments")
     page.get_by_role("link", name=re.compile(r"^End Acting")).first.click()
     audit.check("admin: end appointment")
+    # One email waiting and one out of attempts: both tables, and a Retry button.
+    notifications.send(["kiri.new@example.govt.nz"], "Waiting for the worker", "Kia ora.")
+    notifications.send(["rua.new@example.govt.nz"], "Failed", "Kia ora.")
+    db.session.commit()
+    failed = db.session.scalars(select(Job).order_by(Job.id.desc())).first()
+    failed.state, failed.attempts = "failed", failed.max_attempts
+    failed.last_error = "ConnectionRefusedError: [Errno 111] Connection refused"
+    db.session.commit()
+    page.get_by_role("link", name="Emails and charters").click()
+    expect(page.get_by_role("button", name=re.compile(r"^Retry"))).to_be_visible()
+    audit.check("admin: emails and charters")
     audit.assert_clean()
 
 

@@ -107,6 +107,9 @@ MATRIX: dict[str, str] = {
     "/admin/appointments/<int:appointment_id>/cancel":
                                                     "302 403 403 403 403 403 403 403 403 409",
     "/admin/election-periods":                      "302 403 403 403 403 403 403 403 403 200",
+    # Emails and charters queued or failed; the job is an email already sent.
+    "/admin/jobs":                                  "302 403 403 403 403 403 403 403 403 200",
+    "/admin/jobs/<int:job_id>/retry":               "302 403 403 403 403 403 403 403 403 409",
     # API tokens page; revoking Tama's spare token (anyone else's looks missing).
     "/account/tokens":                              "302 200 200 200 200 200 200 200 200 200",
     "/account/tokens/<int:token_id>/revoke":        "302 302 404 404 404 404 404 404 404 404",

@@ -4,8 +4,9 @@ Built once per test module (the matrix and the header checks make hundreds of re
 against the same records): people for every role, a submitted proposal, a draft and an
 approved proposal by Tama (Policy staff), the approved proposal's channel (live, with a change
 already started so "start a change" is refused rather than repeated) and charter, and an API
-token for every person, an information request logged on that channel, and a spreadsheet
-import Mere (comms) submitted, waiting for the Manager Communications.
+token for every person, an information request logged on that channel, a spreadsheet
+import Mere (comms) submitted, waiting for the Manager Communications, and the emails all that
+sent (jobs done).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from registry.auth.offices import agency_today
 from registry.channels.models import Channel
 from registry.charters.services import charter_for
 from registry.extensions import db
+from registry.jobs.models import Job
 from registry.proposals.models import Proposal
 from tests import factories
 from tests.conftest import _wipe
@@ -75,6 +77,7 @@ class World:
     revoke_token_id: int
     request_id: int
     batch_id: int
+    job_id: int
     _clients: dict[str, FlaskClient] = field(default_factory=dict)
 
     def client(self, role: str) -> FlaskClient:
@@ -109,6 +112,7 @@ class World:
             "token": "no-such-link",
             "request_id": self.request_id,
             "batch_id": self.batch_id,
+            "job_id": self.job_id,
             "rest": "no-such-thing",
             "filename": "css/registry.css",
         }
@@ -207,6 +211,8 @@ def build_world(app: Flask) -> World:
         revoke_token_id=revoke_target.id,
         request_id=request_id,
         batch_id=batch_id,
+        # An email sent already: only a failed job can be retried (409).
+        job_id=db.session.scalar(select(Job.id).where(Job.kind == "email").limit(1)),
     )
 
 

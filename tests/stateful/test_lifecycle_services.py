@@ -35,6 +35,7 @@ from registry.extensions import db
 from registry.inventory import lifecycle
 from registry.inventory.importing import import_channels
 from registry.inventory.models import ImportBatch
+from registry.jobs import run_due
 from registry.policy.rules import failing
 from registry.proposals import policy_view as proposal_policy
 from registry.proposals import services as proposals
@@ -399,6 +400,9 @@ class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
         )
         if signed is not None and db.session.get(Proposal, pid).state == "approved":
             OUTCOMES["lifecycle reached approval"] += 1
+            # The charter is a job: run it now, through the worker's code, as a worker would
+            # within seconds (the invariants read charters).
+            run_due()
 
     # --- channels -----------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import weasyprint
 
-from registry.charters.render import (
+from registry.charters.fetcher import (
     ASSET_BASE_URL,
     ASSETS_DIR,
     AssetRefused,

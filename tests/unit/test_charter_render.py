@@ -12,22 +12,24 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from registry.charters import render
+from registry.charters import limits
 from registry.charters.document import CharterDocument
-from registry.charters.render import (
+from registry.charters.html import charter_html
+from registry.charters.limits import (
+    CharterRenderError,
     CharterRenderTimeout,
     CharterTooLarge,
-    bare_render,
-    charter_html,
     check_size,
-    render_charter_pdf,
 )
+from registry.charters.pdf import bare_render, pdf_identifier
+from registry.charters.render import render_charter_pdf, render_in_process
 from tests.charters_sample import RULE_IDS, SIGNOFFS, sample_document
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "charter"
@@ -205,10 +207,10 @@ def test_the_pdf_dates_and_identifier_come_from_the_document(sample_pdf: bytes) 
     reader = read(sample_pdf)
     assert reader.metadata["/CreationDate"] == "D:20261124214312Z"
     assert reader.metadata["/ModDate"] == "D:20261124214312Z"
-    identifier = render.pdf_identifier(sample_document())
+    identifier = pdf_identifier(sample_document())
     assert str(reader.trailer["/ID"][0]) == identifier.decode("ascii")
     other = sample_document(content_sha256="0" * 64)
-    assert render.pdf_identifier(other) != identifier
+    assert pdf_identifier(other) != identifier
 
 
 def test_naive_approval_times_are_taken_as_utc() -> None:
@@ -310,8 +312,9 @@ def test_long_runs_wrap_without_losing_text() -> None:
 
 
 def test_too_many_pages_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The real cap is 60 pages; lowering it keeps the test fast while using the same check.
-    monkeypatch.setattr(render, "MAX_PAGES", 2)
+    # The real cap is 60 pages; lowering it keeps the test fast while using the same check
+    # (the render process is given the cap in force when it is asked).
+    monkeypatch.setattr(limits, "MAX_PAGES", 2)
     with pytest.raises(CharterTooLarge, match="pages"):
         render_charter_pdf(sample_document())
 
@@ -320,48 +323,68 @@ def big_document() -> CharterDocument:
     return sample_document(terms_of_use="A paragraph of terms of use. " * 6_000)
 
 
-def test_a_render_past_its_deadline_is_stopped() -> None:
-    assert threading.current_thread() is threading.main_thread()
-    with pytest.raises(CharterRenderTimeout):
-        render_charter_pdf(big_document(), timeout=0.001)
+def _render_process_ids(records: list[logging.LogRecord], message: str) -> list[int]:
+    return [r.args[0] for r in records if r.getMessage().startswith(message)]
 
 
-def test_the_deadline_restores_the_previous_alarm() -> None:
-    calls: list[int] = []
-
-    def previous(signum: int, frame: object) -> None:
-        calls.append(signum)
-
-    old = signal.signal(signal.SIGALRM, previous)
-    try:
-        signal.setitimer(signal.ITIMER_REAL, 100)
-        with pytest.raises(CharterRenderTimeout):
-            render_charter_pdf(big_document(), timeout=0.001)
-        assert signal.getsignal(signal.SIGALRM) is previous
-        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
-        assert 90 < remaining <= 100
-        render_charter_pdf(sample_document(), timeout=30)
-        assert signal.getsignal(signal.SIGALRM) is previous
-        assert signal.getitimer(signal.ITIMER_REAL)[0] > 0
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-    assert calls == []
+def test_a_render_past_its_deadline_is_killed(caplog: pytest.LogCaptureFixture) -> None:
+    started = time.monotonic()
+    with (
+        caplog.at_level(logging.INFO, logger="registry.charters.render_process"),
+        pytest.raises(CharterRenderTimeout, match="longer than 0.5 s"),
+    ):
+        render_charter_pdf(big_document(), timeout=0.5)
+    assert time.monotonic() - started < 10  # it did not run to the end of a render this big
+    (killed,) = _render_process_ids(caplog.records, "Killed charter render process")
+    assert _render_process_ids(caplog.records, "Rendering a charter in process") == [killed]
+    with pytest.raises(ProcessLookupError):  # gone, not left rendering for nobody
+        os.kill(killed, 0)
 
 
-def test_outside_the_main_thread_only_the_caps_apply() -> None:
+def test_the_deadline_holds_in_any_thread(sample_pdf: bytes) -> None:
+    # The web server and the tests' inline jobs render on threads other than the main one.
     results: list[object] = []
 
     def work() -> None:
-        try:
-            results.append(render_charter_pdf(sample_document(), timeout=0.001))
-        except Exception as error:  # reported to the main thread
-            results.append(error)
+        for document, timeout in ((big_document(), 0.5), (sample_document(), 60)):
+            try:
+                results.append(render_charter_pdf(document, timeout=timeout))
+            except Exception as error:  # reported to the main thread
+                results.append(error)
 
     thread = threading.Thread(target=work)
     thread.start()
     thread.join(timeout=120)
-    assert len(results) == 1 and isinstance(results[0], bytes)
+    assert len(results) == 2
+    assert isinstance(results[0], CharterRenderTimeout)
+    assert results[1] == sample_pdf
+
+
+def test_the_render_process_gives_the_bytes_of_an_in_process_render(sample_pdf: bytes) -> None:
+    assert render_in_process(sample_document()) == sample_pdf
+
+
+def test_a_render_process_that_dies_is_a_render_error(caplog: pytest.LogCaptureFixture) -> None:
+    # Killed from outside (the out-of-memory killer, say) while it waits before rendering.
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            render_charter_pdf(sample_document(), timeout=60, hold_seconds=30)
+        except CharterRenderError as error:
+            failures.append(error)
+
+    with caplog.at_level(logging.INFO, logger="registry.charters.render_process"):
+        thread = threading.Thread(target=work)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not (pids := _render_process_ids(caplog.records, "Rendering a charter in process")):
+            assert time.monotonic() < deadline, "the render process never started"
+            time.sleep(0.01)
+        os.kill(pids[0], signal.SIGKILL)
+        thread.join(timeout=30)
+    assert len(failures) == 1 and "ended without a result" in str(failures[0])
+    assert not isinstance(failures[0], CharterRenderTimeout)
 
 
 # --- Benchmark baseline and a look at the pages ----------------------------------------------

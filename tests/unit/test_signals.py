@@ -17,8 +17,7 @@ EXPECTED = {
     signals.revision_superseded: {"registry.signoffs.receivers"},
     signals.proposal_submitting: {"registry.signoffs.receivers"},
     signals.proposal_submitted: {"registry.signoffs.receivers"},
-    signals.proposal_approved: {"registry.inventory.receivers"},
-    signals.charter_due: {"registry.charters.receivers"},
+    signals.proposal_approved: {"registry.inventory.receivers", "registry.charters.receivers"},
     signals.proposal_page: {"registry.signoffs.receivers", "registry.charters.receivers"},
     signals.channel_page: {"registry.oia.receivers"},
 }

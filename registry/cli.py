@@ -5,6 +5,7 @@ Each exits non-zero with one line on bad input, so scripts can rely on them.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -21,8 +22,35 @@ from registry.errors import RegistryError
 from registry.extensions import db
 from registry.policy.text import TextKind, clean_text
 
-registry_cli = AppGroup("registry", help="Manage the registry's people, units and data.")
-audit_cli = AppGroup("audit", help="Check the audit log.")
+
+class RefusalsFailGroup(AppGroup):
+    """A command group in which a refused operation exits non-zero with its one-line reason.
+
+    The command line's counterpart of the app's one domain-error handler: any
+    ``RegistryError`` a command lets through rolls back and becomes a ``ClickException``, so
+    no command needs its own ``try``/``except``.
+    """
+
+    def command(self, *args: object, **kwargs: object) -> Callable[[Callable], click.Command]:
+        register = super().command(*args, **kwargs)
+
+        def decorator(callback: Callable) -> click.Command:
+            # Wrapped inside the app context AppGroup adds, so the rollback has its session.
+            @functools.wraps(callback)
+            def refusals_fail(*call_args: object, **call_kwargs: object) -> object:
+                try:
+                    return callback(*call_args, **call_kwargs)
+                except RegistryError as error:
+                    db.session.rollback()
+                    raise click.ClickException(error.message) from error
+
+            return register(refusals_fail)
+
+        return decorator
+
+
+registry_cli = RefusalsFailGroup("registry", help="Manage the registry's people, units and data.")
+audit_cli = RefusalsFailGroup("audit", help="Check the audit log.")
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for demo sign-in; refused in production
 
@@ -69,10 +97,7 @@ def _unit(code: str | None) -> BusinessUnit | None:
 @click.option("--name", required=True, callback=_LINE, help="Full name of the business unit.")
 def create_unit(code: str, name: str) -> None:
     """Add a business unit."""
-    try:
-        unit = services.create_unit(code, name)
-    except RegistryError as error:
-        fail(error.message)
+    unit = services.create_unit(code, name)
     click.echo(f"Created business unit {unit.code}: {unit.name}")
 
 
@@ -108,13 +133,10 @@ def create_user(
     unit = _unit(unit_code)
     if invite and password_stdin:
         fail("Use either --invite or --password-stdin, not both.")
-    try:
-        if invite:
-            user = invitations.invite_person(email, name, unit, actor=None)
-        else:
-            user = services.create_user(email, name, _read_password(password_stdin), unit)
-    except RegistryError as error:
-        fail(error.message)
+    if invite:
+        user = invitations.invite_person(email, name, unit, actor=None)
+    else:
+        user = services.create_user(email, name, _read_password(password_stdin), unit)
     invited = " and sent an invitation" if invite else ""
     click.echo(f"Created user {user.email} ({user.display_name}){invited}")
 
@@ -127,10 +149,7 @@ def invite(email: str) -> None:
     user = services.find_user_by_email(email)
     if user is None:
         fail(f"No user has the email {email!r}.")
-    try:
-        link = invitations.send_invitation(user, actor=None)
-    except RegistryError as error:
-        fail(error.message)
+    link = invitations.send_invitation(user, actor=None)
     click.echo(
         f"Sent an invitation to {user.email}; it expires at {link.expires_at:%Y-%m-%d %H:%M} UTC."
     )
@@ -153,10 +172,7 @@ def set_password(email: str, password_stdin: bool) -> None:
     if user is None:
         fail(f"No user has the email {email!r}.")
     password = _read_password(password_stdin)
-    try:
-        services.set_password_by_operator(user, password)
-    except RegistryError as error:
-        fail(error.message)
+    services.set_password_by_operator(user, password)
     click.echo(f"Set a new password for {user.email}; their sessions have ended.")
 
 
@@ -189,12 +205,9 @@ def appoint(
         fail("--office dce needs --unit CODE: the business unit the DCE is responsible for.")
     unit = _unit(unit_code)
     starts_on = _date(start, "--start") or offices.agency_today()
-    try:
-        appointment = offices.appoint(
-            user, chosen, starts_on, _date(end, "--end"), acting=acting, business_unit=unit
-        )
-    except RegistryError as error:
-        fail(error.message)
+    appointment = offices.appoint(
+        user, chosen, starts_on, _date(end, "--end"), acting=acting, business_unit=unit
+    )
     until = appointment.ends_on.isoformat() if appointment.ends_on else "no end date"
     click.echo(
         f"{user.display_name} is {appointment.capacity} from "
@@ -350,8 +363,6 @@ def import_channels_command(path: str) -> None:
             click.echo(str(error), err=True)
         count = len(refused.errors)
         fail(f"{count} problem{'' if count == 1 else 's'} in the file; nothing was imported.")
-    except RegistryError as error:
-        fail(error.message)
     noun = "channel" if result.count == 1 else "channels"
     click.echo(f"Imported {result.count} {noun} (no charter on record).")
 

@@ -1,4 +1,9 @@
-"""Domain errors. Service functions raise these; views turn them into form errors or pages."""
+"""Domain errors. Service functions and loaders raise these; each carries its HTTP status.
+
+One app-level handler (``registry._register_error_pages``) rolls back and renders the error
+page for any that a view does not show itself; the API blueprint answers the same errors as
+JSON. A view shows a refusal on its own page only through ``registry.forms.redisplay_on_refusal``.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,15 @@ class ConflictError(RegistryError):
     """The action does not fit the record's current state (answered with HTTP 409)."""
 
     status = 409
+
+
+class NotFoundError(RegistryError):
+    """No such record, or not one this person may know exists (answered with HTTP 404).
+
+    The same answer for both, so a URL cannot be used to learn what exists.
+    """
+
+    status = 404
 
 
 class ForbiddenError(RegistryError):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -67,18 +69,56 @@ def show_error(
         form.form_errors.append(error.message)
 
 
-def refuse_on_form(form: FlaskForm, error: RegistryError) -> int:
-    """Show a refused action on the form that asked for it, so nothing typed is lost.
+@dataclass
+class Refusal:
+    """What ``redisplay_on_refusal`` caught: falsy until a service refused."""
 
-    The service's changes are rolled back, its message joins the form's error summary and
-    the status it carries (409 state conflict, 403 forbidden, 400 invalid) is returned for the
-    view to answer with while it renders the same form again with what was posted.
+    error: RegistryError | None = None
+
+    def __bool__(self) -> bool:
+        return self.error is not None
+
+    @property
+    def status(self) -> int:
+        """The status to answer with while the page is shown again: the error's own when the
+        action was refused (403 forbidden, 404, 409 state conflict); 200 when what was typed
+        needs correcting, as for a form that failed validation."""
+        if self.error is None or self.error.status == 400:
+            return 200
+        return self.error.status
+
+    @property
+    def message(self) -> str:
+        return self.error.message if self.error is not None else ""
+
+
+@contextmanager
+def redisplay_on_refusal(
+    form: FlaskForm | None = None, field_map: dict[str, str] | None = None
+) -> Iterator[Refusal]:
+    """The one way a view shows a refused action on its own page, so nothing typed is lost.
+
+    Inside the block, a domain error is caught: the service's changes are rolled back, the
+    message goes to the field it names (or the form's error summary) and the view renders the
+    same page again with what was posted and ``refusal.status``::
+
+        with redisplay_on_refusal(form) as refusal:
+            services.decide(...)
+        if refusal:
+            return page(form), refusal.status
+
+    Anything the view does not show itself propagates to the app's one error handler.
     """
     from registry.extensions import db
 
-    db.session.rollback()
-    form.form_errors.append(error.message)
-    return error.status
+    refusal = Refusal()
+    try:
+        yield refusal
+    except RegistryError as error:
+        db.session.rollback()
+        refusal.error = error
+        if form is not None:
+            show_error(form, error, field_map)
 
 
 def form_has_errors(form: FlaskForm) -> bool:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 
-from registry.admin.views import _actor, blueprint
+from registry.admin.views import blueprint
 from registry.auth.models import Office
-from registry.auth.permissions import office_required
+from registry.auth.permissions import current_actor, office_required
 from registry.extensions import db
 from registry.jobs.models import Job, JobState
 from registry.jobs.services import describe, retry_failed
@@ -44,9 +44,9 @@ def jobs():
 @blueprint.route("/jobs/<int:job_id>/retry", methods=["POST"])
 @office_required(Office.ADMIN)
 def retry_job(job_id: int):
-    db.session.get(Job, job_id) or abort(404)
+    db.get_or_404(Job, job_id)
     # A job that is not failed (retried by someone else meanwhile, or done) is a 409 from the
     # app's one domain-error handler.
-    job = retry_failed(job_id, _actor())
+    job = retry_failed(job_id, current_actor())
     flash(f"{describe(job)}: queued to be tried again.", "success")
     return redirect(url_for("admin.jobs"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -26,10 +25,10 @@ from registry.admin.forms import (
 )
 from registry.auth import appointment_requests, invitations, offices, services
 from registry.auth.models import Appointment, BusinessUnit, Office, User
-from registry.auth.permissions import office_required
-from registry.errors import ConflictError, ForbiddenError, RegistryError
+from registry.auth.permissions import current_actor, office_required
+from registry.errors import RegistryError
 from registry.extensions import db
-from registry.forms import choices, show_error
+from registry.forms import choices, redisplay_on_refusal
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -44,10 +43,6 @@ def _unit_choices(blank: str) -> list[tuple[str, str]]:
 
 def _unit_or_none(unit_id: int | None) -> BusinessUnit | None:
     return db.session.get(BusinessUnit, unit_id) if unit_id else None
-
-
-def _actor() -> User:
-    return current_user._get_current_object()
 
 
 @blueprint.route("/")
@@ -72,17 +67,14 @@ def new_user():
     form = UserForm()
     form.business_unit.choices = _unit_choices("No business unit")
     if form.validate_on_submit():
-        try:
+        with redisplay_on_refusal(form) as refusal:
             user = invitations.invite_person(
                 form.email.data,
                 form.name.data,
                 _unit_or_none(form.business_unit.data),
-                actor=_actor(),
+                actor=current_actor(),
             )
-        except RegistryError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if not refusal:
             flash(
                 f"Sent {user.display_name} an invitation at {user.email}: they choose their own "
                 f"password from the link in it, within {_hours('PASSWORD_INVITATION_HOURS')} "
@@ -96,7 +88,7 @@ def new_user():
 @blueprint.route("/users/<int:user_id>", methods=["GET", "POST"])
 @office_required(Office.ADMIN)
 def edit_user(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
+    user = db.get_or_404(User, user_id)
     form = UserEditForm(
         data={
             "name": user.display_name,
@@ -107,10 +99,10 @@ def edit_user(user_id: int):
     )
     form.business_unit.choices = _unit_choices("No business unit")
     if form.validate_on_submit():
-        try:
+        with redisplay_on_refusal(form) as refusal:
             flagged = services.update_user(
                 user,
-                _actor(),
+                current_actor(),
                 form.name.data,
                 _unit_or_none(form.business_unit.data),
                 form.active.data,
@@ -118,9 +110,7 @@ def edit_user(user_id: int):
                 # account as it is now, and always match). Every page of ours sends it.
                 expected_version=request.form.get("version"),
             )
-        except RegistryError as error:
-            db.session.rollback()
-            show_error(form, error)
+        if refusal:
             # Saving again is now a decision made knowing the account as it is.
             form.version.data = services.account_version(user)
         else:
@@ -150,15 +140,12 @@ def _password_status(user: User) -> str:
 @blueprint.route("/users/<int:user_id>/invite", methods=["POST"])
 @office_required(Office.ADMIN)
 def invite_user(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
-    try:
-        invitations.send_invitation(user, _actor())
-    except ConflictError as error:
-        db.session.rollback()
-        abort(409, error.message)
+    user = db.get_or_404(User, user_id)
+    # A person who cannot be invited now is a 409 from the app's one domain-error handler.
+    invitations.send_invitation(user, current_actor())
     flash(
-        f"Sent {user.display_name} a new invitation at {user.email}; earlier links no longer "
-        f"work. It expires in {_hours('PASSWORD_INVITATION_HOURS')} hours.",
+        f"A new invitation to {user.display_name} is on its way to {user.email}; earlier links "
+        f"no longer work. It expires in {_hours('PASSWORD_INVITATION_HOURS')} hours.",
         "success",
     )
     return redirect(url_for("admin.edit_user", user_id=user.id))
@@ -167,17 +154,13 @@ def invite_user(user_id: int):
 @blueprint.route("/users/<int:user_id>/reset-password", methods=["GET", "POST"])
 @office_required(Office.ADMIN)
 def reset_password(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
+    user = db.get_or_404(User, user_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            invitations.send_password_reset(user, _actor())
-        except ConflictError as error:
-            db.session.rollback()
-            abort(409, error.message)
+        invitations.send_password_reset(user, current_actor())
         flash(
             f"{user.display_name}'s password no longer works and they are signed out "
-            f"everywhere. A link to choose a new one went to {user.email}; it expires in "
+            f"everywhere. A link to choose a new one is on its way to {user.email}; it expires in "
             f"{_hours('PASSWORD_RESET_HOURS')} hours.",
             "success",
         )
@@ -198,12 +181,9 @@ def units():
 def new_unit():
     form = UnitForm()
     if form.validate_on_submit():
-        try:
-            unit = services.create_unit(form.code.data, form.name.data, actor=_actor())
-        except RegistryError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        with redisplay_on_refusal(form) as refusal:
+            unit = services.create_unit(form.code.data, form.name.data, actor=current_actor())
+        if not refusal:
             flash(f"Added {unit.name}.", "success")
             return redirect(url_for("admin.units"))
     return render_template("admin/unit_form.html", form=form, unit=None)
@@ -212,15 +192,12 @@ def new_unit():
 @blueprint.route("/units/<int:unit_id>", methods=["GET", "POST"])
 @office_required(Office.ADMIN)
 def edit_unit(unit_id: int):
-    unit = db.session.get(BusinessUnit, unit_id) or abort(404)
+    unit = db.get_or_404(BusinessUnit, unit_id)
     form = UnitRenameForm(data={"name": unit.name})
     if form.validate_on_submit():
-        try:
-            services.rename_unit(unit, form.name.data, _actor())
-        except RegistryError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        with redisplay_on_refusal(form) as refusal:
+            services.rename_unit(unit, form.name.data, current_actor())
+        if not refusal:
             flash(f"Renamed to {unit.name}.", "success")
             return redirect(url_for("admin.units"))
     return render_template("admin/unit_form.html", form=form, unit=unit)
@@ -261,11 +238,11 @@ def new_appointment():
     form.business_unit.choices = _unit_choices("Not a DCE appointment")
     if form.validate_on_submit():
         person = db.session.get(User, form.user.data) if form.user.data else None
-        try:
+        with redisplay_on_refusal(form) as refusal:
             if person is None:
                 raise RegistryError("Choose who holds the office.", "user")
             appointment = appointment_requests.request_appointment(
-                _actor(),
+                current_actor(),
                 person,
                 Office(form.office.data),
                 form.starts_on.data,
@@ -273,10 +250,7 @@ def new_appointment():
                 acting=form.acting.data,
                 business_unit=_unit_or_none(form.business_unit.data),
             )
-        except RegistryError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if not refusal:
             if appointment.is_pending:
                 flash(
                     f"Asked for {appointment.user.display_name} to be {appointment.capacity} "
@@ -297,18 +271,16 @@ def new_appointment():
 @blueprint.route("/appointments/<int:appointment_id>/end", methods=["GET", "POST"])
 @office_required(Office.ADMIN)
 def end_appointment(appointment_id: int):
-    appointment = db.session.get(Appointment, appointment_id) or abort(404)
+    appointment = db.get_or_404(Appointment, appointment_id)
     form = EndAppointmentForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            offices.end_appointment(appointment, form.ends_on.data, actor=_actor())
-        except RegistryError as error:
+        with redisplay_on_refusal(form) as refusal:
+            offices.end_appointment(appointment, form.ends_on.data, actor=current_actor())
+        if refusal:
             # The date typed stays in its field beside the reason; a refusal says which kind
             # it was (403 your own office, 409 already ended), like every other form's.
-            db.session.rollback()
-            show_error(form, error)
-            status = error.status if isinstance(error, ConflictError | ForbiddenError) else 200
+            status = refusal.status
         else:
             flash(
                 f"{appointment.capacity} for {appointment.user.display_name} ends "
@@ -322,9 +294,9 @@ def end_appointment(appointment_id: int):
 @blueprint.route("/appointments/<int:appointment_id>/confirm", methods=["POST"])
 @office_required(Office.ADMIN)
 def confirm_appointment(appointment_id: int):
-    db.session.get(Appointment, appointment_id) or abort(404)
+    db.get_or_404(Appointment, appointment_id)
     # A refusal (403 or 409) is answered by the app's one domain-error handler.
-    appointment = appointment_requests.confirm_appointment(_actor(), appointment_id)
+    appointment = appointment_requests.confirm_appointment(current_actor(), appointment_id)
     flash(
         f"Confirmed: {appointment.user.display_name} is {appointment.capacity} "
         f"from {appointment.starts_on.isoformat()}.",
@@ -336,9 +308,9 @@ def confirm_appointment(appointment_id: int):
 @blueprint.route("/appointments/<int:appointment_id>/cancel", methods=["POST"])
 @office_required(Office.ADMIN)
 def cancel_appointment(appointment_id: int):
-    db.session.get(Appointment, appointment_id) or abort(404)
+    db.get_or_404(Appointment, appointment_id)
     # A refusal (403 or 409) is answered by the app's one domain-error handler.
-    appointment = appointment_requests.cancel_appointment(_actor(), appointment_id)
+    appointment = appointment_requests.cancel_appointment(current_actor(), appointment_id)
     flash(
         f"Cancelled the request for {appointment.user.display_name} to be "
         f"{appointment.capacity}. It stays on record.",

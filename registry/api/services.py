@@ -17,7 +17,7 @@ from registry.api.models import ApiToken
 from registry.audit.log import record
 from registry.auth.models import User
 from registry.database import begin_write
-from registry.errors import ConflictError, RegistryError
+from registry.errors import ConflictError, NotFoundError, RegistryError
 from registry.extensions import db
 from registry.timeutil import utcnow
 
@@ -30,7 +30,7 @@ RAW_TOKEN_MAX_LENGTH = 200
 LAST_USED_GRANULARITY = timedelta(minutes=1)
 
 
-class TokenNotFound(RegistryError):
+class TokenNotFound(NotFoundError):
     """No such token, or it belongs to someone else (the two look the same on purpose)."""
 
 
@@ -84,7 +84,7 @@ def revoke_token(token_id: int, user: User) -> ApiToken:
         query = query.with_for_update(of=ApiToken)
     token = db.session.scalars(query.execution_options(populate_existing=True)).unique().first()
     if token is None or token.user_id != user.id:
-        raise TokenNotFound("That token does not exist.")
+        raise TokenNotFound("There is no such token, or it is not yours.")
     if token.revoked_at is not None:
         raise ConflictError(f"The token “{token.name}” was already revoked.")
     token.revoked_at = utcnow()

@@ -7,7 +7,6 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     jsonify,
@@ -17,7 +16,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
@@ -27,9 +26,10 @@ from registry.api.channels import page_json as channel_page_json
 from registry.api.forms import TokenForm
 from registry.api.openapi import openapi_document
 from registry.auth.models import User
-from registry.errors import ConflictError, ForbiddenError, RegistryError
+from registry.auth.permissions import current_actor
+from registry.errors import RegistryError
 from registry.extensions import csrf, db
-from registry.forms import show_error
+from registry.forms import redisplay_on_refusal
 from registry.inventory.access import inventory_scope
 from registry.inventory.filters import FiltersNotApplied, checked_filters
 
@@ -133,16 +133,9 @@ def _bearer_user() -> User:
     return user
 
 
-def _scope(user: User) -> list[int] | None:
-    try:
-        return inventory_scope(user)
-    except ForbiddenError as error:
-        raise ApiError(403, error.message) from error
-
-
 @blueprint.get("/channels", provide_automatic_options=False)
 def channels() -> Response:
-    scope = _scope(_bearer_user())
+    scope = inventory_scope(_bearer_user())  # 403 as JSON when none
     try:
         filters = checked_filters(request.args, scope)
         return jsonify(channel_page_json(channel_page(filters, scope), filters))
@@ -153,7 +146,7 @@ def channels() -> Response:
 
 @blueprint.get("/channels/<int:channel_id>", provide_automatic_options=False)
 def channel(channel_id: int) -> Response:
-    scope = _scope(_bearer_user())
+    scope = inventory_scope(_bearer_user())  # 403 as JSON when none
     found = channel_in_scope(channel_id, scope)
     if found is None:
         # Out of scope looks the same as missing: the API does not confirm what exists.
@@ -190,23 +183,16 @@ def unmatched(rest: str) -> Response:
 # --- the API tokens page -------------------------------------------------------------------
 
 
-def _actor() -> User:
-    return current_user._get_current_object()
-
-
 @account_blueprint.route("/tokens", methods=["GET", "POST"])
 @login_required
 def tokens() -> Response:
-    user = _actor()
+    user = current_actor()
     form = TokenForm()
     new_token = None
     if form.validate_on_submit():
-        try:
+        with redisplay_on_refusal(form) as refusal:
             created, plain = services.create_token(user, form.name.data)
-        except RegistryError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if not refusal:
             # Shown in this response only; a redirect would have to keep the token somewhere.
             new_token = {"name": created.name, "value": plain}
             form = TokenForm(formdata=None)
@@ -226,14 +212,13 @@ def tokens() -> Response:
 @account_blueprint.post("/tokens/<int:token_id>/revoke")
 @login_required
 def revoke(token_id: int) -> Response:
-    try:
-        token = services.revoke_token(token_id, _actor())
-    except services.TokenNotFound:
-        db.session.rollback()
-        abort(404)
-    except ConflictError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
+    # Someone else's token, or none, is a 404 from the app's one domain-error handler.
+    with redisplay_on_refusal() as refusal:
+        token = services.revoke_token(token_id, current_actor())
+    if refusal.status == 404:
+        raise refusal.error
+    if refusal:
+        flash(refusal.message, "warning")
     else:
         flash(
             f"Revoked “{token.name}” ({token.prefix}…). Anything using it can no longer read "

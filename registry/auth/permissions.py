@@ -9,8 +9,13 @@ from typing import Any
 from flask import abort
 from flask_login import current_user, login_required
 
-from registry.auth.models import Office
+from registry.auth.models import Office, User
 from registry.auth.offices import offices_held
+
+
+def current_actor() -> User:
+    """The signed-in person as the model object services take (never the login proxy)."""
+    return current_user._get_current_object()
 
 
 def current_offices() -> set[Office]:

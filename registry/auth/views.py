@@ -21,9 +21,9 @@ from registry.auth.forms import SetPasswordForm, SignInForm
 from registry.auth.invitations import LINK_NOT_USABLE, LinkNotUsable, Purpose
 from registry.auth.models import User, email_lookup_key
 from registry.auth.passwords import prepare as prepare_passwords
-from registry.errors import RegistryError
+from registry.auth.permissions import current_actor
 from registry.extensions import db, limiter, login_manager
-from registry.forms import show_error
+from registry.forms import redisplay_on_refusal
 
 blueprint = Blueprint("auth", __name__)
 
@@ -151,7 +151,7 @@ def sign_in():
 @blueprint.route("/sign-out", methods=["POST"])
 @login_required
 def sign_out():
-    services.sign_out(current_user._get_current_object())
+    services.sign_out(current_actor())
     logout_user()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))
@@ -196,15 +196,11 @@ def _set_password(token: str, purpose: Purpose):  # noqa: ANN202
         return _link_not_usable()
     form = SetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with redisplay_on_refusal(form) as refusal:
             invitations.set_password_with_link(token, purpose, form.password.data)
-        except LinkNotUsable:
-            db.session.rollback()
+        if isinstance(refusal.error, LinkNotUsable):
             return _link_not_usable()
-        except RegistryError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if not refusal:
             # Whoever was signed in at this browser is not the person who just chose a password.
             logout_user()
             flash("Your password is set. Sign in with it.", "success")

@@ -7,7 +7,6 @@ import hashlib
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     redirect,
@@ -17,11 +16,12 @@ from flask import (
 from flask_login import current_user, login_required
 
 from registry.auth.models import Office
-from registry.auth.permissions import office_required
+from registry.auth.permissions import current_actor, office_required
 from registry.charters import jobs as charter_jobs
 from registry.charters import services
 from registry.charters.forms import LookupForm, VerifyUploadForm
 from registry.charters.status import charter_status, verify_view
+from registry.errors import NotFoundError
 from registry.extensions import db
 from registry.proposals import access as proposal_access
 from registry.proposals.models import Proposal
@@ -35,10 +35,9 @@ blueprint.add_app_template_filter(charter_status, "charter_status")
 @login_required
 def download(number: str):
     charter = services.find(number)
-    if charter is None or not proposal_access.can_view(
-        current_user._get_current_object(), charter.proposal
-    ):
-        abort(404)
+    if charter is None:
+        raise NotFoundError("There is no such charter, or it is not one you can see.")
+    proposal_access.load_proposal(charter.proposal_id, current_actor())  # the same 404 if hidden
     return Response(
         charter.pdf,
         mimetype="application/pdf",
@@ -85,10 +84,10 @@ def verify(number: str):
 @blueprint.route("/retry/<int:proposal_id>", methods=["POST"])
 @office_required(Office.COMMUNICATIONS_TEAM)
 def retry(proposal_id: int):
-    proposal = db.session.get(Proposal, proposal_id) or abort(404)
+    proposal = db.get_or_404(Proposal, proposal_id)
     # Queued for the worker, not rendered here: nobody waits on the renderer. A proposal that
     # is not approved is a 409 from the app's one domain-error handler.
-    charter = charter_jobs.request_again(proposal.id, current_user._get_current_object())
+    charter = charter_jobs.request_again(proposal.id, current_actor())
     if charter is not None:
         flash(f"Charter {charter.number} is already issued.", "success")
     else:

@@ -1,11 +1,11 @@
 from flask import Blueprint, render_template
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import func, select
 
 from registry.auth.models import BusinessUnit
 from registry.auth.offices import agency_today, offices_held
+from registry.auth.permissions import current_actor
 from registry.channels.models import Channel
-from registry.errors import ForbiddenError
 from registry.extensions import db
 from registry.inventory import access as inventory_access
 from registry.inventory import import_batches
@@ -13,7 +13,7 @@ from registry.inventory import reminders as inventory_reminders
 from registry.policy.platforms import PLATFORMS
 from registry.proposals.access import proposals_of
 from registry.proposals.models import Proposal, ProposalState
-from registry.signoffs import services as signoffs
+from registry.signoffs import services as signoff_waiting
 
 blueprint = Blueprint("dashboard", __name__)
 
@@ -72,19 +72,20 @@ def _inventory_summary(scope: list[int] | None) -> dict:
         "by_platform": [(PLATFORMS.get(p, p), n) for p, n in by_platform],
         "overdue": [c for c in attention if c.review_due < agency_today()],
         "due_soon": [c for c in attention if c.review_due >= agency_today()],
-        "waiting": [(p, signoffs.describe_wait(p.submitted_at)) for p in waiting],
+        "waiting": [(p, signoff_waiting.describe_wait(p.submitted_at)) for p in waiting],
     }
 
 
 @blueprint.route("/")
 @login_required
 def home():
-    user = current_user._get_current_object()
-    awaiting = signoffs.awaiting_for(user)
-    try:
-        summary = _inventory_summary(inventory_access.inventory_scope(user))
-    except ForbiddenError:
-        summary = None
+    user = current_actor()
+    awaiting = signoff_waiting.awaiting_for(user)
+    summary = (
+        _inventory_summary(inventory_access.inventory_scope(user))
+        if inventory_access.sees_inventory(user)
+        else None
+    )
     from registry.elections.services import ELECTION_GUIDANCE, current_election_period
     from registry.oia import services as oia
 
@@ -96,7 +97,7 @@ def home():
         information_requests=[(r, oia.status_of(r)) for r in requests],
         appointments=offices_held(user),
         my_open=[p for p in proposals_of(user) if p.state_enum in OPEN_STATES],
-        awaiting=[(p, signoffs.describe_wait(p.submitted_at)) for p in awaiting],
+        awaiting=[(p, signoff_waiting.describe_wait(p.submitted_at)) for p in awaiting],
         imports_waiting=import_batches.waiting_for(user),
         summary=summary,
     )

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user
 
 from registry.auth.models import Office
 from registry.auth.offices import agency_today
-from registry.auth.permissions import office_required
+from registry.auth.permissions import current_actor, office_required
 from registry.elections import services
 from registry.elections.forms import ElectionPeriodForm
-from registry.errors import RegistryError
-from registry.extensions import db
-from registry.forms import show_error
+from registry.forms import redisplay_on_refusal
 
 blueprint = Blueprint("elections", __name__)
 
@@ -22,17 +19,14 @@ blueprint = Blueprint("elections", __name__)
 def election_periods():
     form = ElectionPeriodForm()
     if form.validate_on_submit():
-        try:
+        with redisplay_on_refusal(form) as refusal:
             period = services.create_election_period(
                 form.name.data,
                 form.starts_on.data,
                 form.ends_on.data,
-                current_user._get_current_object(),
+                current_actor(),
             )
-        except RegistryError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if not refusal:
             flash(f"Recorded {period.name}.", "success")
             return redirect(url_for("elections.election_periods"))
     return render_template(

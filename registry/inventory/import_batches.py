@@ -23,7 +23,7 @@ from registry.auth.models import BusinessUnit, Office, User
 from registry.auth.offices import holds
 from registry.channels.models import ChannelState
 from registry.database import begin_write, locked_row
-from registry.errors import ConflictError, ForbiddenError, RegistryError
+from registry.errors import ConflictError, ForbiddenError, NotFoundError, RegistryError
 from registry.extensions import db
 from registry.forms import clean_text
 from registry.inventory.csv_checks import ImportPreview, ImportRow, RowError
@@ -64,6 +64,22 @@ class BatchRow:
     cells: dict[str, str]
     business_unit_id: int
     liaison_id: int
+
+
+def check_may_see_imports(user: User) -> None:
+    """403 unless ``user`` is in the Communications team or is the Manager Communications."""
+    if not (holds(user, Office.COMMUNICATIONS_TEAM) or holds(user, Office.MANAGER_COMMUNICATIONS)):
+        raise ForbiddenError(
+            "Only the Communications team and the Manager Communications see imports."
+        )
+
+
+def load_batch(batch_id: int) -> ImportBatch:
+    """The one loader for an import batch (404 when there is none)."""
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None:
+        raise NotFoundError("There is no such import.")
+    return batch
 
 
 def _rows_json(rows: Sequence[ImportRow]) -> str:

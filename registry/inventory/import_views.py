@@ -3,38 +3,19 @@ Manager Communications (someone else) confirms or refuses them, either side may 
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from registry.auth.models import Office
 from registry.auth.offices import holds
-from registry.auth.permissions import office_required
-from registry.errors import ConflictError, ForbiddenError, RegistryError
-from registry.extensions import db
-from registry.forms import refuse_on_form, show_error
+from registry.auth.permissions import current_actor, office_required
+from registry.errors import ForbiddenError
+from registry.forms import redisplay_on_refusal
 from registry.inventory import import_batches
 from registry.inventory.forms import ImportRefusalForm
 from registry.inventory.models import ImportBatch
-from registry.inventory.views import IMPORT_STASH_PATH, _actor, blueprint
-from registry.proposals.stash import StashNotYours, take_stash
-
-
-def _may_see_imports() -> None:
-    user = _actor()
-    if not (holds(user, Office.COMMUNICATIONS_TEAM) or holds(user, Office.MANAGER_COMMUNICATIONS)):
-        abort(403, "Only the Communications team and the Manager Communications see imports.")
-
-
-def _batch(batch_id: int) -> ImportBatch:
-    batch = db.session.get(ImportBatch, batch_id)
-    if batch is None:
-        abort(404)
-    return batch
-
-
-def _refused(error: RegistryError):  # noqa: ANN202
-    db.session.rollback()
-    abort(error.status, error.message)
+from registry.inventory.views import IMPORT_STASH_PATH, blueprint
+from registry.proposals.stash import take_stash
 
 
 @blueprint.route("/inventory/import/submit", methods=["POST"])
@@ -42,25 +23,22 @@ def _refused(error: RegistryError):  # noqa: ANN202
 def submit_import():
     from registry.inventory.csv_import import parse_channels_csv
 
-    try:
-        kept = take_stash(request.form.get("token", ""), IMPORT_STASH_PATH, _actor().id)
-    except StashNotYours:
-        abort(404)
+    # Someone else's preview is a 404 (StashNotYours): never shown, never submitted.
+    kept = take_stash(request.form.get("token", ""), IMPORT_STASH_PATH, current_actor().id)
     csv_text = kept.get("csv") if kept else None
     if not isinstance(csv_text, str) or not kept:
         flash("That preview has expired or was already submitted. Upload the file again.", "error")
         return redirect(url_for("inventory.import_channels"))
     # Checked again: the registry may have changed since the preview.
     preview = parse_channels_csv(csv_text.encode("utf-8"))
-    try:
+    with redisplay_on_refusal() as refusal:
         batch = import_batches.submit_batch(
-            _actor(), preview, str(kept.get("file_name", "")), str(kept.get("sha256", ""))
+            current_actor(), preview, str(kept.get("file_name", "")), str(kept.get("sha256", ""))
         )
-    except ForbiddenError as error:
-        return _refused(error)
-    except RegistryError as error:
-        db.session.rollback()
-        flash(f"Nothing was submitted: {error.message}", "error")
+    if refusal.status == 403:
+        raise refusal.error
+    if refusal:
+        flash(f"Nothing was submitted: {refusal.message}", "error")
         return redirect(url_for("inventory.import_channels"))
     flash(
         f"{batch.row_count} channel{'' if batch.row_count == 1 else 's'} submitted as "
@@ -74,7 +52,7 @@ def submit_import():
 @blueprint.route("/inventory/imports/")
 @login_required
 def imports():
-    _may_see_imports()
+    import_batches.check_may_see_imports(current_actor())
     return render_template("inventory/imports.html", batches=import_batches.batches())
 
 
@@ -84,7 +62,7 @@ def _import_page(  # noqa: ANN202
     errors=None,  # noqa: ANN001
     status: int = 200,
 ):
-    user = _actor()
+    user = current_actor()
     rows = import_batches.batch_rows(batch)
     units, people = import_batches.names_for(rows)
     pending = batch.status == "pending"
@@ -108,25 +86,23 @@ def _import_page(  # noqa: ANN202
 @blueprint.route("/inventory/imports/<int:batch_id>")
 @login_required
 def show_import(batch_id: int):
-    _may_see_imports()
-    return _import_page(_batch(batch_id))
+    import_batches.check_may_see_imports(current_actor())
+    return _import_page(import_batches.load_batch(batch_id))
 
 
 @blueprint.route("/inventory/imports/<int:batch_id>/confirm", methods=["POST"])
 @login_required
 def confirm_import(batch_id: int):
-    batch = _batch(batch_id)
-    try:
-        import_batches.confirm_batch(_actor(), batch.id, request.form.get("sha256", ""))
-    except import_batches.RowsNoLongerPass as error:
-        flash(error.message, "error")
-        db.session.expire_all()
-        return _import_page(_batch(batch_id), errors=error.errors)
-    except (ConflictError, ForbiddenError) as error:
-        return _refused(error)
-    except RegistryError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    batch = import_batches.load_batch(batch_id)
+    with redisplay_on_refusal() as refusal:
+        import_batches.confirm_batch(current_actor(), batch.id, request.form.get("sha256", ""))
+    if isinstance(refusal.error, import_batches.RowsNoLongerPass):
+        flash(refusal.message, "error")
+        return _import_page(import_batches.load_batch(batch_id), errors=refusal.error.errors)
+    if refusal.status in (403, 409):
+        raise refusal.error
+    if refusal:
+        flash(refusal.message, "error")
         return redirect(url_for("inventory.show_import", batch_id=batch_id))
     flash(
         f"Imported {batch.row_count} channel{'' if batch.row_count == 1 else 's'}. They are "
@@ -139,23 +115,19 @@ def confirm_import(batch_id: int):
 @blueprint.route("/inventory/imports/<int:batch_id>/refuse", methods=["POST"])
 @login_required
 def refuse_import(batch_id: int):
-    batch = _batch(batch_id)
+    batch = import_batches.load_batch(batch_id)
     form = ImportRefusalForm()
     sha256 = request.form.get("sha256", "")
     if not form.validate():
-        if not holds(_actor(), Office.MANAGER_COMMUNICATIONS):
-            abort(403, import_batches.ONLY_THE_MANAGER)
+        if not holds(current_actor(), Office.MANAGER_COMMUNICATIONS):
+            raise ForbiddenError(import_batches.ONLY_THE_MANAGER)
         return _import_page(batch, refusal_form=form)
-    try:
-        import_batches.refuse_batch(_actor(), batch.id, sha256, form.reason.data or "")
-    except (ConflictError, ForbiddenError) as error:
+    with redisplay_on_refusal(form) as refusal:
+        import_batches.refuse_batch(current_actor(), batch.id, sha256, form.reason.data or "")
+    if refusal:
         # The import's page again, with the reason typed and why it was not recorded.
-        status = refuse_on_form(form, error)
-        return _import_page(_batch(batch_id), refusal_form=form, status=status)
-    except RegistryError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return _import_page(_batch(batch_id), refusal_form=form)
+        batch = import_batches.load_batch(batch_id)
+        return _import_page(batch, refusal_form=form, status=refusal.status)
     flash(f"You refused {batch.reference}. Nothing was imported.", "success")
     return redirect(url_for("inventory.show_import", batch_id=batch_id))
 
@@ -163,10 +135,8 @@ def refuse_import(batch_id: int):
 @blueprint.route("/inventory/imports/<int:batch_id>/cancel", methods=["POST"])
 @login_required
 def cancel_import(batch_id: int):
-    batch = _batch(batch_id)
-    try:
-        import_batches.cancel_batch(_actor(), batch.id, request.form.get("sha256", ""))
-    except (ConflictError, ForbiddenError) as error:
-        return _refused(error)
+    batch = import_batches.load_batch(batch_id)
+    # Refused (not yours to cancel, or decided meanwhile): the app's one error page says why.
+    import_batches.cancel_batch(current_actor(), batch.id, request.form.get("sha256", ""))
     flash(f"{batch.reference} is cancelled. Nothing was imported.", "success")
     return redirect(url_for("inventory.imports"))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 from registry.channels import lookup
+from registry.errors import NotFoundError
 from registry.inventory import queries
 from registry.inventory.forms import LookupForm
 from registry.policy.platforms import PLATFORMS
@@ -16,7 +17,8 @@ register_blueprint = Blueprint("register", __name__, url_prefix="/register")
 def public_register():
     """Anyone may check whether an account claiming to be the agency is one of its channels."""
     if not current_app.config["PUBLIC_REGISTER_ENABLED"]:
-        abort(404)
+        # Switched off: the same answer as any address with no page.
+        raise NotFoundError("There is no page at this address.")
     form = LookupForm(request.args, meta={"csrf": False})
     answer = None
     if "account" in request.args and form.validate():

@@ -4,45 +4,41 @@ channels whose people have changed."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 
 from registry.auth.models import Office, User
 from registry.auth.offices import holds
-from registry.auth.permissions import office_required
-from registry.errors import ConflictError, ForbiddenError, RegistryError
+from registry.auth.permissions import current_actor, office_required
+from registry.errors import ForbiddenError
 from registry.extensions import db
-from registry.forms import choices, refuse_on_form, show_error
+from registry.forms import choices, redisplay_on_refusal
+from registry.inventory.access import load_channel
 from registry.inventory.closing import cancel_scheduled_closure
 from registry.inventory.forms import AccountSecurityForm, GoLiveForm, RiskAcceptanceForm
 from registry.inventory.people import orphaned_channels
 from registry.inventory.risk import accept_risk
 from registry.inventory.security import save_security, security_record
 from registry.inventory.security_models import security_version
-from registry.inventory.views import _actor, _channel, _channel_page, _conflict, blueprint
+from registry.inventory.views import _channel_page, blueprint
 
 
 @blueprint.route("/channels/<int:channel_id>/security-risk", methods=["POST"])
 @login_required
 def accept_security_risk(channel_id: int):
-    channel = _channel(channel_id)
-    if not holds(_actor(), Office.MANAGER_COMMUNICATIONS):
-        abort(403, "Only the Manager Communications can accept an account-security risk.")
+    channel = load_channel(channel_id, current_actor())
+    if not holds(current_actor(), Office.MANAGER_COMMUNICATIONS):
+        raise ForbiddenError("Only the Manager Communications can accept an account-security risk.")
     form = RiskAcceptanceForm()
     live_form = GoLiveForm(data={"channel_url": channel.channel_url})
     if not form.validate():
         return _channel_page(channel, live_form, risk_form=form)
-    try:
-        accept_risk(channel.id, _actor(), form.reason.data or "")
-    except (ForbiddenError, ConflictError) as error:
+    with redisplay_on_refusal(form) as refusal:
+        accept_risk(channel.id, current_actor(), form.reason.data or "")
+    if refusal:
         # The channel page again with the reason typed in the field and why it was refused.
-        status = refuse_on_form(form, error)
-        return _channel_page(channel, live_form, status, risk_form=form)
-    except RegistryError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return _channel_page(channel, live_form, risk_form=form)
+        return _channel_page(channel, live_form, refusal.status, risk_form=form)
     flash(
         "You accepted the account-security risk. It is recorded and covers the next "
         "go-live or recertification only; someone else in the Communications team does it.",
@@ -54,11 +50,9 @@ def accept_security_risk(channel_id: int):
 @blueprint.route("/channels/<int:channel_id>/closure/cancel", methods=["POST"])
 @office_required(Office.COMMUNICATIONS_TEAM)
 def cancel_closure(channel_id: int):
-    channel = _channel(channel_id)
-    try:
-        cancel_scheduled_closure(channel.id, _actor())
-    except ConflictError as error:
-        return _conflict(error)
+    channel = load_channel(channel_id, current_actor())
+    # Nothing scheduled any more: the app's one error page says why, with 409.
+    cancel_scheduled_closure(channel.id, current_actor())
     flash(f"The scheduled closure of {channel.name} is cancelled; it stays active.", "success")
     return redirect(url_for("inventory.show", channel_id=channel.id))
 
@@ -73,7 +67,7 @@ def _people_choices(blank: str):  # noqa: ANN202
 @blueprint.route("/channels/<int:channel_id>/security", methods=["GET", "POST"])
 @office_required(Office.COMMUNICATIONS_TEAM)
 def security(channel_id: int):
-    channel = _channel(channel_id)
+    channel = load_channel(channel_id, current_actor())
     record = security_record(channel)
     form = AccountSecurityForm(
         data={"version": security_version(record)}
@@ -90,10 +84,10 @@ def security(channel_id: int):
     form.admins.choices = _people_choices("")[1:]
     status = 200
     if form.validate_on_submit():
-        try:
+        with redisplay_on_refusal(form) as refusal:
             save_security(
                 channel.id,
-                _actor(),
+                current_actor(),
                 form.admins.data or [],
                 form.mfa_enabled.data,
                 form.recovery_email.data or "",
@@ -103,20 +97,15 @@ def security(channel_id: int):
                 # record as it is now, and always match. Every page of ours sends it.
                 expected_version=request.form.get("version"),
             )
-        except ConflictError as error:
-            # Changed by someone else meanwhile: the form again as typed, with who and when.
-            status = refuse_on_form(form, error)
-            form.version.data = security_version(security_record(channel))
-        except RegistryError as error:
-            db.session.rollback()
-            show_error(form, error)
-            # Saving again is now a decision made knowing the record as it is.
-            form.version.data = security_version(security_record(channel))
-        else:
+        if not refusal:
             flash("Account security record saved.", "success")
             return redirect(
                 url_for("inventory.show", channel_id=channel.id, _anchor="security-heading")
             )
+        # Changed by someone else meanwhile (409), or to correct: the form again as typed,
+        # and saving again is now a decision made knowing the record as it is.
+        status = refusal.status
+        form.version.data = security_version(security_record(channel))
     return render_template("inventory/security.html", channel=channel, form=form), status
 
 

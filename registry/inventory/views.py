@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 from flask import (
     Blueprint,
     Response,
-    abort,
     flash,
     redirect,
     render_template,
@@ -16,18 +15,18 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 
 from registry.audit.log import record
 from registry.auth.models import Office, User
 from registry.auth.offices import agency_today
-from registry.auth.permissions import office_required
+from registry.auth.permissions import current_actor, office_required
 from registry.channels.models import Channel, ChannelState
 from registry.database import begin_write
-from registry.errors import ConflictError, ForbiddenError, RegistryError
+from registry.errors import ConflictError, RegistryError
 from registry.extensions import db
-from registry.forms import choices, refuse_on_form, show_error
+from registry.forms import choices, redisplay_on_refusal, show_error
 from registry.inventory import access, lifecycle, queries
 from registry.inventory.filters import checked_page, filter_problems, units_in_scope
 from registry.inventory.forms import (
@@ -46,21 +45,10 @@ from registry.signals import values_from
 blueprint = Blueprint("inventory", __name__)
 
 
-def _actor() -> User:
-    return current_user._get_current_object()
-
-
-def _scope() -> list[int] | None:
-    try:
-        return access.inventory_scope(_actor())
-    except ForbiddenError as error:
-        abort(403, error.message)
-
-
 @blueprint.route("/inventory/")
 @login_required
 def index():
-    scope = _scope()
+    scope = access.inventory_scope(current_actor())
     units = units_in_scope(scope)
     filters, page, problems = checked_page(request.args, scope)
     form = FilterForm(formdata=None, data=filters.args() | {"no_charter": filters.no_charter})
@@ -78,7 +66,7 @@ def index():
         platforms=PLATFORMS,
         charters=_charter_numbers(page.channels),
         today=agency_today(),
-        is_comms=access.is_comms(_actor()),
+        is_comms=access.is_comms(current_actor()),
     ), 400 if problems else 200
 
 
@@ -99,7 +87,7 @@ def _charter_numbers(channels: list[Channel]) -> dict[int, str]:
 def export():
     from registry.inventory.csv_export import export_rows
 
-    scope = _scope()
+    scope = access.inventory_scope(current_actor())
     if filter_problems(request.args, scope, extra=("bom",)):
         # Nothing is exported for filters that cannot be applied: the page says what is wrong.
         kept = [(k, v) for k, v in request.args.items(multi=True) if k != "bom"]
@@ -108,7 +96,12 @@ def export():
     bom = request.args.get("bom") in ("1", "yes", "on")
     begin_write()
     record(
-        "inventory-exported", "inventory", "csv", actor=_actor(), filters=filters.args(), bom=bom
+        "inventory-exported",
+        "inventory",
+        "csv",
+        actor=current_actor(),
+        filters=filters.args(),
+        bom=bom,
     )
     db.session.commit()
     query = queries.ordered(queries.filtered(filters, scope), filters)
@@ -123,13 +116,6 @@ def export():
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="channels-{stamp}.csv"'},
     )
-
-
-def _channel(channel_id: int) -> Channel:
-    channel = db.session.get(Channel, channel_id)
-    if channel is None or not access.can_view_channel(_actor(), channel):
-        abort(404)
-    return channel
 
 
 def _channel_page(  # noqa: ANN202
@@ -153,7 +139,7 @@ def _channel_page(  # noqa: ANN202
             db.session.scalars(select(User).where(User.id.in_(security.admin_ids))).unique()
         )
     today = agency_today()
-    viewer = _actor()
+    viewer = current_actor()
     # Information requests belong to the package above: it contributes its part of the page.
     shown: dict = {}
     for part in values_from(channel_page_shown, channel, actor=viewer, today=today):
@@ -192,31 +178,22 @@ def _channel_page(  # noqa: ANN202
 @blueprint.route("/channels/<int:channel_id>")
 @login_required
 def show(channel_id: int):
-    channel = _channel(channel_id)
+    channel = access.load_channel(channel_id, current_actor())
     return _channel_page(channel, GoLiveForm(data={"channel_url": channel.channel_url}))
-
-
-def _conflict(error: ConflictError):  # noqa: ANN202
-    db.session.rollback()
-    abort(409, error.message)
 
 
 @blueprint.route("/channels/<int:channel_id>/live", methods=["POST"])
 @office_required(Office.COMMUNICATIONS_TEAM)
 def go_live(channel_id: int):
-    channel = _channel(channel_id)
+    channel = access.load_channel(channel_id, current_actor())
     form = GoLiveForm()
     if form.validate_on_submit():
-        try:
-            lifecycle.go_live(channel.id, _actor(), form.channel_url.data)
-        except ConflictError as error:
+        with redisplay_on_refusal(form) as refusal:
+            lifecycle.go_live(channel.id, current_actor(), form.channel_url.data)
+        if refusal.status == 409:
             # The channel page again, with the address as typed beside the reason.
-            status = refuse_on_form(form, error)
-            return _channel_page(channel, form, status, refused_live=True)
-        except RegistryError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+            return _channel_page(channel, form, refusal.status, refused_live=True)
+        if not refusal:
             flash(
                 f"{channel.name} is live. Its first review is due {channel.review_due:%-d %B %Y}.",
                 "success",
@@ -238,7 +215,7 @@ def _answers(form: ReviewForm) -> lifecycle.ReviewAnswers:
 @blueprint.route("/channels/<int:channel_id>/review", methods=["GET", "POST"])
 @office_required(Office.COMMUNICATIONS_TEAM)
 def review(channel_id: int):
-    channel = _channel(channel_id)
+    channel = access.load_channel(channel_id, current_actor())
     form = ReviewForm()
     decommission_form = DecommissionForm(prefix="decommission")
     outcome = request.form.get("outcome")
@@ -248,53 +225,17 @@ def review(channel_id: int):
             f"{channel.name} is {channel.state_enum.label.lower()}, so it has no review."
         )
         if request.method != "POST":
-            abort(409, closed.message)
+            raise closed
         # Closed meanwhile: the answers typed are shown again with the reason, not dropped.
-        status = refuse_on_form(form, closed)
+        show_error(form, closed)
+        status = closed.status
     elif request.method == "POST" and form.validate_on_submit():
-        answers = _answers(form)
-        try:
-            if outcome == "recertify":
-                lifecycle.recertify(channel.id, _actor(), answers)
-                flash(
-                    f"{channel.name} is recertified. "
-                    f"Next review due {channel.review_due:%-d %B %Y}.",
-                    "success",
-                )
-                return redirect(url_for("inventory.show", channel_id=channel.id))
-            if outcome == "change":
-                proposal = lifecycle.start_change(channel.id, _actor(), answers)
-                flash(
-                    "A change is started: edit the proposal, then submit it for sign-off. The "
-                    "channel stays active meanwhile.",
-                    "success",
-                )
-                return redirect(url_for("proposals.edit", proposal_id=proposal.id))
-            if outcome == "decommission":
-                if decommission_form.validate():
-                    try:
-                        closed = lifecycle.decommission(
-                            channel.id,
-                            _actor(),
-                            decommission_form.decommissioned_on.data,
-                            decommission_form.reason.data or "",
-                            answers,
-                        )
-                    except ConflictError:
-                        raise  # answered with 409 below, like the other outcomes
-                    except RegistryError as error:
-                        db.session.rollback()
-                        show_error(decommission_form, error)
-                    else:
-                        flash(_decommissioned_message(closed), "success")
-                        return redirect(url_for("inventory.show", channel_id=channel.id))
-            else:
-                form.form_errors.append("Choose Recertify, Start a change or Decommission.")
-        except ConflictError as error:
-            status = refuse_on_form(form, error)
-        except RegistryError as error:
-            db.session.rollback()
-            show_error(form, error)
+        done = None
+        with redisplay_on_refusal(form) as refusal:
+            done = _review_outcome(channel, outcome, form, decommission_form)
+        if done is not None and not refusal:
+            return done
+        status = refusal.status
     return render_template(
         "inventory/review.html",
         channel=channel,
@@ -304,25 +245,63 @@ def review(channel_id: int):
     ), status
 
 
+def _review_outcome(
+    channel: Channel, outcome: str | None, form: ReviewForm, decommission_form: DecommissionForm
+) -> Response | None:
+    """Carry out the review's outcome: a redirect when done, None to show the page again."""
+    answers = _answers(form)
+    if outcome == "recertify":
+        lifecycle.recertify(channel.id, current_actor(), answers)
+        flash(
+            f"{channel.name} is recertified. Next review due {channel.review_due:%-d %B %Y}.",
+            "success",
+        )
+        return redirect(url_for("inventory.show", channel_id=channel.id))
+    if outcome == "change":
+        proposal = lifecycle.start_change(channel.id, current_actor(), answers)
+        flash(
+            "A change is started: edit the proposal, then submit it for sign-off. The "
+            "channel stays active meanwhile.",
+            "success",
+        )
+        return redirect(url_for("proposals.edit", proposal_id=proposal.id))
+    if outcome != "decommission":
+        form.form_errors.append("Choose Recertify, Start a change or Decommission.")
+        return None
+    if not decommission_form.validate():
+        return None
+    with redisplay_on_refusal() as refused:
+        closed = lifecycle.decommission(
+            channel.id,
+            current_actor(),
+            decommission_form.decommissioned_on.data,
+            decommission_form.reason.data or "",
+            answers,
+        )
+    if refused.status == 409:
+        raise refused.error  # closed meanwhile: said on the review form, like the other outcomes
+    if refused:
+        show_error(decommission_form, refused.error)
+        return None
+    flash(_decommissioned_message(closed), "success")
+    return redirect(url_for("inventory.show", channel_id=channel.id))
+
+
 @blueprint.route("/channels/<int:channel_id>/decommission", methods=["GET", "POST"])
 @office_required(Office.COMMUNICATIONS_TEAM)
 def decommission(channel_id: int):
-    channel = _channel(channel_id)
+    channel = access.load_channel(channel_id, current_actor())
     form = DecommissionForm(prefix="decommission")
     status = 200
     if form.validate_on_submit():
-        try:
+        with redisplay_on_refusal(form) as refusal:
             closed = lifecycle.decommission(
-                channel.id, _actor(), form.decommissioned_on.data, form.reason.data
+                channel.id, current_actor(), form.decommissioned_on.data, form.reason.data
             )
-        except ConflictError as error:
-            status = refuse_on_form(form, error)
-        except RegistryError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if not refusal:
             flash(_decommissioned_message(closed), "success")
             return redirect(url_for("inventory.show", channel_id=channel.id))
+        status = refusal.status
     return render_template("inventory/decommission.html", channel=channel, form=form), status
 
 
@@ -338,11 +317,9 @@ def _decommissioned_message(channel: Channel) -> str:
 @blueprint.route("/channels/<int:channel_id>/change", methods=["POST"])
 @office_required(Office.COMMUNICATIONS_TEAM)
 def start_change(channel_id: int):
-    channel = _channel(channel_id)
-    try:
-        proposal = lifecycle.start_change(channel.id, _actor())
-    except ConflictError as error:
-        return _conflict(error)
+    channel = access.load_channel(channel_id, current_actor())
+    # Refused (already changing, or closed): the app's one error page says why, with 409.
+    proposal = lifecycle.start_change(channel.id, current_actor())
     flash("A change is started: edit the proposal, then submit it for sign-off.", "success")
     return redirect(url_for("proposals.edit", proposal_id=proposal.id))
 
@@ -373,7 +350,7 @@ def import_channels():
                     "file_name": (form.channels_csv.data.filename or "")[:255],
                     "sha256": hashlib.sha256(data).hexdigest(),
                 },
-                _actor().id,
+                current_actor().id,
                 max_bytes=len(data) * 6 + 1024,
             )
     return render_template("inventory/import.html", form=form, preview=preview, token=token)

@@ -15,8 +15,9 @@ from registry.auth.models import Office, User
 from registry.auth.offices import agency_today, offices_held
 from registry.channels.models import Channel
 from registry.database import begin_write
-from registry.errors import ConflictError, RegistryError
+from registry.errors import ConflictError, ForbiddenError, NotFoundError, RegistryError
 from registry.extensions import db
+from registry.inventory.access import is_comms, load_channel
 from registry.oia.dates import statutory_due_date, working_days_left
 from registry.oia.models import InformationRequest
 from registry.timeutil import local_date
@@ -96,6 +97,31 @@ def log_request(
         due_on=request.due_on.isoformat(),
     )
     db.session.commit()
+    return request
+
+
+def may_handle(user: User, channel: Channel) -> bool:
+    """The Communications team, or anyone the channel names (liaison, spokespeople...)."""
+    return is_comms(user) or f",{user.id}," in (channel.people_ids or "")
+
+
+def check_may_handle(user: User, channel: Channel) -> None:
+    """403 unless ``user`` may log and handle ``channel``'s information requests."""
+    if not may_handle(user, channel):
+        raise ForbiddenError(
+            f"You are not one of {channel.name}'s people or the Communications team, so you "
+            "cannot log its information requests or handle them. Nothing was changed; pass this "
+            "on to them."
+        )
+
+
+def load_request(request_id: int, actor: User) -> InformationRequest:
+    """The one loader for an information request: 404 when it does not exist or its channel
+    is not one ``actor`` can see (the same answer for both)."""
+    request = db.session.get(InformationRequest, request_id)
+    if request is None:
+        raise NotFoundError("There is no such information request, or it is not one you can see.")
+    load_channel(request.channel_id, actor)
     return request
 
 

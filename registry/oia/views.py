@@ -6,38 +6,20 @@ from __future__ import annotations
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
 from sqlalchemy import select
 
 from registry.auth.models import User
-from registry.channels.models import Channel
-from registry.errors import ConflictError, ForbiddenError, RegistryError
+from registry.auth.permissions import current_actor
+from registry.errors import RegistryError
 from registry.extensions import db
-from registry.forms import choices, refuse_on_form, show_error
-from registry.inventory.access import can_view_channel, is_comms
+from registry.forms import choices, redisplay_on_refusal
+from registry.inventory.access import load_channel
 from registry.oia import services
 from registry.oia.forms import ExtendForm, InformationRequestForm, RespondForm, TransferForm
-from registry.oia.models import InformationRequest
 
 blueprint = Blueprint("oia", __name__)
-
-
-def _actor() -> User:
-    return current_user._get_current_object()
-
-
-def _channel(channel_id: int) -> Channel:
-    channel = db.session.get(Channel, channel_id)
-    if channel is None or not can_view_channel(_actor(), channel):
-        abort(404)
-    return channel
-
-
-def _may_handle(channel: Channel) -> bool:
-    """The Communications team, or anyone the channel names (liaison, spokespeople...)."""
-    user = _actor()
-    return is_comms(user) or f",{user.id}," in (channel.people_ids or "")
 
 
 def _people_choices(blank: str):  # noqa: ANN202
@@ -50,20 +32,16 @@ def _people_choices(blank: str):  # noqa: ANN202
 @blueprint.route("/channels/<int:channel_id>/information-requests/new", methods=["GET", "POST"])
 @login_required
 def new_request(channel_id: int):
-    channel = _channel(channel_id)
-    may_handle = _may_handle(channel)
-    if not may_handle and request.method != "POST":
-        abort(403)
+    channel = load_channel(channel_id, current_actor())
+    if request.method != "POST":
+        services.check_may_handle(current_actor(), channel)
     form = InformationRequestForm()
     form.handler.choices = _people_choices("Not assigned yet")
-    if not may_handle:
+    with redisplay_on_refusal(form) as refusal:
         # Not (or no longer) one of the channel's people: what was typed is shown with why.
-        refusal = ForbiddenError(
-            f"You are not one of {channel.name}'s people or the Communications team, so you "
-            "cannot log its information requests. Nothing was logged; pass this on to them."
-        )
-        status = refuse_on_form(form, refusal)
-        return render_template("oia/new_request.html", channel=channel, form=form), status
+        services.check_may_handle(current_actor(), channel)
+    if refusal:
+        return render_template("oia/new_request.html", channel=channel, form=form), refusal.status
     if form.validate_on_submit():
         tz = ZoneInfo(current_app.config["AGENCY_TIMEZONE"])
         received_time = form.received_time.data
@@ -72,19 +50,16 @@ def new_request(channel_id: int):
             now = datetime.now(tz)
             received_time = now.time() if form.received_on.data == now.date() else time(12)
         received_at = datetime.combine(form.received_on.data, received_time, tz)
-        try:
+        with redisplay_on_refusal(form) as refusal:
             item = services.log_request(
                 channel.id,
-                _actor(),
+                current_actor(),
                 received_at,
                 form.requester.data,
                 form.summary.data,
                 form.handler.data,
             )
-        except RegistryError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
+        if not refusal:
             flash(
                 f"Logged {item.reference}. It is due by {item.due_on:%-d %B %Y} "
                 "(20 working days under the Official Information Act).",
@@ -97,8 +72,8 @@ def new_request(channel_id: int):
 @blueprint.route("/information-requests/<int:request_id>", methods=["GET", "POST"])
 @login_required
 def show_request(request_id: int):
-    item = db.session.get(InformationRequest, request_id) or abort(404)
-    channel = _channel(item.channel_id)
+    item = services.load_request(request_id, current_actor())
+    channel = load_channel(item.channel_id, current_actor())
     forms = {
         "extend": ExtendForm(prefix="extend"),
         "transfer": TransferForm(prefix="transfer"),
@@ -107,39 +82,35 @@ def show_request(request_id: int):
     action = request.form.get("action")
     status, refused_form = 200, None
     if request.method == "POST":
-        if not _may_handle(channel):
-            abort(403)
+        services.check_may_handle(current_actor(), channel)
         form = forms.get(action or "")
         if form is None:
-            abort(400)
+            raise RegistryError("Choose one of the actions on the page.")
         if form.validate_on_submit():
-            try:
+            with redisplay_on_refusal(form) as refusal:
                 if action == "extend":
                     services.extend_request(
-                        item.id, _actor(), form.new_due_on.data, form.reason.data
+                        item.id, current_actor(), form.new_due_on.data, form.reason.data
                     )
                 elif action == "transfer":
                     services.transfer_request(
-                        item.id, _actor(), form.transferred_on.data, form.transferred_to.data
+                        item.id, current_actor(), form.transferred_on.data, form.transferred_to.data
                     )
                 else:
-                    services.respond_request(item.id, _actor(), form.responded_on.data)
-            except ConflictError as error:
-                # Closed meanwhile: the page again, with what was typed and why.
-                status, refused_form = refuse_on_form(form, error), form
-            except RegistryError as error:
-                db.session.rollback()
-                show_error(form, error)
-            else:
+                    services.respond_request(item.id, current_actor(), form.responded_on.data)
+            if not refusal:
                 flash(f"{item.reference} updated.", "success")
                 return redirect(url_for("oia.show_request", request_id=item.id))
+            if refusal.status == 409:
+                # Closed meanwhile: the page again, with what was typed and why.
+                status, refused_form = refusal.status, form
     return render_template(
         "oia/request.html",
         item=item,
         channel=channel,
         status=services.status_of(item),
         forms=forms,
-        may_handle=_may_handle(channel),
-        sees_requester=services.can_see_requester(_actor(), item),
+        may_handle=services.may_handle(current_actor(), channel),
+        sees_requester=services.can_see_requester(current_actor(), item),
         refused_form=refused_form,
     ), status

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from registry.auth.models import Office, User
 from registry.auth.offices import offices_held
+from registry.errors import ForbiddenError, NotFoundError
 from registry.extensions import db
 from registry.proposals.models import Proposal, ProposalState
 
@@ -34,6 +35,17 @@ def can_view(user: User, proposal: Proposal) -> bool:
 
 def can_edit(user: User, proposal: Proposal) -> bool:
     return user.id == proposal.proposer_id
+
+
+def load_proposal(proposal_id: int, actor: User, *, to_edit: bool = False) -> Proposal:
+    """The one loader for a proposal: 404 when it does not exist or ``actor`` may not see it
+    (the same answer, so an id reveals nothing); 403 when ``to_edit`` and it is not theirs."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or not can_view(actor, proposal):
+        raise NotFoundError("There is no such proposal, or it is not one you can see.")
+    if to_edit and not can_edit(actor, proposal):
+        raise ForbiddenError("Only the person who proposed it can change this proposal.")
+    return proposal
 
 
 def proposable_unit_ids(user: User) -> list[int] | None:

@@ -16,7 +16,7 @@ from flask import Request, current_app
 from sqlalchemy import delete, select
 
 from registry.database import begin_write
-from registry.errors import RegistryError
+from registry.errors import NotFoundError
 from registry.extensions import db
 from registry.proposals.models import FormStash
 from registry.timeutil import utcnow
@@ -24,7 +24,7 @@ from registry.timeutil import utcnow
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
-class StashNotYours(RegistryError):
+class StashNotYours(NotFoundError):
     """The link names work someone else kept: it is not shown (answered as not found)."""
 
 
@@ -95,7 +95,7 @@ def take_stash(token: str, path: str, user_id: int) -> dict[str, Any] | None:
         return None
     if stash.user_id != user_id:
         db.session.rollback()
-        raise StashNotYours("That link is not yours.")
+        raise StashNotYours("There is no such saved work, or it is not yours.")
     body = json.loads(stash.body_json)
     db.session.delete(stash)
     db.session.commit()

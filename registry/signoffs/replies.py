@@ -85,6 +85,19 @@ def check_resubmission(proposal: Proposal) -> None:
         raise ResubmitUnchanged(request)
 
 
+def check_can_reply(actor: User, proposal: Proposal) -> Signoff:
+    """The open change request ``actor`` may reply to; 403 if not the proposer, 409 if none."""
+    if not proposal_access.can_edit(actor, proposal):
+        raise ForbiddenError("Only the proposer can reply to a change request.")
+    request = open_change_request(proposal)
+    if request is None:
+        raise ConflictError(
+            f"{proposal.title} has no open change request to reply to: it is "
+            f"{proposal.state_enum.label.lower()}. Your reply was not recorded."
+        )
+    return request
+
+
 def reply_to_change_request(proposal_id: int, actor: User, body: str) -> ChangeReply:
     """Record the proposer's reply to the open change request; the signatories see it."""
     text = str(clean_text(body or "")).strip()
@@ -97,14 +110,7 @@ def reply_to_change_request(proposal_id: int, actor: User, body: str) -> ChangeR
         raise RegistryError("Keep the reply under 5,000 characters.", "body")
     begin_write()
     proposal = proposal_services.locked(proposal_id)
-    if not proposal_access.can_edit(actor, proposal):
-        raise ForbiddenError("Only the proposer can reply to a change request.")
-    request = open_change_request(proposal)
-    if request is None:
-        raise ConflictError(
-            f"{proposal.title} has no open change request to reply to: it is "
-            f"{proposal.state_enum.label.lower()}."
-        )
+    request = check_can_reply(actor, proposal)
     reply = ChangeReply(
         proposal_id=proposal.id,
         signoff_id=request.id,

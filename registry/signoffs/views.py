@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
 
-from registry.auth.models import Office, User
-from registry.errors import ConflictError, ForbiddenError, RegistryError
-from registry.extensions import db
-from registry.forms import choices, parse_id, refuse_on_form, show_error
+from registry.auth.models import Office
+from registry.auth.permissions import current_actor
+from registry.forms import choices, form_has_errors, parse_id, redisplay_on_refusal
 from registry.proposals import access as proposal_access
 from registry.proposals import policy_view as proposal_policy
 from registry.proposals import presenters
@@ -18,7 +17,7 @@ from registry.signoffs import services
 from registry.signoffs.forms import DecisionForm, ReplyForm
 from registry.signoffs.models import Decision
 from registry.signoffs.replies import (
-    open_change_request,
+    check_can_reply,
     replies_by_request,
     reply_to_change_request,
 )
@@ -32,14 +31,10 @@ BUTTONS = {
 }
 
 
-def _actor() -> User:
-    return current_user._get_current_object()
-
-
 @blueprint.route("/signoffs/")
 @login_required
 def queue():
-    proposals = services.awaiting_for(_actor())
+    proposals = services.awaiting_for(current_actor())
     rows = [
         (p, services.describe_wait(p.submitted_at), services.live_approvals(p)) for p in proposals
     ]
@@ -47,7 +42,7 @@ def queue():
 
 
 def _page(proposal: Proposal, form: DecisionForm, status: int = 200, refused: bool = False):
-    actor = _actor()
+    actor = current_actor()
     revision = proposal.current_revision
     content = revision.content
     approvals = services.live_approvals(proposal)
@@ -80,9 +75,7 @@ def _page(proposal: Proposal, form: DecisionForm, status: int = 200, refused: bo
 @blueprint.route("/proposals/<int:proposal_id>/signoff", methods=["GET", "POST"])
 @login_required
 def decide(proposal_id: int):
-    proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None or not proposal_access.can_view(_actor(), proposal):
-        abort(404)
+    proposal = proposal_access.load_proposal(proposal_id, current_actor())
     form = DecisionForm()
     if request.method == "GET":
         return _page(proposal, form)
@@ -95,24 +88,20 @@ def decide(proposal_id: int):
     revision_raw = form.revision_number.data or ""
     office_raw = form.capacity.data or ""
     office = Office(office_raw) if office_raw in {o.value for o in Office} else None
-    try:
+    with redisplay_on_refusal(form) as refusal:
         signoff = services.decide(
             proposal.id,
-            _actor(),
+            current_actor(),
             decision,
             office,
             form.comment.data or "",
             parse_id(revision_raw),
             form.content_sha256.data,
         )
-    except (ForbiddenError, ConflictError) as error:
-        # The decision page again, with the reason and the comment as typed (never lost).
-        status = refuse_on_form(form, error)
-        return _page(proposal, form, status, refused=True)
-    except RegistryError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return _page(proposal, form)
+    if refusal:
+        # The decision page again, with the reason and the comment as typed (never lost); a
+        # forbidden or stale decision shows the current revision to decide on instead.
+        return _page(proposal, form, refusal.status, refused=refusal.status in (403, 409))
     messages = {
         Decision.APPROVE: f"You signed off {proposal.title} as {signoff.capacity}.",
         Decision.REQUEST_CHANGES: (
@@ -127,30 +116,15 @@ def decide(proposal_id: int):
 @blueprint.route("/proposals/<int:proposal_id>/reply", methods=["POST"])
 @login_required
 def reply(proposal_id: int):
-    proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None or not proposal_access.can_view(_actor(), proposal):
-        abort(404)
+    proposal = proposal_access.load_proposal(proposal_id, current_actor())
     form = ReplyForm()
-    refusal: RegistryError | None = None
-    if not proposal_access.can_edit(_actor(), proposal):
-        refusal = ForbiddenError("Only the proposer can reply to a change request.")
-    elif open_change_request(proposal) is None:
-        refusal = ConflictError(
-            f"{proposal.title} has no open change request to reply to: it was "
-            f"{proposal.state_enum.label.lower()} meanwhile. Your reply was not recorded."
-        )
-    if refusal is not None:
-        return proposal_page(proposal, form, refuse_on_form(form, refusal))
-    if not form.validate():
-        return proposal_page(proposal, form)
-    try:
-        reply_to_change_request(proposal.id, _actor(), form.body.data or "")
-    except (ForbiddenError, ConflictError) as error:
+    # Who may reply, and whether there is anything to reply to, is said before what was typed.
+    with redisplay_on_refusal(form) as refusal:
+        check_can_reply(current_actor(), proposal)
+        if form.validate():
+            reply_to_change_request(proposal.id, current_actor(), form.body.data or "")
+    if refusal or form_has_errors(form):
         # The proposal page again, with the reply as typed and why it was not recorded.
-        return proposal_page(proposal, form, refuse_on_form(form, error))
-    except RegistryError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return proposal_page(proposal, form)
+        return proposal_page(proposal, form, refusal.status)
     flash("Your reply is recorded; the signatories will see it. You can submit again.", "success")
     return redirect(url_for("proposals.show", proposal_id=proposal.id))

@@ -252,7 +252,7 @@ def remind(after_working_days: int | None, today_text: str | None) -> None:
     """Email signatories about proposals waiting too long for their sign-off, and close the
     channels whose scheduled closing day has come (for cron, daily)."""
     from registry.inventory.closing import close_scheduled_channels
-    from registry.signoffs.services import send_signoff_reminders
+    from registry.signoffs.waiting import send_signoff_reminders
 
     today = _date(today_text, "--today")
     if today is not None and current_app.config.get("ENV_NAME") not in ("development", "testing"):

@@ -13,7 +13,7 @@ from registry.inventory import reminders as inventory_reminders
 from registry.policy.platforms import PLATFORMS
 from registry.proposals.access import proposals_of
 from registry.proposals.models import Proposal, ProposalState
-from registry.signoffs import services as signoff_waiting
+from registry.signoffs import waiting as signoff_waiting
 
 blueprint = Blueprint("dashboard", __name__)
 

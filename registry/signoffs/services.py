@@ -5,17 +5,15 @@ the exact revision they read (SMP-APPROVALS)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
-import holidays
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from registry import notifications
 from registry.audit.log import record
 from registry.auth.models import Office, User
-from registry.auth.offices import agency_today, holders, offices_held
+from registry.auth.offices import holders, offices_held
 from registry.channels.queries import channel_url_after_approval
 from registry.database import begin_write
 from registry.errors import ConflictError, ForbiddenError, RegistryError
@@ -27,7 +25,7 @@ from registry.proposals.models import Proposal, ProposalState
 from registry.proposals.workflow import Action, next_state
 from registry.signals import proposal_approved
 from registry.signoffs.models import SIGNING_OFFICES, Decision, Signoff
-from registry.timeutil import local_date, utcnow
+from registry.timeutil import utcnow
 
 
 @dataclass(frozen=True)
@@ -170,39 +168,7 @@ def position(user: User, proposal: Proposal) -> Position:
     return Position(open_capacities, True, reasons if not open_capacities else [])
 
 
-def awaiting_for(user: User) -> list[Proposal]:
-    """Proposals waiting for a sign-off ``user`` can give now (the queue)."""
-    held = [a for a in offices_held(user) if a.office_enum in SIGNING_OFFICES]
-    if not held:
-        return []
-    query = select(Proposal).where(Proposal.state == ProposalState.AWAITING_SIGNOFF.value)
-    if not any(
-        a.office_enum in (Office.MANAGER_COMMUNICATIONS, Office.CHIEF_EXECUTIVE) for a in held
-    ):
-        query = query.where(Proposal.business_unit_id.in_([a.business_unit_id for a in held]))
-    proposals = db.session.scalars(query.order_by(Proposal.submitted_at)).unique().all()
-    return [p for p in proposals if position(user, p).approve_as]
-
-
-def waiting_since(proposal: Proposal) -> datetime | None:
-    return proposal.submitted_at
-
-
-def describe_wait(since: datetime | None, now: datetime | None = None) -> str:
-    if since is None:
-        return ""
-    delta = (now or utcnow()) - since
-    if delta < timedelta(hours=1):
-        minutes = max(1, int(delta.total_seconds() // 60))
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
-    if delta < timedelta(days=1):
-        hours = int(delta.total_seconds() // 3600)
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    days = delta.days
-    return f"{days} day{'s' if days != 1 else ''}"
-
-
-def _still_needed(proposal: Proposal) -> list[User]:
+def still_needed(proposal: Proposal) -> list[User]:
     """People who could give a sign-off that is still missing."""
     approvals = live_approvals(proposal)
     signed = {s.office_enum for s in approvals}
@@ -221,7 +187,7 @@ def _still_needed(proposal: Proposal) -> list[User]:
 def notify_submitted(proposal: Proposal) -> None:
     link = notifications.link(f"/proposals/{proposal.id}/signoff")
     notifications.send(
-        _still_needed(proposal),
+        still_needed(proposal),
         f"Sign-off needed: {proposal.title} ({proposal.reference})",
         f"{proposal.proposer.display_name} of {proposal.business_unit.name} has submitted "
         f"{proposal.title} for sign-off under the Social Media Policy.\n\n"
@@ -400,55 +366,3 @@ def notify_voided(proposal: Proposal, voided: list[Signoff]) -> None:
         "so your sign-off is void. You will be asked again when it is resubmitted.\n\n"
         f"{link}\n",
     )
-
-
-# --- reminders ---------------------------------------------------------------------------
-
-
-def working_days_between(start: date, end: date) -> int:
-    """Working days after ``start`` up to and including ``end`` (weekends, NZ holidays out)."""
-    nz = holidays.country_holidays("NZ", years=range(start.year, end.year + 1))
-    days = 0
-    day = start
-    while day < end:
-        day += timedelta(days=1)
-        if day.weekday() < 5 and day not in nz:
-            days += 1
-    return days
-
-
-def overdue_signoffs(min_working_days: int) -> list[tuple[Proposal, int, list[User]]]:
-    """Proposals waiting longer than ``min_working_days``, with who is still needed."""
-    tz = current_app.config["AGENCY_TIMEZONE"]
-    today = agency_today()
-    waiting = db.session.scalars(
-        select(Proposal)
-        .where(Proposal.state == ProposalState.AWAITING_SIGNOFF.value)
-        .order_by(Proposal.submitted_at)
-    ).unique()
-    result = []
-    for proposal in waiting:
-        if proposal.submitted_at is None:
-            continue
-        days = working_days_between(local_date(proposal.submitted_at, tz), today)
-        if days > min_working_days:
-            result.append((proposal, days, _still_needed(proposal)))
-    return result
-
-
-def send_signoff_reminders(min_working_days: int) -> list[str]:
-    lines = []
-    for proposal, days, people in overdue_signoffs(min_working_days):
-        link = notifications.link(f"/proposals/{proposal.id}/signoff")
-        notifications.send(
-            people,
-            f"Reminder: {proposal.title} has waited {days} working days for your sign-off",
-            f"{proposal.title} ({proposal.reference}, {proposal.business_unit.name}) has waited "
-            f"{days} working days for sign-off.\n\nReview it and decide: {link}\n",
-        )
-        names = ", ".join(p.display_name for p in people) or "nobody holds the missing office"
-        lines.append(
-            f"{proposal.reference} {proposal.title}: {days} working days; reminded {names}"
-        )
-    db.session.commit()  # the reminders' email jobs
-    return lines

@@ -13,7 +13,7 @@ from registry.proposals import policy_view as proposal_policy
 from registry.proposals import presenters
 from registry.proposals.models import Proposal
 from registry.proposals.views import proposal_page
-from registry.signoffs import services
+from registry.signoffs import services, waiting
 from registry.signoffs.forms import DecisionForm, ReplyForm
 from registry.signoffs.models import Decision
 from registry.signoffs.replies import (
@@ -34,9 +34,9 @@ BUTTONS = {
 @blueprint.route("/signoffs/")
 @login_required
 def queue():
-    proposals = services.awaiting_for(current_actor())
+    proposals = waiting.awaiting_for(current_actor())
     rows = [
-        (p, services.describe_wait(p.submitted_at), services.live_approvals(p)) for p in proposals
+        (p, waiting.describe_wait(p.submitted_at), services.live_approvals(p)) for p in proposals
     ]
     return render_template("signoffs/queue.html", rows=rows)
 

@@ -7,14 +7,14 @@ from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 from flask import current_app, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from registry.channels.models import Channel
 from registry.charters.models import Charter
 from registry.charters.services import verify_url
 from registry.extensions import db
 from registry.inventory.filters import FiltersNotApplied, page_past_the_end
-from registry.inventory.queries import InventoryFilters, filtered, ordered
+from registry.inventory.queries import InventoryFilters, count_filtered, filtered, ordered
 from registry.policy.platforms import PLATFORMS
 
 # The inventory's page for a channel; its blueprint may be absent (e.g. a trimmed deployment).
@@ -41,8 +41,7 @@ def channel_page(filters: InventoryFilters, scope: list[int] | None) -> ChannelP
     A page past the end is refused (FiltersNotApplied): answering with the last page again
     would keep a client that pages until "next" runs out reading the same channels.
     """
-    base = filtered(filters, scope)
-    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    total = count_filtered(filters, scope)
     pages = max(1, -(-total // filters.per_page))
     past_the_end = page_past_the_end(filters.page, pages)
     if past_the_end is not None:
@@ -50,7 +49,9 @@ def channel_page(filters: InventoryFilters, scope: list[int] | None) -> ChannelP
     page = filters.page
     channels = list(
         db.session.scalars(
-            ordered(base, filters).limit(filters.per_page).offset((page - 1) * filters.per_page)
+            ordered(filtered(filters, scope), filters)
+            .limit(filters.per_page)
+            .offset((page - 1) * filters.per_page)
         ).unique()
     )
     return ChannelPage(channels, charters_for(channels), total, page, pages)

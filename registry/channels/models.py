@@ -42,6 +42,10 @@ class Channel(db.Model):
             postgresql_where=text("state != 'decommissioned'"),
         ),
         Index("ix_channel_state_review_due", "state", "review_due"),
+        # The dashboard's counts read these indexes alone (migration 0013, which also adds
+        # the search index: SQLite's FTS5 table, PostgreSQL's pg_trgm indexes).
+        Index("ix_channel_state_unit", "state", "business_unit_id"),
+        Index("ix_channel_state_platform", "state", "platform"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -117,6 +117,15 @@ class LookupForm(RegistryForm):
     )
 
 
+class RegisterFilterForm(RegistryForm):
+    """The public register's one filter; an unknown platform shows every platform."""
+
+    class Meta:
+        csrf = False
+
+    platform = SelectField("Platform", validate_choice=False)
+
+
 class FilterForm(RegistryForm):
     """The inventory's filters: a GET form, so every view is a link that can be shared."""
 

@@ -368,21 +368,3 @@ def current_charter(channel: Channel):  # noqa: ANN201
     if not channel.proposal_id:
         return None
     return db.session.scalar(select(Charter).where(Charter.proposal_id == channel.proposal_id))
-
-
-def public_register() -> list[Channel]:
-    """The official channels now: active, and not past a scheduled closing day (closed that
-    day even if the daily command that records it has not run yet)."""
-    return list(
-        db.session.scalars(
-            select(Channel)
-            .where(
-                Channel.state == ChannelState.ACTIVE.value,
-                or_(
-                    Channel.closure_scheduled_on.is_(None),
-                    Channel.closure_scheduled_on > agency_today(),
-                ),
-            )
-            .order_by(Channel.platform, Channel.name)
-        ).unique()
-    )

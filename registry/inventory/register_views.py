@@ -6,8 +6,8 @@ from flask import Blueprint, current_app, render_template, request
 
 from registry.channels import lookup
 from registry.errors import NotFoundError
-from registry.inventory import queries
-from registry.inventory.forms import LookupForm
+from registry.inventory.forms import LookupForm, RegisterFilterForm
+from registry.inventory.public import register_page
 from registry.policy.platforms import PLATFORMS
 
 register_blueprint = Blueprint("register", __name__, url_prefix="/register")
@@ -23,9 +23,15 @@ def public_register():
     answer = None
     if "account" in request.args and form.validate():
         answer = lookup.look_up(form.account.data)
+    register = register_page(
+        str(request.args.get("platform", "")), str(request.args.get("page", "1"))
+    )
+    filter_form = RegisterFilterForm(data={"platform": register.platform})
+    filter_form.platform.choices = [("", "Every platform"), *PLATFORMS.items()]
     return render_template(
         "inventory/register.html",
-        channels=queries.public_register(),
+        register=register,
+        filter_form=filter_form,
         platforms=PLATFORMS,
         form=form,
         answer=answer,

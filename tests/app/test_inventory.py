@@ -299,6 +299,43 @@ def test_the_public_register_is_off_by_default(client, db):
     assert client.get("/register/").status_code == 404
 
 
+def _register_names(page: str) -> list[str]:
+    return re.findall(r"<tr><td>(Seeded channel \d+)", page)
+
+
+def test_the_public_register_comes_a_page_at_a_time(client, people, db, public_register):
+    seed_channels(130, [people.policy, people.community])  # 104 official, 26 not
+    first = client.get("/register/").get_data(as_text=True)
+    assert "Official channels (104)" in first
+    assert len(_register_names(first)) == 50 and "Page 1 of 3" in first
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+
+    seen = []
+    for number in (1, 2, 3):
+        page = client.get(f"/register/?page={number}").get_data(as_text=True)
+        seen += _register_names(page)
+    assert len(seen) == len(set(seen)) == 104  # every official channel once, across pages
+    assert "Seeded channel 00009" not in seen  # decommissioned
+    assert "Seeded channel 00008" not in seen  # approved, not yet live
+
+    facebook = client.get("/register/?platform=facebook").get_data(as_text=True)
+    assert "Official channels on Facebook (18)" in facebook
+    assert "Page 1 of" not in facebook  # one page: no pages to move between
+    assert all(int(name[-5:]) % 6 == 0 for name in _register_names(facebook))
+
+
+@pytest.mark.parametrize(
+    "query", ["page=0", "page=-3", "page=999", "page=abc", "platform=myspace", "page=2%00"]
+)
+def test_an_odd_register_address_shows_a_page_not_an_error(
+    client, people, db, public_register, query
+):
+    seed_channels(60, [people.policy])
+    response = client.get(f"/register/?{query}")
+    assert response.status_code == 200
+    assert "Official channels (48)" in response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(
     ("account", "official"),
     [

@@ -6,13 +6,13 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 
 from registry.auth.offices import agency_today
-from registry.channels.models import Channel, ChannelState
+from registry.channels.models import Channel, ChannelState, stored_name_key
 from registry.extensions import db
 from registry.policy.accounts import account_address, handle_key, looks_like_address, name_key
-from registry.policy.platforms import channel_url_problem
+from registry.policy.platforms import PLATFORMS, address_carries_handle, channel_url_problem
 
 
 class Standing(enum.StrEnum):
@@ -90,27 +90,57 @@ def look_up(account: str, today: date | None = None) -> LookupAnswer:
     account = account.strip()[:500]
     if not account:
         return LookupAnswer(None, ())
-    # Compared in Python (macrons, address parts): a few columns of the public channels, so
-    # nothing typed here reaches the SQL.
-    candidates = db.session.execute(
-        select(
-            Channel.id,
-            Channel.name,
-            Channel.platform,
-            Channel.handle,
-            Channel.handle_key,
-            Channel.channel_url,
-        ).where(Channel.state != ChannelState.APPROVED.value)
-    ).all()
-    for matched_by, matches in (
-        (MatchedBy.ADDRESS, _by_address),
-        (MatchedBy.HANDLE, _by_handle),
-        (MatchedBy.NAME, _by_name),
+    for matched_by, candidates, matches in (
+        (MatchedBy.ADDRESS, _address_candidates, _by_address),
+        (MatchedBy.HANDLE, _handle_candidates, _by_handle),
+        (MatchedBy.NAME, _name_candidates, _by_name),
     ):
-        ids = matches(account, candidates)
+        where = candidates(account)
+        if where is None:
+            continue
+        # Each step reads, through an index, only the channels that could match; the match
+        # itself is decided in Python (macrons, address parts), the same for every door.
+        rows = db.session.execute(
+            select(*_LOOKUP_COLUMNS).where(Channel.state != ChannelState.APPROVED.value, where)
+        ).all()
+        ids = matches(account, rows)
         if ids:
             return LookupAnswer(matched_by, _found(ids, today))
     return LookupAnswer(None, ())
+
+
+_LOOKUP_COLUMNS = (
+    Channel.id,
+    Channel.name,
+    Channel.platform,
+    Channel.handle,
+    Channel.handle_key,
+    Channel.channel_url,
+)
+
+# Where a vouched address has no handle in it ("Other", or a platform whose addresses carry an
+# id), only the address itself can match, so those few channels are always read.
+_ADDRESSES_WITHOUT_HANDLE = tuple(p for p in PLATFORMS if not address_carries_handle(p))
+
+
+def _address_candidates(account: str) -> ColumnElement[bool] | None:
+    """Every channel whose vouched address could be the typed one, or a page under it: the
+    address of a platform that carries handles has the handle in its first segments."""
+    wanted = account_address(account) if looks_like_address(account) else None
+    if wanted is None:
+        return None
+    keys = {handle_key(segment) for segment in wanted.path[:3]} - {""}
+    return or_(Channel.handle_key.in_(keys), Channel.platform.in_(_ADDRESSES_WITHOUT_HANDLE))
+
+
+def _handle_candidates(account: str) -> ColumnElement[bool] | None:
+    wanted = handle_key(account)
+    return Channel.handle_key == wanted if wanted else None
+
+
+def _name_candidates(account: str) -> ColumnElement[bool] | None:
+    wanted = stored_name_key(account)
+    return Channel.name_key == wanted if wanted else None
 
 
 def _by_address(account: str, candidates: list) -> list[int]:

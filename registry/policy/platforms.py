@@ -266,6 +266,13 @@ def platform_of_host(host: str) -> str | None:
     return None
 
 
+def address_carries_handle(platform: str) -> bool:
+    """Whether a Channel URL that passes the check on this platform has the handle in its
+    path (right after the platform's prefix), so the handle finds the channel's address."""
+    shape = _URL_SHAPES.get(platform)
+    return shape is not None and shape.prefix is not None
+
+
 def expected_channel_url(platform: str, handle: str) -> str | None:
     """The channel's address built from its handle (None where URLs do not carry a handle)."""
     shape = _URL_SHAPES.get(platform)

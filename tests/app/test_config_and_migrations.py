@@ -100,3 +100,36 @@ def test_flask_db_upgrade_command_builds_the_schema(fresh_database_url):
         from registry.extensions import db
 
         db.engine.dispose()
+
+
+def test_0014_gives_the_channels_already_there_their_name_keys(fresh_database_url):
+    app = build_app(make_config(fresh_database_url))
+    with app.app_context():
+        from registry.extensions import db
+
+        upgrade(revision="0013")
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO business_unit (code, name, created_at)"
+                    " VALUES ('POL', 'Policy', '2026-12-01 00:00:00')"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO channel (name, platform, platform_other, handle, handle_key,"
+                    " channel_url, business_unit_id, state, no_charter, decommission_reason,"
+                    " people_ids, people_problem, security_complete, closure_reason, created_at,"
+                    " updated_at) VALUES ('Te Tari Mātāwaka', 'facebook', '', 'MECNZ', 'mecnz',"
+                    " '', 1, 'active', true, '', '', '', false, '', :now, :now)"
+                ),
+                {"now": "2026-12-01 00:00:00"},
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.scalar(sa.text("SELECT name_key FROM channel")) == "te tari matawaka"
+        downgrade(revision="0013")  # and back, keeping the channel and its search index
+        with db.engine.connect() as conn:
+            assert conn.scalar(sa.text("SELECT name FROM channel")) == "Te Tari Mātāwaka"
+        upgrade()
+        db.engine.dispose()

@@ -169,13 +169,19 @@ def filtered(filters: InventoryFilters, scope: list[int] | None, with_state: boo
     return select(Channel).where(*conditions(filters, scope, with_state))
 
 
-def ordered(query: Select, filters: InventoryFilters) -> Select:
+def order_clauses(filters: InventoryFilters) -> list[ColumnElement]:
+    """The inventory's order (ties broken by id, so pages never overlap); sorting by unit
+    needs the business unit joined."""
     column = SORTS[filters.sort]
     primary = column.desc() if filters.direction == "desc" else column.asc()
+    return [primary.nulls_last(), Channel.id]
+
+
+def ordered(query: Select, filters: InventoryFilters) -> Select:
     if filters.sort == "unit":
         # The unit's name to sort by; the unit shown comes from the eager load as always.
         query = query.join(BusinessUnit, BusinessUnit.id == Channel.business_unit_id)
-    return query.order_by(primary.nulls_last(), Channel.id)
+    return query.order_by(*order_clauses(filters))
 
 
 def count_filtered(filters: InventoryFilters, scope: list[int] | None) -> int:

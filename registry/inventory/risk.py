@@ -9,6 +9,7 @@ names who, in what capacity, why, and which checks failed, and is used up by the
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Literal
 
 from flask import current_app
@@ -23,7 +24,13 @@ from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.forms import clean_text
 from registry.inventory.models import SecurityRiskAcceptance
-from registry.inventory.security import security_checklist, security_record
+from registry.inventory.security import (
+    CheckItem,
+    security_admins,
+    security_checklist,
+    security_record,
+)
+from registry.inventory.security_models import AccountSecurity
 from registry.timeutil import utcnow
 
 Action = Literal["go-live", "recertify"]
@@ -48,15 +55,40 @@ class SecurityRiskNotAccepted(RegistryError):
 def failing_checks(channel: Channel) -> list[str]:
     """The labels of the checklist items that fail now (the same checklist the page shows)."""
     security = security_record(channel)
-    admins = []
-    if security is not None and security.admin_ids:
-        admins = list(
-            db.session.scalars(select(User).where(User.id.in_(security.admin_ids))).unique()
-        )
     checks = security_checklist(
-        security, current_app.config["AGENCY_DOMAIN"], agency_today(), admins
+        security, current_app.config["AGENCY_DOMAIN"], agency_today(), security_admins(security)
     )
     return [item.label for item in checks if not item.ok]
+
+
+@dataclass(frozen=True)
+class Safeguards:
+    """What the channel page shows of the account's security, read once."""
+
+    security: AccountSecurity | None
+    admins: list[User]
+    checklist: list[CheckItem]
+    action: Action | None  # what a risk accepted now would be for
+    covering: SecurityRiskAcceptance | None  # the acceptance that would let it happen
+    acceptances: list[SecurityRiskAcceptance]  # every one, newest first
+
+
+def safeguards_of(channel: Channel) -> Safeguards:
+    """The checklist, the acceptance covering the next action and the history: the same
+    answers as ``failing_checks``, ``covering_acceptance`` and ``acceptances_of``, from
+    three statements instead of six."""
+    security = security_record(channel)
+    admins = security_admins(security)
+    checklist = security_checklist(
+        security, current_app.config["AGENCY_DOMAIN"], agency_today(), admins
+    )
+    acceptances = acceptances_of(channel)
+    action = next_action(channel)
+    # The latest unused one for the action, in the order acceptances_of gives.
+    latest = next((a for a in acceptances if a.action == action and a.used_at is None), None)
+    failing = {item.label for item in checklist if not item.ok}
+    covering = latest if latest is not None and failing <= set(latest.failing) else None
+    return Safeguards(security, admins, checklist, action, covering, acceptances)
 
 
 def next_action(channel: Channel) -> Action | None:

@@ -88,6 +88,14 @@ def security_record(channel: Channel) -> AccountSecurity | None:
     )
 
 
+def security_admins(security: AccountSecurity | None) -> list[User]:
+    """The people the record names as admins on the platform (left or not: the checklist
+    counts only those still here)."""
+    if security is None or not security.admin_ids:
+        return []
+    return list(db.session.scalars(select(User).where(User.id.in_(security.admin_ids))).unique())
+
+
 def save_security(
     channel_id: int,
     actor: User,

@@ -19,7 +19,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from registry.audit.log import record
-from registry.auth.models import Office, User
+from registry.auth.models import Office
 from registry.auth.offices import agency_today
 from registry.auth.permissions import current_actor, office_required
 from registry.channels.models import Channel, ChannelState
@@ -85,7 +85,7 @@ def _charter_numbers(channels: list[Channel]) -> dict[int, str]:
 @blueprint.route("/inventory/export.csv")
 @login_required
 def export():
-    from registry.inventory.csv_export import export_rows
+    from registry.inventory.csv_export import export_csv
 
     scope = access.inventory_scope(current_actor())
     if filter_problems(request.args, scope, extra=("bom",)):
@@ -104,11 +104,10 @@ def export():
         bom=bom,
     )
     db.session.commit()
-    query = queries.ordered(queries.filtered(filters, scope), filters)
 
     def rows():  # noqa: ANN202
         # Queried as the response streams: the request's own session has closed by then.
-        yield from export_rows(db.session.scalars(query.execution_options(yield_per=500)), bom=bom)
+        yield from export_csv(filters, scope, bom)
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M")  # noqa: DTZ005 - a file name, not a record
     return Response(
@@ -125,19 +124,12 @@ def _channel_page(  # noqa: ANN202
     risk_form: RiskAcceptanceForm | None = None,
     refused_live: bool = False,
 ):
-    from flask import current_app
 
     from registry.auth.offices import holds
     from registry.elections.services import ELECTION_GUIDANCE, current_election_period
     from registry.inventory import risk
-    from registry.inventory.security import security_checklist, security_record
 
-    security = security_record(channel)
-    admins = []
-    if security is not None and security.admin_ids:
-        admins = list(
-            db.session.scalars(select(User).where(User.id.in_(security.admin_ids))).unique()
-        )
+    safeguards = risk.safeguards_of(channel)
     today = agency_today()
     viewer = current_actor()
     # Information requests belong to the package above: it contributes its part of the page.
@@ -156,19 +148,17 @@ def _channel_page(  # noqa: ANN202
         live_form=live_form,
         refused_live=refused_live,
         today=today,
-        security=security,
-        security_admins=admins,
-        checklist=security_checklist(security, current_app.config["AGENCY_DOMAIN"], today, admins),
+        security=safeguards.security,
+        security_admins=safeguards.admins,
+        checklist=safeguards.checklist,
         election_period=current_election_period()
         if channel.state_enum is ChannelState.ACTIVE
         else None,
         election_guidance=ELECTION_GUIDANCE,
-        risk_action=(action := risk.next_action(channel)),
+        risk_action=safeguards.action,
         risk_words=risk.ACTION_WORDS,
-        open_acceptance=risk.covering_acceptance(channel, action, risk.failing_checks(channel))
-        if action
-        else None,
-        acceptances=risk.acceptances_of(channel),
+        open_acceptance=safeguards.covering,
+        acceptances=safeguards.acceptances,
         risk_form=risk_form or RiskAcceptanceForm(),
         may_accept_risk=holds(viewer, Office.MANAGER_COMMUNICATIONS),
         **shown,

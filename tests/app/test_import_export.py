@@ -658,3 +658,21 @@ def test_exporting_10000_channels_streams_in_constant_memory(db, people):
     assert lines == 10_001
     assert streaming_peak < 50 * 1024 * 1024
     assert streaming_peak < holding_peak / 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "sort=unit&direction=desc", "platform=facebook", "q=seed_0001", "state=decommissioned"],
+)
+def test_the_streamed_export_writes_what_export_rows_writes(client_as, people, db, query):
+    from tests.inventory_data import seed_channels
+    from tests.public_channels import live_channel
+
+    live_channel(client_as, people, db)  # approved, live, with a charter number
+    seed_channels(40, [people.policy, people.community], liaison_id=people.comms.id)
+    response = client_as("comms").get(f"/inventory/export.csv?{query}")
+    assert response.status_code == 200
+    filters = InventoryFilters.from_args(dict(item.split("=") for item in query.split("&") if item))
+    channels = db.session.scalars(ordered(filtered(filters, None), filters)).unique()
+    assert response.get_data(as_text=True) == "".join(export_rows(channels, bom=False))
+    assert response.get_data(as_text=True).count("\n") > 1

@@ -93,10 +93,42 @@ def _day(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-def _html_url(channel: Channel) -> str | None:
-    if CHANNEL_PAGE_ENDPOINT not in current_app.view_functions:
-        return None
-    return absolute(url_for(CHANNEL_PAGE_ENDPOINT, channel_id=channel.id))
+@dataclass(frozen=True)
+class ChannelLinks:
+    """The two addresses every channel in an answer has, each built by ``url_for`` once per
+    answer rather than once per channel (a page of 100 channels built 200)."""
+
+    self_head: str
+    self_tail: str
+    html_head: str | None
+    html_tail: str
+
+    @classmethod
+    def build(cls) -> ChannelLinks:
+        self_head, self_tail = _split_at_id("api.channel")
+        html_head, html_tail = (
+            _split_at_id(CHANNEL_PAGE_ENDPOINT)
+            if CHANNEL_PAGE_ENDPOINT in current_app.view_functions
+            else (None, "")
+        )
+        return cls(self_head, self_tail, html_head, html_tail)
+
+    def of(self, channel_id: int) -> dict[str, str | None]:
+        return {
+            "self": f"{self.self_head}{channel_id}{self.self_tail}",
+            "html": f"{self.html_head}{channel_id}{self.html_tail}" if self.html_head else None,
+        }
+
+
+# An id no channel has, so it marks where the id goes in the address url_for builds.
+_ID_MARK = 987_654_321_012
+
+
+def _split_at_id(endpoint: str) -> tuple[str, str]:
+    head, mark, tail = absolute(url_for(endpoint, channel_id=_ID_MARK)).rpartition(str(_ID_MARK))
+    if not mark:  # a rule that did not put the id in the address: a programming error
+        raise LookupError(f"{endpoint} has no channel id in its address")
+    return head, tail
 
 
 def platform_label(channel: Channel) -> str:
@@ -105,7 +137,9 @@ def platform_label(channel: Channel) -> str:
     return PLATFORMS.get(channel.platform, channel.platform)
 
 
-def channel_json(channel: Channel, charter: CharterRef | None) -> dict[str, Any]:
+def channel_json(
+    channel: Channel, charter: CharterRef | None, links: ChannelLinks | None = None
+) -> dict[str, Any]:
     unit = channel.business_unit
     liaison = channel.liaison
     return {
@@ -135,10 +169,7 @@ def channel_json(channel: Channel, charter: CharterRef | None) -> dict[str, Any]
             if charter is not None
             else None
         ),
-        "links": {
-            "self": absolute(url_for("api.channel", channel_id=channel.id)),
-            "html": _html_url(channel),
-        },
+        "links": (links or ChannelLinks.build()).of(channel.id),
     }
 
 
@@ -146,9 +177,10 @@ def page_json(result: ChannelPage, filters: InventoryFilters) -> dict[str, Any]:
     def link(page: int) -> str:
         return absolute(url_for("api.channels", **filters.args(page=page)))
 
+    links = ChannelLinks.build()
     return {
         "data": [
-            channel_json(c, result.charters.get(c.proposal_id) if c.proposal_id else None)
+            channel_json(c, result.charters.get(c.proposal_id) if c.proposal_id else None, links)
             for c in result.channels
         ],
         "meta": {

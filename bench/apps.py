@@ -40,32 +40,6 @@ def registry_app(database_url: str) -> Flask:
     return create_app(bench_config(database_url))
 
 
-FLOOR_VIEWS: tuple[tuple[str, str], ...] = (
-    ("signed-in floor: 'ok'", "/_bench/floor"),
-    ("signed-in floor: base.html", "/_bench/floor-layout"),
-)
-
-
-def add_floor_views(app: Flask) -> None:
-    """Two diagnostic pages on the registry app (this process only, never the code base): what
-    any signed-in page costs before doing its own work. ``/_bench/floor`` is ``@login_required``
-    returning "ok" (session cookie, user loader, security headers); ``/_bench/floor-layout``
-    also renders the empty site layout (navigation context, offices, CSRF token)."""
-    from flask import render_template
-    from flask_login import login_required
-
-    @login_required
-    def floor() -> str:
-        return "ok"
-
-    @login_required
-    def floor_layout() -> str:
-        return render_template("base.html")
-
-    app.add_url_rule("/_bench/floor", "bench_floor", floor)
-    app.add_url_rule("/_bench/floor-layout", "bench_floor_layout", floor_layout)
-
-
 def bare_app() -> Flask:
     """The baseline: a Flask app with one trivial page."""
     app = Flask("bare")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import time
 import tracemalloc
 from collections.abc import Callable, Iterable
@@ -13,16 +12,10 @@ from datetime import date
 
 from flask import Flask, Response
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert, text
 
-from bench.apps import Cast, csrf_token, signed_in_client
-from bench.measure import Pair, QueryCounter, compare
-
-INVENTORY_VIEWS: tuple[tuple[str, str], ...] = (
-    ("first page", "/inventory/"),
-    ("filter", "/inventory/?platform=facebook&state=active"),
-    ("search", "/inventory/?q=seed_0042"),
-)
+from bench.apps import Cast
+from bench.measure import Pair, compare
 
 
 class BenchError(RuntimeError):
@@ -40,69 +33,6 @@ def _get(client: FlaskClient, url: str, status: int = 200) -> Callable[[], None]
         _expect(client.get(url), status, f"GET {url}")
 
     return request
-
-
-# --- inventory pages ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PageResult:
-    view: str
-    url: str
-    timing: Pair
-    statements: list[str]
-
-
-def inventory_pages(
-    client: FlaskClient,
-    bare: FlaskClient,
-    counter: QueryCounter,
-    runs: int,
-    views: tuple[tuple[str, str], ...] = INVENTORY_VIEWS,
-) -> list[PageResult]:
-    """Each view: median time against the bare page, and the statements it sends."""
-    results = []
-    for view, url in views:
-        fetch = _get(client, url)
-        fetch()  # warm: templates compiled, statement cache filled
-        with counter.counting() as statements:
-            fetch()
-        timing = compare(fetch, _get(bare, "/"), runs, baseline_repeat=10)
-        results.append(PageResult(view, url, timing, list(statements)))
-    return results
-
-
-# --- proposal submit ------------------------------------------------------------------------
-
-
-def proposal_submit(app: Flask, cast: Cast, bare: FlaskClient, runs: int) -> Pair:
-    """POST /proposals/new with a complete form and action=submit: policy check, save, submit.
-
-    Each post uses a new handle and channel name, as a real proposal would.
-    """
-    from tests.factories import PASSWORD
-    from tests.proposal_data import good_form
-
-    client = signed_in_client(app, cast.emails["staff_policy"], PASSWORD)
-    token = csrf_token(client.get("/proposals/new").text)
-    numbers = itertools.count(1)
-
-    def submit() -> None:
-        number = next(numbers)
-        form = good_form(
-            cast.people,
-            action="submit",
-            handle=f"BenchPage{number:05d}",
-            channel_name=f"MEC Bench Channel {number}",
-        )
-        form["csrf_token"] = token
-        response = client.post("/proposals/new", data=form)
-        _expect(response, 302, "submitting a proposal")
-        location = response.headers.get("Location", "")
-        if "/proposals/" not in location or location.rstrip("/").endswith("/new"):
-            raise BenchError(f"submitting a proposal redirected to {location!r}")
-
-    return compare(submit, _get(bare, "/"), runs, warmup=1, baseline_repeat=10)
 
 
 # --- charter --------------------------------------------------------------------------------
@@ -144,8 +74,13 @@ _BARE_EXPORT_SQL = text(
 
 
 def bare_export_app(database_url: str) -> Flask:
-    """Baseline for the export: the same columns streamed from one plain SQL query."""
-    engine = create_engine(database_url)
+    """The export's floor: the same columns streamed from one SQL query through the plain
+    driver (a server-side cursor on PostgreSQL, so neither side holds every row) with
+    ``csv.writer``."""
+    from bench.floor import Driver
+
+    driver = Driver(database_url)
+    sql = str(_BARE_EXPORT_SQL)
     app = Flask("bare_export")
 
     @app.route("/export.csv")
@@ -153,14 +88,22 @@ def bare_export_app(database_url: str) -> Flask:
         def rows() -> Iterable[str]:
             buffer = io.StringIO()
             writer = csv.writer(buffer)
-            with engine.connect() as connection:
-                result = connection.execution_options(yield_per=500).execute(_BARE_EXPORT_SQL)
+            cursor = (
+                driver.connection.cursor()
+                if driver.sqlite
+                else driver.connection.cursor(name="export")
+            )
+            try:
+                cursor.execute(sql)
                 yield "reference,name,platform,handle,url,unit_code,unit,state,liaison,...\r\n"
-                for row in result:
+                while batch := cursor.fetchmany(500):
                     buffer.seek(0)
                     buffer.truncate()
-                    writer.writerow(row)
+                    writer.writerows(batch)
                     yield buffer.getvalue()
+            finally:
+                cursor.close()
+                driver.connection.rollback()
 
         return Response(rows(), mimetype="text/csv")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -12,6 +13,8 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+MIN_RUNS = 7
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,8 @@ class Pair:
     runs: int
     ours_cpu: float
     baseline_cpu: float
+    ours_p95: float = 0.0
+    baseline_p95: float = 0.0
 
     @property
     def ratio(self) -> float:
@@ -35,8 +40,31 @@ class Pair:
         disk or for a CPU that other processes are using."""
         return Pair(self.ours_cpu, self.baseline_cpu, self.runs, self.ours_cpu, self.baseline_cpu)
 
+    @property
+    def cpu_ratio(self) -> float:
+        return self.ours_cpu / self.baseline_cpu
 
-def _timed(function: Callable[[], Any], repeat: int = 1) -> tuple[float, float]:
+
+def p95(values: list[float]) -> float:
+    """The 95th percentile (nearest rank): with few samples, the slowest but one or two."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(0.95 * len(ordered)) - 1))]
+
+
+def pair_of(ours: list[tuple[float, float]], baseline: list[tuple[float, float]]) -> Pair:
+    """Medians and 95th percentiles of (wall, CPU) samples of both sides."""
+    return Pair(
+        statistics.median(wall for wall, _ in ours),
+        statistics.median(wall for wall, _ in baseline),
+        len(ours),
+        statistics.median(cpu for _, cpu in ours),
+        statistics.median(cpu for _, cpu in baseline),
+        p95([wall for wall, _ in ours]),
+        p95([wall for wall, _ in baseline]),
+    )
+
+
+def timed(function: Callable[[], Any], repeat: int = 1) -> tuple[float, float]:
     """Wall-clock and CPU seconds per call of ``function``, called ``repeat`` times."""
     wall, cpu = time.perf_counter(), time.process_time()
     for _ in range(repeat):
@@ -51,6 +79,7 @@ def compare(
     warmup: int = 2,
     baseline_repeat: int = 1,
     collect: bool = False,
+    budget: float | None = None,
 ) -> Pair:
     """Time ``ours`` and ``baseline`` alternately ``runs`` times each and take the medians.
 
@@ -59,26 +88,25 @@ def compare(
     time well (the result is still per call). ``collect`` runs the garbage collector before
     every sample, outside the timing: for heavy calls (a PDF render) whose garbage would
     otherwise be collected inside whichever call comes next, always the same side.
+    ``budget`` (seconds) stops early, after at least ``MIN_RUNS`` pairs, so one slow page
+    cannot take the whole run's time.
     """
     for _ in range(warmup):
         ours()
         baseline()
     ours_samples: list[tuple[float, float]] = []
     base_samples: list[tuple[float, float]] = []
-    for _ in range(runs):
+    started = time.perf_counter()
+    for run in range(runs):
+        if budget is not None and run >= MIN_RUNS and time.perf_counter() - started > budget:
+            break
         if collect:
             gc.collect()
-        ours_samples.append(_timed(ours))
+        ours_samples.append(timed(ours))
         if collect:
             gc.collect()
-        base_samples.append(_timed(baseline, baseline_repeat))
-    return Pair(
-        statistics.median(wall for wall, _ in ours_samples),
-        statistics.median(wall for wall, _ in base_samples),
-        runs,
-        statistics.median(cpu for _, cpu in ours_samples),
-        statistics.median(cpu for _, cpu in base_samples),
-    )
+        base_samples.append(timed(baseline, baseline_repeat))
+    return pair_of(ours_samples, base_samples)
 
 
 @dataclass

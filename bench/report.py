@@ -51,24 +51,34 @@ def times(ratio: float) -> str:
     return f"{ratio:.1f}×" if ratio >= 10 else f"{ratio:.2f}×"
 
 
-def text_table(rows: list[Row]) -> str:
+def grid_text(headers: tuple[str, ...], lines: list[tuple[str, ...]]) -> str:
     """Plain text, columns padded to line up."""
-    grid = [HEADERS, *(row.cells() for row in rows)]
-    widths = [max(len(line[i]) for line in grid) for i in range(len(HEADERS))]
-    lines = []
+    grid = [headers, *lines]
+    widths = [max(len(line[i]) for line in grid) for i in range(len(headers))]
+    out = []
     for index, line in enumerate(grid):
-        lines.append(" | ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)).rstrip())
+        out.append(" | ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)).rstrip())
         if index == 0:
-            lines.append("-+-".join("-" * width for width in widths))
-    return "\n".join(lines)
+            out.append("-+-".join("-" * width for width in widths))
+    return "\n".join(out)
 
 
-def markdown_table(rows: list[Row]) -> str:
+def grid_markdown(
+    headers: tuple[str, ...], aligns: tuple[str, ...], lines: list[tuple[str, ...]]
+) -> str:
     def line(cells: tuple[str, ...]) -> str:
         return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
+    return "\n".join([line(headers), line(aligns), *(line(cells) for cells in lines)])
+
+
+def text_table(rows: list[Row]) -> str:
+    return grid_text(HEADERS, [row.cells() for row in rows])
+
+
+def markdown_table(rows: list[Row]) -> str:
     aligns = ("---", "---:", "---:", "---:", "---", "---")
-    return "\n".join([line(HEADERS), line(aligns), *(line(row.cells()) for row in rows)])
+    return grid_markdown(HEADERS, aligns, [row.cells() for row in rows])
 
 
 def _cpu_model() -> str:

@@ -48,7 +48,7 @@ def home():
         information_requests=[(r, oia.status_of(r)) for r in requests],
         appointments=offices_held(user),
         my_open=[p for p in proposals_of(user) if p.state_enum in OPEN_STATES],
-        awaiting=[(p, signoff_waiting.describe_wait(p.submitted_at)) for p in awaiting],
+        awaiting=[(p, signoff_waiting.describe_wait(p.submitted_at)) for p, _ in awaiting],
         imports_waiting=import_batches.waiting_for(user),
         summary=inventory_summary(scope) if scope != [] else None,
         waiting_longest=_waiting_longest(scope) if scope != [] else [],

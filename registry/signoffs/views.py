@@ -34,9 +34,9 @@ BUTTONS = {
 @blueprint.route("/signoffs/")
 @login_required
 def queue():
-    proposals = waiting.awaiting_for(current_actor())
     rows = [
-        (p, waiting.describe_wait(p.submitted_at), services.live_approvals(p)) for p in proposals
+        (proposal, waiting.describe_wait(proposal.submitted_at), approvals)
+        for proposal, approvals in waiting.awaiting_for(current_actor())
     ]
     return render_template("signoffs/queue.html", rows=rows)
 

@@ -8,19 +8,21 @@ from datetime import date, datetime, timedelta
 import holidays
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from registry import notifications
 from registry.auth.models import Office, User
 from registry.auth.offices import agency_today, offices_held
 from registry.extensions import db
 from registry.proposals.models import Proposal, ProposalState
-from registry.signoffs.models import SIGNING_OFFICES
-from registry.signoffs.services import position, still_needed
+from registry.signoffs.models import SIGNING_OFFICES, Signoff
+from registry.signoffs.services import live_approvals_of, position, still_needed
 from registry.timeutil import local_date, utcnow
 
 
-def awaiting_for(user: User) -> list[Proposal]:
-    """Proposals waiting for a sign-off ``user`` can give now (the queue)."""
+def awaiting_for(user: User) -> list[tuple[Proposal, list[Signoff]]]:
+    """Proposals waiting for a sign-off ``user`` can give now (the queue), each with its live
+    approvals: three statements however long the queue."""
     held = [a for a in offices_held(user) if a.office_enum in SIGNING_OFFICES]
     if not held:
         return []
@@ -29,8 +31,17 @@ def awaiting_for(user: User) -> list[Proposal]:
         a.office_enum in (Office.MANAGER_COMMUNICATIONS, Office.CHIEF_EXECUTIVE) for a in held
     ):
         query = query.where(Proposal.business_unit_id.in_([a.business_unit_id for a in held]))
-    proposals = db.session.scalars(query.order_by(Proposal.submitted_at)).unique().all()
-    return [p for p in proposals if position(user, p).approve_as]
+    proposals = (
+        db.session.scalars(
+            query.order_by(Proposal.submitted_at).options(selectinload(Proposal.revisions))
+        )
+        .unique()
+        .all()
+    )
+    approvals = live_approvals_of(proposals)
+    return [
+        (p, approvals[p.id]) for p in proposals if position(user, p, approvals[p.id]).approve_as
+    ]
 
 
 def waiting_since(proposal: Proposal) -> datetime | None:

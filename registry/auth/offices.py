@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import or_, select
+from sqlalchemy import BindParameter, Date, bindparam, or_, select
 
 from registry.audit.log import record
 from registry.auth.models import Appointment, BusinessUnit, Office, User
@@ -27,7 +27,7 @@ def agency_today(at: datetime | None = None) -> date:
     return local_date(at or utcnow(), current_app.config["AGENCY_TIMEZONE"])
 
 
-def _covering(day: date):  # noqa: ANN202
+def _covering(day: date | BindParameter):  # noqa: ANN202
     """In force on ``day``: confirmed (a pending or cancelled request gives no power, see
     ``Appointment``) and its dates cover the day. Decisions are taken now, so a confirmed
     appointment counts from its first day; asking about the past is only for the record."""
@@ -79,14 +79,21 @@ def _forget_offices() -> None:
         g.pop("offices_held", None)
 
 
-def _offices_held(user: User, at: datetime | None) -> list[Appointment]:
-    day = agency_today(at)
-    query = (
-        select(Appointment)
-        .where(Appointment.user_id == user.id, _covering(day))
-        .order_by(Appointment.office, Appointment.acting)
+# Built once, with parameters: every signed-in request asks this, and building the statement
+# cost more than the database took to answer it.
+_HELD = (
+    select(Appointment)
+    .where(
+        Appointment.user_id == bindparam("user_id"),
+        _covering(bindparam("day", type_=Date)),
     )
-    return list(db.session.scalars(query).unique())
+    .order_by(Appointment.office, Appointment.acting)
+)
+
+
+def _offices_held(user: User, at: datetime | None) -> list[Appointment]:
+    held = db.session.scalars(_HELD, {"user_id": user.id, "day": agency_today(at)})
+    return list(held.unique())
 
 
 def holds(user: User, office: Office, at: datetime | None = None) -> bool:

@@ -14,7 +14,7 @@ from flask import (
 )
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from registry.auth import invitations, services
 from registry.auth.forms import SetPasswordForm, SignInForm
@@ -69,13 +69,17 @@ def _parse_user_token(user_token: object) -> tuple[int, int] | None:
     return int(user_id), int(generation)
 
 
+# Built once: every signed-in request runs it (see offices._HELD).
+_USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
+
+
 @login_manager.user_loader
 def load_user(user_token: str) -> User | None:
     """Cookies carry ``id:generation``; a cookie from before sign-out no longer matches."""
     parsed = _parse_user_token(user_token)
     if parsed is None:
         return None
-    user = db.session.scalar(select(User).where(User.id == parsed[0]))
+    user = db.session.scalar(_USER_BY_ID, {"user_id": parsed[0]})
     if user is None or not user.is_active_account or user.session_generation != parsed[1]:
         return None
     return user

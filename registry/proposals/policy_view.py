@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from registry.auth.models import Office, User
+from registry.auth.people import people_by_id
 from registry.channels.models import Channel, ChannelState
 from registry.extensions import db
 from registry.policy.content import (
@@ -123,9 +124,7 @@ def rules_view(content: dict[str, Any], proposer: User | None) -> ProposalConten
         content.get("liaison_id"),
         content.get("information_contact_id"),
     } - {None}
-    users = {
-        u.id: u for u in db.session.scalars(select(User).where(User.id.in_(person_ids))).unique()
-    }
+    users = people_by_id(person_ids)
     comms_ids = {u.id for u in communications_team()}
     related_ids = content.get("related_channel_ids", [])
     related = _related_channels(related_ids) if related_ids else []

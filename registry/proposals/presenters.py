@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from registry.auth.models import BusinessUnit, User
+from registry.auth.models import BusinessUnit
+from registry.auth.people import people_by_id
 from registry.extensions import db
 from registry.policy.content import WEEKDAYS
 from registry.policy.hours import format_time
@@ -89,19 +90,28 @@ class Names:
             channel_ids |= set(content.get("related_channel_ids", []))
             if content.get("business_unit_id"):
                 unit_ids.add(content["business_unit_id"])
-        self.users = {
-            u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids))).unique()
-        }
-        self.channels = {
-            p.id: p
-            for p in db.session.scalars(
-                select(Proposal).where(Proposal.id.in_(channel_ids))
-            ).unique()
-        }
-        self.units = {
-            u.id: u
-            for u in db.session.scalars(select(BusinessUnit).where(BusinessUnit.id.in_(unit_ids)))
-        }
+        self.users = people_by_id(user_ids)
+        # Nothing asked, nothing sent: most proposals name no related channels.
+        self.channels = (
+            {
+                p.id: p
+                for p in db.session.scalars(
+                    select(Proposal).where(Proposal.id.in_(channel_ids))
+                ).unique()
+            }
+            if channel_ids
+            else {}
+        )
+        self.units = (
+            {
+                u.id: u
+                for u in db.session.scalars(
+                    select(BusinessUnit).where(BusinessUnit.id.in_(unit_ids))
+                )
+            }
+            if unit_ids
+            else {}
+        )
 
     def user(self, user_id: int | None) -> str:
         if user_id is None:

@@ -69,8 +69,10 @@ def proposal_page(
 ) -> dict[str, Any]:
     """The sign-offs, the requests for changes and their replies, and what ``actor`` may
     decide, for the proposal page; ``signoff_facts`` feeds its policy report."""
-    approvals = services.live_approvals(proposal)
-    open_request = replies.open_change_request(proposal)
+    # Every decision once; the live approvals and the open request are read off it.
+    history = services.history(proposal)
+    approvals = services.live_among(proposal, history)
+    open_request = replies.open_change_request(proposal, history)
     may_reply = open_request is not None and can_edit(actor, proposal)
     return {
         "approvals": approvals,
@@ -82,9 +84,9 @@ def proposal_page(
         "reply_form": (reply_form or ReplyForm()) if may_reply else None,
         # A reply refused because the request closed meanwhile: shown to copy, not dropped.
         "refused_reply": reply_form if reply_form is not None and reply_form.form_errors else None,
-        "history": services.history(proposal),
+        "history": history,
         "offices": [(o, services.office_title(o, proposal)) for o in services.SIGNING_OFFICES],
-        "can_decide": bool(services.position(actor, proposal).approve_as)
+        "can_decide": bool(services.position(actor, proposal, approvals).approve_as)
         or bool(services.capacities(actor, proposal))
         and proposal.proposer_id != actor.id,
     }

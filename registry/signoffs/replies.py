@@ -33,19 +33,24 @@ class ResubmitUnchanged(proposal_services.SubmitRefused):
         self.request = request
 
 
-def open_change_request(proposal: Proposal) -> Signoff | None:
-    """The latest "Request changes" not yet followed by a resubmission, if any."""
+def open_change_request(proposal: Proposal, history: list[Signoff] | None = None) -> Signoff | None:
+    """The latest "Request changes" not yet followed by a resubmission, if any; from
+    ``history`` (every decision, oldest first) when the caller has read it already."""
     if proposal.state_enum not in (ProposalState.CHANGES_REQUESTED, ProposalState.DRAFT):
         return None
-    latest = db.session.scalars(
-        select(Signoff)
-        .where(
-            Signoff.proposal_id == proposal.id,
-            Signoff.decision == Decision.REQUEST_CHANGES.value,
-        )
-        .order_by(Signoff.signed_at.desc(), Signoff.id.desc())
-        .limit(1)
-    ).first()
+    if history is not None:
+        requests = [s for s in history if s.decision == Decision.REQUEST_CHANGES.value]
+        latest = max(requests, key=lambda s: (s.signed_at, s.id), default=None)
+    else:
+        latest = db.session.scalars(
+            select(Signoff)
+            .where(
+                Signoff.proposal_id == proposal.id,
+                Signoff.decision == Decision.REQUEST_CHANGES.value,
+            )
+            .order_by(Signoff.signed_at.desc(), Signoff.id.desc())
+            .limit(1)
+        ).first()
     if latest is None:
         return None
     # A resubmission after the request closes it (submitted_at moves past it).

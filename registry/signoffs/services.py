@@ -4,7 +4,7 @@ the exact revision they read (SMP-APPROVALS)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -77,34 +77,49 @@ def live_approvals(proposal: Proposal) -> list[Signoff]:
 def live_approvals_of(proposals: Sequence[Proposal]) -> dict[int, list[Signoff]]:
     """``live_approvals`` of each proposal (by id), from one statement however many there
     are: a queue of fifty proposals is one query, not fifty."""
-    current = {p.id: p.current_revision for p in proposals}
-    approvals: dict[int, list[Signoff]] = {proposal_id: [] for proposal_id in current}
-    if not current:
+    by_id = {p.id: p for p in proposals}
+    approvals: dict[int, list[Signoff]] = {proposal_id: [] for proposal_id in by_id}
+    if not by_id:
         return approvals
     signoffs = db.session.scalars(
         select(Signoff)
         .where(
-            Signoff.proposal_id.in_(current),
+            Signoff.proposal_id.in_(by_id),
             Signoff.decision == Decision.APPROVE.value,
             Signoff.void.is_(False),
         )
         .order_by(Signoff.signed_at, Signoff.id)
     ).unique()
     for signoff in signoffs:
-        revision = current[signoff.proposal_id]
-        # Bound to the revision signed: an approval of an earlier one does not count.
-        if (signoff.revision_number, signoff.content_sha256) == (
-            revision.number,
-            revision.content_sha256,
-        ):
-            approvals[signoff.proposal_id].append(signoff)
-    return approvals
+        approvals[signoff.proposal_id].append(signoff)
+    return {
+        proposal_id: live_among(by_id[proposal_id], found)
+        for proposal_id, found in approvals.items()
+    }
+
+
+def live_among(proposal: Proposal, signoffs: Iterable[Signoff]) -> list[Signoff]:
+    """Of ``signoffs`` (e.g. the proposal's history), the approvals that count: not void,
+    and bound to the current revision as signed (an approval of an earlier one does not)."""
+    revision = proposal.current_revision
+    return [
+        s
+        for s in signoffs
+        if s.decision == Decision.APPROVE.value
+        and not s.void
+        and s.revision_number == revision.number
+        and s.content_sha256 == revision.content_sha256
+    ]
 
 
 def history(proposal: Proposal) -> list[Signoff]:
+    """Every decision on the proposal, oldest first (a page derives the live approvals and
+    the open change request from it rather than asking again)."""
     return list(
         db.session.scalars(
-            select(Signoff).where(Signoff.proposal_id == proposal.id).order_by(Signoff.signed_at)
+            select(Signoff)
+            .where(Signoff.proposal_id == proposal.id)
+            .order_by(Signoff.signed_at, Signoff.id)
         ).unique()
     )
 

@@ -45,8 +45,9 @@ def _page(proposal: Proposal, form: DecisionForm, status: int = 200, refused: bo
     actor = current_actor()
     revision = proposal.current_revision
     content = revision.content
-    approvals = services.live_approvals(proposal)
-    where = services.position(actor, proposal)
+    history = services.history(proposal)
+    approvals = services.live_among(proposal, history)
+    where = services.position(actor, proposal, approvals)
     form.capacity.choices = choices((c.office.value, c.label) for c in where.approve_as)
     # After a refusal the page shows the current revision, so deciding again binds to it.
     if request.method == "GET" or refused or not form.revision_number.data:
@@ -59,7 +60,7 @@ def _page(proposal: Proposal, form: DecisionForm, status: int = 200, refused: bo
             form=form,
             position=where,
             approvals=approvals,
-            history=services.history(proposal),
+            history=history,
             replies=replies_by_request(proposal),
             sections=presenters.sections(content),
             report=proposal_policy.policy_report(

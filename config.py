@@ -66,6 +66,9 @@ class Config:
         # The session lifetime bounds the token; a form left open over lunch still saves.
         self.WTF_CSRF_TIME_LIMIT = None
         self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+        # Channels one import may add (the command line reads any size of file; the web
+        # upload is also bounded by MAX_CONTENT_LENGTH). A larger file is refused whole.
+        self.IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
 
         # Sign-in throttling (Flask-Limiter): failed attempts per account and per address.
         self.RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)

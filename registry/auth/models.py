@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 import unicodedata
 from datetime import date, datetime
 
@@ -16,6 +17,7 @@ from registry.timeutil import UTCDateTime, utcnow
 # Unicode categories no one types on purpose in an email: controls, format (zero-width
 # spaces, joiners, direction marks), unassigned, private use and surrogates.
 _INVISIBLE = frozenset({"Cc", "Cf", "Cn", "Co", "Cs"})
+_ASCII_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class Office(enum.StrEnum):
@@ -203,6 +205,9 @@ def email_lookup_key(email: str) -> str:
     forms (full-width letters) are folded away, so "victim@x" followed by a NUL or a
     zero-width space is the same account and the same throttle bucket, not a fresh one.
     """
+    if email.isascii():
+        # ASCII is its own NFKC form, and its only invisible characters are controls.
+        return _ASCII_CONTROLS.sub("", email).strip().lower()
     folded = unicodedata.normalize("NFKC", email)
     folded = "".join(ch for ch in folded if unicodedata.category(ch) not in _INVISIBLE)
     return folded.strip().lower()

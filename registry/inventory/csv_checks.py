@@ -38,7 +38,7 @@ _EARLIEST_START = date(1990, 1, 1)
 # --- results ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowError:
     line: int  # the file's line number; the header is line 1
     column: str
@@ -48,7 +48,7 @@ class RowError:
         return f"line {self.line}, column {self.column}: {self.message}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImportRow:
     """One valid-looking row, ready to become a Channel."""
 
@@ -147,7 +147,7 @@ def _parse_date(text: str) -> date | None:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class Draft:
     """A row's cleaned cells, before the checks that need the whole file or the database."""
 

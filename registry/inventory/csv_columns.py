@@ -10,7 +10,6 @@ __all__ = [
     "EXPORT_COLUMNS",
     "IMPORT_COLUMNS",
     "MAX_CELL_CHARS",
-    "MAX_ROWS",
     "quoted",
     "safe_cell",
     "unformula",
@@ -45,7 +44,6 @@ IMPORT_COLUMNS = (
     "date started",
 )
 
-MAX_ROWS = 20_000
 MAX_CELL_CHARS = 500
 # Lengths of the Channel columns the cells go into.
 COLUMN_LIMITS = {"name": 200, "handle": 200, "url": 500}

@@ -11,6 +11,8 @@ import csv
 import io
 from collections.abc import Iterator, Mapping, Sequence
 
+from flask import current_app
+
 from registry.auth.offices import agency_today
 from registry.inventory.csv_checks import (
     Draft,
@@ -20,7 +22,7 @@ from registry.inventory.csv_checks import (
     check_drafts,
     failed,
 )
-from registry.inventory.csv_columns import COLUMN_KINDS, IMPORT_COLUMNS, MAX_ROWS, unformula
+from registry.inventory.csv_columns import COLUMN_KINDS, IMPORT_COLUMNS, unformula
 from registry.policy.text import TextKind, clean_text
 
 __all__ = ["parse_channels_csv", "recheck_rows"]
@@ -119,6 +121,11 @@ class _Records:
 # --- checking it --------------------------------------------------------------------------
 
 
+def max_rows() -> int:
+    """The most channels one import may add (the IMPORT_MAX_ROWS setting)."""
+    return int(current_app.config["IMPORT_MAX_ROWS"])
+
+
 def parse_channels_csv(data: bytes) -> ImportPreview:
     """Read and check the Communications team's spreadsheet of existing channels.
 
@@ -141,14 +148,15 @@ def parse_channels_csv(data: bytes) -> ImportPreview:
         if problem or positions is None:
             return failed(problem or "The header row could not be read.")
         today = agency_today()
+        cap = max_rows()
         drafts: list[Draft] = []
         errors: list[RowError] = []
         for line, cells in records:
             if not any(c.strip() for c in cells):
                 continue  # blank lines, and rows of empty cells that Excel leaves behind
-            if len(drafts) >= MAX_ROWS:
+            if len(drafts) >= cap:
                 return failed(
-                    f"The file has more than {MAX_ROWS:,} channels (line {line} is past the "
+                    f"The file has more than {cap:,} channels (line {line} is past the "
                     "limit). Split it into smaller files and import each."
                 )
             extra = [c for i, c in enumerate(cells) if i >= len(header) and c.strip()]
@@ -191,8 +199,8 @@ def recheck_rows(rows: Sequence[tuple[int, Mapping[str, str]]]) -> ImportPreview
     people deactivated since). ``rows`` are (line, cells by IMPORT_COLUMNS)."""
     if not rows:
         return failed("There are no channels to import.")
-    if len(rows) > MAX_ROWS:
-        return failed(f"There are more than {MAX_ROWS:,} channels: split them up.")
+    if len(rows) > max_rows():
+        return failed(f"There are more than {max_rows():,} channels: split them up.")
     today = agency_today()
     drafts: list[Draft] = []
     errors: list[RowError] = []

@@ -45,7 +45,8 @@ _MAX_SHOWN = 60
 def _shown(value: str, limit: int = _MAX_SHOWN) -> str:
     """A user's value quoted for a message, on one line and cut short so messages stay short."""
     flat = " ".join(value.split())
-    flat = "".join(ch for ch in flat if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
+    if not (flat.isascii() and flat.isprintable()):  # printable ASCII has none of these
+        flat = "".join(ch for ch in flat if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
     if len(flat) > limit:
         flat = flat[: limit - 1].rstrip() + "…"
     return f"“{flat}”"
@@ -313,6 +314,12 @@ def _listed_platform_imitated(host: str) -> str | None:
     return None
 
 
+def _spaces_or_hidden(url: str) -> bool:
+    if url.isascii():  # its only hidden characters are controls, which are not printable
+        return " " in url or not url.isprintable()
+    return any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in url)
+
+
 def channel_url_problem(platform: str, handle: str, url: str) -> str | None:
     """The one decision on a Channel URL. None if it is an https address on the platform's
     own site (the platform's domain or one of the subdomains it serves profiles on) and,
@@ -324,7 +331,7 @@ def channel_url_problem(platform: str, handle: str, url: str) -> str | None:
     if not url:
         return f"Enter the Channel URL: the channel's full web address, for example {example}."
     shown = _shown(url)
-    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in url):
+    if _spaces_or_hidden(url):
         return f"The Channel URL {shown} contains spaces or hidden characters: use {example}."
     # A backslash is read as "/" by browsers but not by urlsplit, so the two would disagree
     # about which site the address goes to.

@@ -60,6 +60,8 @@ def _joins_something(previous: str) -> bool:
 
 
 def _drop_stray_joiners(text: str) -> str:
+    if text.isascii():  # joiners are not ASCII: most text has none to look for
+        return text
     kept: list[str] = []
     for ch in text:
         if ch in _JOINERS and not _joins_something(kept[-1] if kept else ""):
@@ -83,6 +85,8 @@ def clean_text(value: str, kind: TextKind = TextKind.PROSE) -> str:
     text = _LINE_BREAKS.sub(" ", text)
     if kind is TextKind.LINE:
         return _drop_stray_joiners(text)
+    if text.isascii():  # no ASCII character is a format character (Cf)
+        return text
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 

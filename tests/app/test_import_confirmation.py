@@ -16,7 +16,6 @@ from registry.audit.log import verify_chain
 from registry.audit.models import AuditEntry
 from registry.channels.models import Channel, ChannelState
 from registry.extensions import db
-from registry.inventory.csv_columns import MAX_ROWS
 from registry.inventory.csv_import import recheck_rows
 from registry.inventory.models import ImportBatch
 from tests.conftest import run_isolated
@@ -266,10 +265,11 @@ def test_the_operators_command_line_imports_in_one_step(app, db, people, tmp_pat
     assert db.session.scalar(select(func.count(ImportBatch.id))) == 0
 
 
-def test_a_recheck_keeps_the_row_cap(db, people):
+def test_a_recheck_keeps_the_row_cap(app, db, people):
     row = {"name": "X", "platform": "facebook", "handle": "X", "url": "", "business unit": "POL"}
-    preview = recheck_rows([(n + 2, row) for n in range(MAX_ROWS + 1)])
-    assert preview.file_error and "20,000" in preview.file_error
+    cap = app.config["IMPORT_MAX_ROWS"]
+    preview = recheck_rows([(n + 2, row) for n in range(cap + 1)])
+    assert preview.file_error and f"{cap:,}" in preview.file_error
 
 
 def test_a_file_full_of_control_characters_can_still_be_submitted(client_as, people, db):  # noqa: ANN001

@@ -376,12 +376,25 @@ def test_other_file_level_errors(db, people, content, message):
     assert message in preview.file_error
 
 
-def test_more_than_20000_rows_is_a_file_level_error(db, people):
+def test_more_than_20000_rows_is_a_file_level_error(db, people):  # the default cap
     rows = [f"C{n},Facebook,EthnicMany{n:05d},,POL,{LIAISON},2020-01-01" for n in range(20_001)]
     preview = parse_channels_csv(csv_text(*rows).encode())
     assert preview.file_error is not None
     assert "more than 20,000 channels" in preview.file_error
     assert "line 20002" in preview.file_error
+
+
+def test_the_row_cap_is_a_setting(app, db, people):
+    rows = [f"C{n},Facebook,EthnicCap{n:05d},,POL,{LIAISON},2020-01-01" for n in range(6)]
+    saved = app.config["IMPORT_MAX_ROWS"]
+    app.config["IMPORT_MAX_ROWS"] = 5
+    try:
+        refused = parse_channels_csv(csv_text(*rows).encode())
+        assert refused.file_error and "more than 5 channels (line 7" in refused.file_error
+        app.config["IMPORT_MAX_ROWS"] = 6
+        assert parse_channels_csv(csv_text(*rows).encode()).ok
+    finally:
+        app.config["IMPORT_MAX_ROWS"] = saved
 
 
 # --- import: scale -----------------------------------------------------------------------------
@@ -676,3 +689,52 @@ def test_the_streamed_export_writes_what_export_rows_writes(client_as, people, d
     channels = db.session.scalars(ordered(filtered(filters, None), filters)).unique()
     assert response.get_data(as_text=True) == "".join(export_rows(channels, bom=False))
     assert response.get_data(as_text=True).count("\n") > 1
+
+
+def test_imported_channels_are_searchable_and_later_ones_too(client_as, people, db, app):
+    rows = [f"Kōrero {n},Facebook,EthnicFind{n:03d},,POL,{LIAISON},2020-01-01" for n in range(30)]
+    assert import_channels(csv_text(*rows).encode(), people.comms).count == 30
+    db.session.commit()
+    comms = client_as("comms")
+    page = comms.get("/inventory/?q=ethnicfind01").get_data(as_text=True)
+    assert "10 channels match" in page  # EthnicFind010 … 019, through the search index
+    # The index still follows the table for channels added after the import.
+    assert import_channels(csv_text(rows[0].replace("Find000", "Later1")).encode(), None).count
+    db.session.commit()
+    assert "1 channel match" in comms.get("/inventory/?q=ethniclater").get_data(as_text=True)
+    db.session.add(
+        Channel(
+            name="Added one by one",
+            platform="x",
+            handle="OneByOne",
+            handle_key="onebyone",
+            business_unit_id=people.policy.id,
+            state=ChannelState.ACTIVE.value,
+        )
+    )
+    db.session.commit()
+    assert "1 channel match" in comms.get("/inventory/?q=onebyone").get_data(as_text=True)
+
+
+def test_a_refused_import_leaves_the_search_index_whole(client_as, people, db):
+    existing = f"Taken,Facebook,EthnicTaken,,POL,{LIAISON},2020-01-01"
+    assert import_channels(csv_text(existing).encode(), None).count == 1
+    db.session.commit()
+    clash = [f"New {n},Facebook,EthnicNew{n},,POL,{LIAISON},2020-01-01" for n in range(3)]
+    with pytest.raises(RegistryError):
+        import_channels(csv_text(*clash, existing).encode(), None)
+    db.session.rollback()
+    assert channel_count(db) == 1
+    db.session.add(
+        Channel(
+            name="After the refusal",
+            platform="x",
+            handle="AfterRefusal",
+            handle_key="afterrefusal",
+            business_unit_id=people.policy.id,
+            state=ChannelState.ACTIVE.value,
+        )
+    )
+    db.session.commit()
+    page = client_as("comms").get("/inventory/?q=afterrefusal").get_data(as_text=True)
+    assert "1 channel match" in page

@@ -57,6 +57,7 @@ COLUMN_KINDS = {
 # OWASP's CSV injection advice: spreadsheets treat a cell starting with any of these as a
 # formula (tab and CR because Excel strips them and looks at what follows).
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = frozenset(_FORMULA_TRIGGERS)  # each one character: ``cell[:1] in`` tests it
 
 
 def safe_cell(value: str) -> str:

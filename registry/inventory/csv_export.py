@@ -18,7 +18,7 @@ from registry.auth.models import BusinessUnit, User
 from registry.channels.models import Channel
 from registry.charters.models import Charter
 from registry.extensions import db
-from registry.inventory.csv_columns import EXPORT_COLUMNS, safe_cell
+from registry.inventory.csv_columns import EXPORT_COLUMNS, FORMULA_STARTS
 from registry.inventory.queries import InventoryFilters, conditions, order_clauses
 
 __all__ = ["export_csv", "export_rows"]
@@ -91,8 +91,11 @@ def export_select(filters: InventoryFilters, scope: list[int] | None) -> Select:
 
 def export_csv(filters: InventoryFilters, scope: list[int] | None, bom: bool) -> Iterator[str]:
     """The CSV text of the filtered inventory, a batch of lines per chunk, read as it streams."""
-    rows = db.session.execute(export_select(filters, scope).execution_options(yield_per=_BATCH))
-    yield from _lines((ExportRow(*row) for row in rows), bom)
+    # Core, not the ORM's result machinery: plain rows are all the export needs.
+    rows = db.session.connection().execute(
+        export_select(filters, scope).execution_options(yield_per=_BATCH)
+    )
+    yield from _lines(map(ExportRow._make, rows), bom)
 
 
 def export_rows(
@@ -154,7 +157,13 @@ def _lines(
     while batch := list(islice(iterator, _BATCH)):
         numbers = charter_numbers if charter_numbers is not None else _charter_numbers_for(batch)
         for row in batch:
-            writer.writerow([safe_cell(cell) for cell in _cells(row, numbers, zone)])
+            # safe_cell, inlined: it runs on every cell of every channel.
+            writer.writerow(
+                [
+                    "'" + cell if cell[:1] in FORMULA_STARTS else cell
+                    for cell in _cells(row, numbers, zone)
+                ]
+            )
             if per_line:
                 yield taken()
         if not per_line:

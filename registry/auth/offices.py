@@ -39,6 +39,21 @@ def _covering(day: date | BindParameter):  # noqa: ANN202
     )
 
 
+# Built once, with parameters, like _HELD below: every proposal page asks who the
+# Communications team are.
+_HOLDERS = (
+    select(Appointment)
+    .join(Appointment.user)
+    .where(
+        Appointment.office == bindparam("office"),
+        _covering(bindparam("day", type_=Date)),
+        User.is_active_account,
+    )
+    .order_by(Appointment.acting, Appointment.starts_on)
+)
+_HOLDERS_IN_UNIT = _HOLDERS.where(Appointment.business_unit_id == bindparam("unit_id"))
+
+
 def holders(
     office: Office, at: datetime | None = None, business_unit_id: int | None = None
 ) -> list[Appointment]:
@@ -46,16 +61,9 @@ def holders(
 
     Inactive accounts hold nothing: a deactivated person cannot act in an office.
     """
-    day = agency_today(at)
-    query = (
-        select(Appointment)
-        .join(Appointment.user)
-        .where(Appointment.office == office.value, _covering(day), User.is_active_account)
-        .order_by(Appointment.acting, Appointment.starts_on)
-    )
-    if office.needs_unit:
-        query = query.where(Appointment.business_unit_id == business_unit_id)
-    return list(db.session.scalars(query).unique())
+    statement = _HOLDERS_IN_UNIT if office.needs_unit else _HOLDERS
+    parameters = {"office": office.value, "day": agency_today(at), "unit_id": business_unit_id}
+    return list(db.session.scalars(statement, parameters).unique())
 
 
 def offices_held(user: User, at: datetime | None = None) -> list[Appointment]:

@@ -45,9 +45,9 @@ def _cpu_cells(step: dict[str, Any]) -> tuple[str, ...]:
     )
 
 
-def _worker_ms(step: dict[str, Any]) -> str:
+def _per_request(step: dict[str, Any], side: str) -> str:
     requests = step["total"]["requests"]
-    return f"{1000 * step['cpu']['workers'] / requests:.1f} ms" if requests else "—"
+    return f"{1000 * step['cpu'][side] / requests:.1f} ms" if requests else "—"
 
 
 STEP_HEADERS = (
@@ -58,6 +58,7 @@ STEP_HEADERS = (
     "requests",
     "failures",
     "worker CPU / request",
+    "DB CPU / request",
     "workers",
     "locust",
     "PostgreSQL (this DB)",
@@ -75,7 +76,8 @@ def _step_cells(step: dict[str, Any]) -> tuple[str, ...]:
         _ms(total["p99"]),
         f"{total['requests']:,}",
         str(total["failures"]),
-        _worker_ms(step),
+        _per_request(step, "workers"),
+        _per_request(step, "postgres"),
         *_cpu_cells(step),
     )
 

@@ -66,7 +66,9 @@ audit: install
 	$(BIN)/pip install --quiet pip-audit
 	$(BIN)/pip-audit
 
+# The benchmarks also need locust (the "bench" extra) for the load test.
 bench: install system-packages
+	$(BIN)/pip install --quiet -e ".[test,prod,bench]"
 	$(BIN)/python -m bench
 
 clean:

@@ -231,11 +231,11 @@ def postgres_version() -> str | None:
 
 
 @contextmanager
-def throwaway_postgres() -> Iterator[str]:
-    """A new database ``registry_bench_<pid>``, dropped afterwards; yields its SQLAlchemy URL."""
+def throwaway_postgres(prefix: str = "registry_bench") -> Iterator[str]:
+    """A new database ``<prefix>_<pid>``, dropped afterwards; yields its SQLAlchemy URL."""
     import psycopg
 
-    name = f"registry_bench_{os.getpid()}"
+    name = f"{prefix}_{os.getpid()}"
     with psycopg.connect(
         dbname="postgres", connect_timeout=3, autocommit=True, **POSTGRES
     ) as connection:

@@ -62,6 +62,9 @@ class Channel(db.Model):
         # the search index: SQLite's FTS5 table, PostgreSQL's pg_trgm indexes).
         Index("ix_channel_state_unit", "state", "business_unit_id"),
         Index("ix_channel_state_platform", "state", "platform"),
+        # The public register's page in its order, and its count (migration 0015).
+        Index("ix_channel_register_order", "state", "platform", "name", "id"),
+        Index("ix_channel_state_closure", "state", "closure_scheduled_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,4 +1,4 @@
-"""indexes for the public register's page and count
+"""indexes for the public register's page and count, and the dashboard's breakdown
 
 Revision ID: 0015
 Revises: 0014
@@ -9,6 +9,10 @@ counts them. At 100,000 channels on SQLite the page sorted every active channel 
 (13 ms) and the count read each one from the table to check its closing date (68 ms). An index
 in the register's order lets the page stop after 50 rows (0.1 ms); one on state and closing
 date answers the count from the index alone (6 ms).
+
+The dashboard counted channels by state, by unit and by platform in three passes over the
+table (84 ms at 100,000 channels on SQLite); one index on all three answers them in one pass
+over the index (14 ms).
 """
 
 from alembic import op
@@ -24,8 +28,12 @@ depends_on = None
 def upgrade():
     op.create_index("ix_channel_register_order", "channel", ["state", "platform", "name", "id"])
     op.create_index("ix_channel_state_closure", "channel", ["state", "closure_scheduled_on"])
+    op.create_index(
+        "ix_channel_state_unit_platform", "channel", ["state", "business_unit_id", "platform"]
+    )
 
 
 def downgrade():
+    op.drop_index("ix_channel_state_unit_platform", table_name="channel")
     op.drop_index("ix_channel_state_closure", table_name="channel")
     op.drop_index("ix_channel_register_order", table_name="channel")

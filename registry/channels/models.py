@@ -65,6 +65,8 @@ class Channel(db.Model):
         # The public register's page in its order, and its count (migration 0015).
         Index("ix_channel_register_order", "state", "platform", "name", "id"),
         Index("ix_channel_state_closure", "state", "closure_scheduled_on"),
+        # The dashboard's breakdown by state, unit and platform, in one pass (also 0015).
+        Index("ix_channel_state_unit_platform", "state", "business_unit_id", "platform"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

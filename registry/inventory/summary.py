@@ -8,6 +8,7 @@ only the channels listed are fetched, so the summary costs the same for 100 chan
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -36,30 +37,26 @@ class InventorySummary:
 def inventory_summary(scope: list[int] | None) -> InventorySummary:
     """The summary of the channels in the business units ``scope`` (None: every unit)."""
     in_scope = [] if scope is None else [Channel.business_unit_id.in_(scope)]
-    not_closed = [*in_scope, Channel.state != ChannelState.DECOMMISSIONED.value]
-    by_state = dict(
-        db.session.execute(
-            select(Channel.state, func.count(Channel.id)).where(*in_scope).group_by(Channel.state)
-        ).all()
-    )
-    unit_counts = dict(
-        db.session.execute(
-            select(Channel.business_unit_id, func.count(Channel.id))
-            .where(*not_closed)
-            .group_by(Channel.business_unit_id)
-        ).all()
-    )
+    # One pass over one covering index gives all three breakdowns (by state; open channels
+    # by unit and by platform): the groups are few, the channels many.
+    by_state: dict[str, int] = defaultdict(int)
+    unit_counts: dict[int, int] = defaultdict(int)
+    platform_counts: dict[str, int] = defaultdict(int)
+    for state, unit_id, platform, count in db.session.execute(
+        select(Channel.state, Channel.business_unit_id, Channel.platform, func.count())
+        .where(*in_scope)
+        .group_by(Channel.state, Channel.business_unit_id, Channel.platform)
+    ):
+        by_state[state] += count
+        if state != ChannelState.DECOMMISSIONED.value:
+            unit_counts[unit_id] += count
+            platform_counts[platform] += count
     unit_names = dict(
         db.session.execute(
             select(BusinessUnit.id, BusinessUnit.name).where(BusinessUnit.id.in_(unit_counts))
         ).all()
     )
-    by_platform = db.session.execute(
-        select(Channel.platform, func.count(Channel.id))
-        .where(*not_closed)
-        .group_by(Channel.platform)
-        .order_by(func.count(Channel.id).desc(), Channel.platform)
-    ).all()
+    by_platform = sorted(platform_counts.items(), key=lambda item: (-item[1], item[0]))
     today = agency_today()
     active = [*in_scope, Channel.state == ChannelState.ACTIVE.value]
     overdue = Channel.review_due < today
@@ -76,7 +73,7 @@ def inventory_summary(scope: list[int] | None) -> InventorySummary:
         .limit(OVERDUE_LISTED)
     ).unique()
     return InventorySummary(
-        by_state=by_state,
+        by_state=dict(by_state),
         by_unit=sorted((unit_names[unit], count) for unit, count in unit_counts.items()),
         by_platform=[(PLATFORMS.get(platform, platform), count) for platform, count in by_platform],
         overdue_count=overdue_count,

@@ -61,6 +61,16 @@ def test_the_dashboard_counts_what_the_inventory_lists(client_as, people, db):
     assert overdue == _inventory_total(comms, "review=overdue") > OVERDUE_LISTED
     assert due_soon == _inventory_total(comms, "review=due-soon") > 0
     assert _figure(dashboard, "active") == _inventory_total(comms, "state=active")
+    # The open channels by platform and by unit: what the inventory lists, less the closed.
+    rows = dict(re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td></tr>", dashboard))
+    for platform, label in (("facebook", "Facebook"), ("instagram", "Instagram")):
+        listed = _inventory_total(comms, f"platform={platform}")
+        closed = _inventory_total(comms, f"platform={platform}&state=decommissioned")
+        assert int(rows[label]) == listed - closed > 0, (label, rows)
+    for unit in (people.policy, people.community):
+        listed = _inventory_total(comms, f"unit={unit.id}")
+        closed = _inventory_total(comms, f"unit={unit.id}&state=decommissioned")
+        assert int(rows[unit.name]) == listed - closed > 0, (unit.name, rows)
     # The longest overdue are listed, never all of them.
     listed = re.findall(r'<a href="/channels/\d+">Seeded channel \d+</a> — due', dashboard)
     assert len(listed) == OVERDUE_LISTED

@@ -12,7 +12,8 @@ date answers the count from the index alone (6 ms).
 
 The dashboard counted channels by state, by unit and by platform in three passes over the
 table (84 ms at 100,000 channels on SQLite); one index on all three answers them in one pass
-over the index (14 ms).
+over the index (14 ms). A Deputy Chief Executive's dashboard counts the reviews due in their
+units: an index that starts with the unit answers it from the index (154 ms to 6 ms).
 """
 
 from alembic import op
@@ -31,9 +32,13 @@ def upgrade():
     op.create_index(
         "ix_channel_state_unit_platform", "channel", ["state", "business_unit_id", "platform"]
     )
+    op.create_index(
+        "ix_channel_unit_state_review_due", "channel", ["business_unit_id", "state", "review_due"]
+    )
 
 
 def downgrade():
+    op.drop_index("ix_channel_unit_state_review_due", table_name="channel")
     op.drop_index("ix_channel_state_unit_platform", table_name="channel")
     op.drop_index("ix_channel_state_closure", table_name="channel")
     op.drop_index("ix_channel_register_order", table_name="channel")

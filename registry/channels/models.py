@@ -67,6 +67,8 @@ class Channel(db.Model):
         Index("ix_channel_state_closure", "state", "closure_scheduled_on"),
         # The dashboard's breakdown by state, unit and platform, in one pass (also 0015).
         Index("ix_channel_state_unit_platform", "state", "business_unit_id", "platform"),
+        # A DCE's reviews due, in their units (also 0015).
+        Index("ix_channel_unit_state_review_due", "business_unit_id", "state", "review_due"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

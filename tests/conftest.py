@@ -128,6 +128,16 @@ def db(app: Flask) -> Iterator:
 
 
 @pytest.fixture
+def register_on(app: Flask) -> Iterator[None]:
+    """The public register and its "is this official?" lookup, switched on for one test (they
+    are off until an agency decides to publish)."""
+    saved = app.config["PUBLIC_REGISTER_ENABLED"]
+    app.config["PUBLIC_REGISTER_ENABLED"] = True
+    yield
+    app.config["PUBLIC_REGISTER_ENABLED"] = saved
+
+
+@pytest.fixture
 def client(app: Flask, db) -> FlaskClient:  # noqa: ANN001
     return app.test_client()
 

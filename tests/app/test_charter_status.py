@@ -6,8 +6,6 @@ import io
 import re
 from datetime import timedelta
 
-import pytest
-
 from registry.auth.offices import agency_today
 from registry.proposals.models import Proposal
 from registry.timeutil import format_date
@@ -23,14 +21,6 @@ from tests.workflow import approved_proposal
 
 # What a visitor must not learn about the channel when the register is off.
 CHANNEL_DETAILS = ("MEC Pasifika Communities", "MECPasifika", "Business unit", "Tama Rāwiri")
-
-
-@pytest.fixture
-def register_on(app):  # noqa: ANN001, ANN201
-    saved = app.config["PUBLIC_REGISTER_ENABLED"]
-    app.config["PUBLIC_REGISTER_ENABLED"] = True
-    yield
-    app.config["PUBLIC_REGISTER_ENABLED"] = saved
 
 
 def status_of(page: str) -> str:

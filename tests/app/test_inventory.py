@@ -288,13 +288,6 @@ def test_export_is_audited_and_streams_the_filtered_view(client_as, people, db):
     assert client_as("staff_policy").get("/inventory/export.csv").status_code == 403
 
 
-@pytest.fixture
-def public_register(app):  # noqa: ANN001
-    app.config["PUBLIC_REGISTER_ENABLED"] = True
-    yield
-    app.config["PUBLIC_REGISTER_ENABLED"] = False
-
-
 def test_the_public_register_is_off_by_default(client, db):
     assert client.get("/register/").status_code == 404
 
@@ -303,7 +296,7 @@ def _register_names(page: str) -> list[str]:
     return re.findall(r"<tr><td>(Seeded channel \d+)", page)
 
 
-def test_the_public_register_comes_a_page_at_a_time(client, people, db, public_register):
+def test_the_public_register_comes_a_page_at_a_time(client, people, db, register_on):
     seed_channels(130, [people.policy, people.community])  # 104 official, 26 not
     first = client.get("/register/").get_data(as_text=True)
     assert "Official channels (104)" in first
@@ -327,9 +320,7 @@ def test_the_public_register_comes_a_page_at_a_time(client, people, db, public_r
 @pytest.mark.parametrize(
     "query", ["page=0", "page=-3", "page=999", "page=abc", "platform=myspace", "page=2%00"]
 )
-def test_an_odd_register_address_shows_a_page_not_an_error(
-    client, people, db, public_register, query
-):
+def test_an_odd_register_address_shows_a_page_not_an_error(client, people, db, register_on, query):
     seed_channels(60, [people.policy])
     response = client.get(f"/register/?{query}")
     assert response.status_code == 200
@@ -350,9 +341,7 @@ def test_an_odd_register_address_shows_a_page_not_an_error(
         ("<script>alert(1)</script>", False),
     ],
 )
-def test_is_this_account_official(
-    client, client_as, people, db, public_register, account, official
-):
+def test_is_this_account_official(client, client_as, people, db, register_on, account, official):
     live_channel(client_as, people, db)
     page = client.get("/register/", query_string={"account": account}).get_data(as_text=True)
     assert "MEC Pasifika Communities" in page  # listed for everyone

@@ -17,14 +17,6 @@ from tests.public_channels import close, live_channel
 from tests.workflow import approved_proposal
 
 
-@pytest.fixture
-def register_on(app):  # noqa: ANN001, ANN201
-    saved = app.config["PUBLIC_REGISTER_ENABLED"]
-    app.config["PUBLIC_REGISTER_ENABLED"] = True
-    yield
-    app.config["PUBLIC_REGISTER_ENABLED"] = saved
-
-
 def ask(client, account: str) -> str:  # noqa: ANN001
     response = client.get("/register/", query_string={"account": account})
     assert response.status_code == 200

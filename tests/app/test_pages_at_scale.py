@@ -8,7 +8,6 @@ import re
 from contextlib import contextmanager
 from datetime import timedelta
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, event, insert, select, update
@@ -100,14 +99,6 @@ PAGES = {
     "public lookup by name": ("public", "/register/?account=Seeded+channel+00042"),
     "API channel list": ("api", "/api/v1/channels?per_page=100"),
 }
-
-
-@pytest.fixture
-def register_on(app):  # noqa: ANN001, ANN201
-    saved = app.config["PUBLIC_REGISTER_ENABLED"]
-    app.config["PUBLIC_REGISTER_ENABLED"] = True
-    yield
-    app.config["PUBLIC_REGISTER_ENABLED"] = saved
 
 
 CHARTER_NUMBERS = "SELECT charter.proposal_id, charter.number FROM charter WHERE"

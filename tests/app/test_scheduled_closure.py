@@ -24,13 +24,6 @@ def cli(app, db):  # noqa: ANN001, ARG001
     return lambda *args: run_isolated(runner.invoke, args=list(args))
 
 
-@pytest.fixture
-def public_register(app):  # noqa: ANN001
-    app.config["PUBLIC_REGISTER_ENABLED"] = True
-    yield
-    app.config["PUBLIC_REGISTER_ENABLED"] = False
-
-
 def imported_channel(people) -> Channel:  # noqa: ANN001
     rows = (
         "name,platform,handle,url,business unit,liaison email,date started\n"
@@ -66,7 +59,7 @@ def actions(channel: Channel) -> list[str]:
 
 
 def test_a_future_date_schedules_the_closure_and_remind_closes_it_on_the_day(
-    client_as, people, db, client, cli, public_register
+    client_as, people, db, client, cli, register_on
 ):
     channel = imported_channel(people)
     day = agency_today() + timedelta(days=10)

@@ -439,15 +439,7 @@ def test_charter_verification(page, people, client_as, db, audit):
     audit.assert_clean()
 
 
-@pytest.fixture
-def public_register(app):  # noqa: ANN001, ANN201
-    saved = app.config["PUBLIC_REGISTER_ENABLED"]
-    app.config["PUBLIC_REGISTER_ENABLED"] = True
-    yield
-    app.config["PUBLIC_REGISTER_ENABLED"] = saved
-
-
-def test_public_register(page, people, client_as, db, audit, public_register):
+def test_public_register(page, people, client_as, db, audit, register_on):
     approved = approved_proposal(client_as, people)
     channel = db.session.scalar(select(Channel).where(Channel.proposal_id == approved.id))
     accept_security_risk(client_as, channel.id)

@@ -34,14 +34,6 @@ from tests.workflow import (
 )
 
 
-@pytest.fixture
-def register_on(app):  # noqa: ANN001, ANN201
-    saved = app.config["PUBLIC_REGISTER_ENABLED"]
-    app.config["PUBLIC_REGISTER_ENABLED"] = True
-    yield
-    app.config["PUBLIC_REGISTER_ENABLED"] = saved
-
-
 def keys(found: list[invariants.Violation]) -> set[str]:
     return {v.invariant for v in found}
 

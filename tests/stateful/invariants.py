@@ -27,6 +27,7 @@ from registry.audit.log import verify_chain
 from registry.audit.models import AuditEntry
 from registry.auth.models import Appointment, Office, User
 from registry.auth.offices import agency_today
+from registry.channels import lookup
 from registry.channels.models import Channel, ChannelState
 from registry.charters.models import Charter
 from registry.extensions import db
@@ -244,6 +245,70 @@ def _text(fragment: str) -> str:
     return " ".join(html.unescape(_TAG.sub("", fragment)).split())
 
 
+_NEXT_PAGE = re.compile(r'<a href="([^"]+)" rel="next">')
+
+
+def lookup_vouches_only_for_ours() -> list[Violation]:
+    """The public lookup ("is this official?") says yes only for an active channel, always says
+    it for an official channel's own vouched address, and finds through its indexes exactly
+    what reading every channel would find, for every channel's address, handle and name."""
+    found: list[Violation] = []
+    channels = list(db.session.scalars(sa.select(Channel)).unique())
+    public = [c for c in channels if c.state != ChannelState.APPROVED.value]
+    for channel in channels:
+        for account in filter(None, (channel.channel_url, channel.handle, channel.name)):
+            answer = lookup.look_up(account)
+            for item in answer.found:
+                if item.standing.standing.official and item.channel.state != "active":
+                    found.append(
+                        Violation(
+                            "lookup",
+                            f"{account!r} is answered official by {item.channel.reference}, "
+                            f"which is {item.channel.state}.",
+                        )
+                    )
+            everyone = _reading_every_channel(account, public)
+            if (answer.matched_by, sorted(i.channel.id for i in answer.found)) != everyone:
+                found.append(
+                    Violation(
+                        "lookup",
+                        f"{account!r}: the lookup finds {answer}, reading every channel finds "
+                        f"{everyone}.",
+                    )
+                )
+        official_now = channel.state == "active" and (
+            channel.closure_scheduled_on is None or channel.closure_scheduled_on > agency_today()
+        )
+        # Its handle or name may find another channel first; its own vouched address must
+        # always find it, official.
+        if official_now and channel.vouched_url:
+            answer = lookup.look_up(channel.vouched_url)
+            if not any(
+                i.channel.id == channel.id and i.standing.standing.official for i in answer.found
+            ):
+                found.append(
+                    Violation(
+                        "lookup",
+                        f"{channel.reference}'s own address {channel.vouched_url!r} is not "
+                        "answered official.",
+                    )
+                )
+    return found
+
+
+def _reading_every_channel(account: str, public: list[Channel]) -> tuple[Any, list[int]]:
+    account = account.strip()[:500]
+    for matched_by, matches in (
+        (lookup.MatchedBy.ADDRESS, lookup._by_address),
+        (lookup.MatchedBy.HANDLE, lookup._by_handle),
+        (lookup.MatchedBy.NAME, lookup._by_name),
+    ):
+        ids = matches(account, public) if account else []
+        if ids:
+            return matched_by, sorted(ids)
+    return None, []
+
+
 def register_rows(page: str) -> list[tuple[str, str, str, str]]:
     """(name, platform, handle, url) for each row of the public register's table."""
     body = page.split("<tbody>", 1)[-1].split("</tbody>", 1)[0]
@@ -260,10 +325,17 @@ def register_matches(client: Any) -> list[Violation]:
 
     The register must be switched on (PUBLIC_REGISTER_ENABLED) in the app under test.
     """
-    response = client.get("/register/")
-    if response.status_code != 200:
-        return [Violation("register", f"The public register answered {response.status_code}.")]
-    listed = sorted((r[0], r[2], r[3]) for r in register_rows(response.get_data(as_text=True)))
+    rows: list[tuple[str, str, str, str]] = []
+    address: str | None = "/register/"
+    while address is not None:  # every page of it: it lists 50 channels a page
+        response = client.get(address)
+        if response.status_code != 200:
+            return [Violation("register", f"{address} answered {response.status_code}.")]
+        page = response.get_data(as_text=True)
+        rows += register_rows(page)
+        following = _NEXT_PAGE.search(page)
+        address = html.unescape(following.group(1)) if following else None
+    listed = sorted((r[0], r[2], r[3]) for r in rows)
     db.session.expire_all()
     active = db.session.scalars(
         sa.select(Channel).where(Channel.state == ChannelState.ACTIVE.value)
@@ -401,6 +473,7 @@ def check_all(
             *approvals_hold(),
             *no_self_appointments(),
             *register_matches(client),
+            *lookup_vouches_only_for_ours(),
             *charter_statuses_match(client),
             *audit_chain_intact(),
             *inactive_cannot_authenticate(sessions or {}, tokens or {}, deactivated_since_issue),

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, render_template, request
 
 from registry.channels import lookup
 from registry.errors import NotFoundError
+from registry.forms import choices
 from registry.inventory.forms import LookupForm, RegisterFilterForm
 from registry.inventory.public import register_page
 from registry.policy.platforms import PLATFORMS
@@ -27,7 +28,7 @@ def public_register():
         str(request.args.get("platform", "")), str(request.args.get("page", "1"))
     )
     filter_form = RegisterFilterForm(data={"platform": register.platform})
-    filter_form.platform.choices = [("", "Every platform"), *PLATFORMS.items()]
+    filter_form.platform.choices = choices([("", "Every platform"), *PLATFORMS.items()])
     return render_template(
         "inventory/register.html",
         register=register,

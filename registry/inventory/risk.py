@@ -9,6 +9,7 @@ names who, in what capacity, why, and which checks failed, and is used up by the
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -86,8 +87,8 @@ def safeguards_of(channel: Channel) -> Safeguards:
     action = next_action(channel)
     # The latest unused one for the action, in the order acceptances_of gives.
     latest = next((a for a in acceptances if a.action == action and a.used_at is None), None)
-    failing = {item.label for item in checklist if not item.ok}
-    covering = latest if latest is not None and failing <= set(latest.failing) else None
+    failing = [item.label for item in checklist if not item.ok]
+    covering = latest if _covers(latest, failing) else None
     return Safeguards(security, admins, checklist, action, covering, acceptances)
 
 
@@ -106,9 +107,11 @@ def covering_acceptance(
     """The latest unused acceptance for ``action``, if it covers every check failing now: an
     acceptance covers the checks that failed when it was given, not ones that failed since."""
     acceptance = _open_acceptance(channel, action)
-    if acceptance is None or not set(failing) <= set(acceptance.failing):
-        return None
-    return acceptance
+    return acceptance if _covers(acceptance, failing) else None
+
+
+def _covers(acceptance: SecurityRiskAcceptance | None, failing: Iterable[str]) -> bool:
+    return acceptance is not None and set(failing) <= set(acceptance.failing)
 
 
 def _open_acceptance(channel: Channel, action: Action) -> SecurityRiskAcceptance | None:

@@ -15,6 +15,7 @@ from registry.forms import clean_text
 from registry.proposals import access as proposal_access
 from registry.proposals import services as proposal_services
 from registry.proposals.models import Proposal, ProposalState
+from registry.signoffs import services
 from registry.signoffs.models import ChangeReply, Decision, Signoff
 from registry.timeutil import utcnow
 
@@ -38,19 +39,12 @@ def open_change_request(proposal: Proposal, history: list[Signoff] | None = None
     ``history`` (every decision, oldest first) when the caller has read it already."""
     if proposal.state_enum not in (ProposalState.CHANGES_REQUESTED, ProposalState.DRAFT):
         return None
-    if history is not None:
-        requests = [s for s in history if s.decision == Decision.REQUEST_CHANGES.value]
-        latest = max(requests, key=lambda s: (s.signed_at, s.id), default=None)
-    else:
-        latest = db.session.scalars(
-            select(Signoff)
-            .where(
-                Signoff.proposal_id == proposal.id,
-                Signoff.decision == Decision.REQUEST_CHANGES.value,
-            )
-            .order_by(Signoff.signed_at.desc(), Signoff.id.desc())
-            .limit(1)
-        ).first()
+    requests = [
+        s
+        for s in (services.history(proposal) if history is None else history)
+        if s.decision == Decision.REQUEST_CHANGES.value
+    ]
+    latest = max(requests, key=lambda s: (s.signed_at, s.id), default=None)
     if latest is None:
         return None
     # A resubmission after the request closes it (submitted_at moves past it).

@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -253,18 +254,20 @@ def lookup_vouches_only_for_ours() -> list[Violation]:
     it for an official channel's own vouched address, and finds through its indexes exactly
     what reading every channel would find, for every channel's address, handle and name."""
     found: list[Violation] = []
+    today = agency_today()
     channels = list(db.session.scalars(sa.select(Channel)).unique())
     public = [c for c in channels if c.state != ChannelState.APPROVED.value]
     for channel in channels:
         for account in filter(None, (channel.channel_url, channel.handle, channel.name)):
             answer = lookup.look_up(account)
             for item in answer.found:
-                if item.standing.standing.official and item.channel.state != "active":
+                if item.standing.standing.official and not _official_on(item.channel, today):
                     found.append(
                         Violation(
                             "lookup",
                             f"{account!r} is answered official by {item.channel.reference}, "
-                            f"which is {item.channel.state}.",
+                            f"which is {item.channel.state} (closing day "
+                            f"{closing_day_of(item.channel)}).",
                         )
                     )
             everyone = _reading_every_channel(account, public)
@@ -276,9 +279,7 @@ def lookup_vouches_only_for_ours() -> list[Violation]:
                         f"{everyone}.",
                     )
                 )
-        official_now = channel.state == "active" and (
-            channel.closure_scheduled_on is None or channel.closure_scheduled_on > agency_today()
-        )
+        official_now = channel.state == "active" and _official_on(channel, today)
         # Its handle or name may find another channel first; its own vouched address must
         # always find it, official.
         if official_now and channel.vouched_url:
@@ -294,6 +295,21 @@ def lookup_vouches_only_for_ours() -> list[Violation]:
                     )
                 )
     return found
+
+
+def closing_day_of(channel: Channel) -> date | None:
+    return channel.decommissioned_on or channel.closure_scheduled_on
+
+
+def _official_on(channel: Channel, today: date) -> bool:
+    """Official means monitored by us today: active with no closing day that has come, or
+    closed by a daily run dated ahead of the calendar (``registry remind --today``) whose
+    recorded closing day is still to come."""
+    if channel.state == "active":
+        return channel.closure_scheduled_on is None or channel.closure_scheduled_on > today
+    if channel.state == "decommissioned":
+        return channel.decommissioned_on is not None and channel.decommissioned_on > today
+    return False
 
 
 def _reading_every_channel(account: str, public: list[Channel]) -> tuple[Any, list[int]]:

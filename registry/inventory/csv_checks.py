@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -30,6 +31,10 @@ __all__ = [
     "check_cells",
     "check_drafts",
     "failed",
+    "import_row",
+    "note_duplicate",
+    "registry_lookups",
+    "sort_errors",
 ]
 
 _EARLIEST_START = date(1990, 1, 1)
@@ -308,60 +313,78 @@ def _error_order(error: RowError) -> tuple[int, int]:
 # --- checking the whole file --------------------------------------------------------------
 
 
-def check_drafts(drafts: list[Draft], errors: list[RowError]) -> ImportPreview:
-    """The checks that need the whole file or the registry, and the rows that pass them."""
-    # Duplicates within the file: the first line keeps the handle, each later one is an error.
-    first_line: dict[tuple[str, str], int] = {}
-    for draft in drafts:
-        if not draft.handle_key:
-            continue
-        key = (draft.platform, draft.handle_key)
-        if key in first_line:
-            errors.append(
-                RowError(
-                    draft.line,
-                    "handle",
-                    f"{quoted(draft.handle)} on {PLATFORMS[draft.platform]} is on lines "
-                    f"{first_line[key]} and {draft.line}: list each channel once.",
-                )
+def note_duplicate(
+    draft: Draft, first_line: dict[tuple[str, str], int], errors: list[RowError]
+) -> None:
+    """Duplicates within the file: the first line keeps the handle, each later one is an
+    error. ``first_line`` maps (platform, handle key) to that first line."""
+    if not draft.handle_key:
+        return
+    key = (draft.platform, draft.handle_key)
+    if key in first_line:
+        errors.append(
+            RowError(
+                draft.line,
+                "handle",
+                f"{quoted(draft.handle)} on {PLATFORMS[draft.platform]} is on lines "
+                f"{first_line[key]} and {draft.line}: list each channel once.",
             )
-            draft.ok = False
-        else:
-            first_line[key] = draft.line
+        )
+        draft.ok = False
+    else:
+        first_line[key] = draft.line
 
-    units = load_units()
-    handle_keys = list(first_line)
-    lookups = Lookups(
-        *units,
-        users=load_users(d.email for d in drafts if d.email),
+
+def registry_lookups(handle_keys: Collection[tuple[str, str]], emails: Iterable[str]) -> Lookups:
+    """What the file's rows refer to in the registry, read in a handful of queries.
+    ``handle_keys`` are (platform, handle key), each once."""
+    return Lookups(
+        *load_units(),
+        users=load_users(emails),
         channels=live_channel_handles(handle_keys),
         proposals=open_proposal_handles(handle_keys),
     )
-    rows: list[ImportRow] = []
-    for draft in drafts:
-        row_errors = _check_against_registry(draft, lookups)
-        errors.extend(row_errors)
-        if (
-            draft.ok
-            and not row_errors
-            and draft.started_on is not None
-            and draft.business_unit_id is not None
-            and draft.liaison_id is not None
-        ):
-            rows.append(
-                ImportRow(
-                    line=draft.line,
-                    name=draft.name,
-                    platform=draft.platform,
-                    handle=draft.handle,
-                    handle_key=draft.handle_key,
-                    channel_url=draft.url,
-                    business_unit_id=draft.business_unit_id,
-                    liaison_id=draft.liaison_id,
-                    started_on=draft.started_on,
-                    business_unit=draft.unit,
-                    liaison_email=draft.email,
-                )
-            )
+
+
+def import_row(draft: Draft, lookups: Lookups, errors: list[RowError]) -> ImportRow | None:
+    """The row ``draft`` becomes if it passes the checks against the registry; what does not
+    pass is added to ``errors``."""
+    row_errors = _check_against_registry(draft, lookups)
+    errors.extend(row_errors)
+    if (
+        not draft.ok
+        or row_errors
+        or draft.started_on is None
+        or draft.business_unit_id is None
+        or draft.liaison_id is None
+    ):
+        return None
+    return ImportRow(
+        line=draft.line,
+        name=draft.name,
+        platform=draft.platform,
+        handle=draft.handle,
+        handle_key=draft.handle_key,
+        channel_url=draft.url,
+        business_unit_id=draft.business_unit_id,
+        liaison_id=draft.liaison_id,
+        started_on=draft.started_on,
+        business_unit=draft.unit,
+        liaison_email=draft.email,
+    )
+
+
+def sort_errors(errors: list[RowError]) -> None:
+    """In the file's order: by line, then by column as the header lists them."""
     errors.sort(key=_error_order)
+
+
+def check_drafts(drafts: list[Draft], errors: list[RowError]) -> ImportPreview:
+    """The checks that need the whole file or the registry, and the rows that pass them."""
+    first_line: dict[tuple[str, str], int] = {}
+    for draft in drafts:
+        note_duplicate(draft, first_line, errors)
+    lookups = registry_lookups(first_line, (d.email for d in drafts if d.email))
+    rows = [row for draft in drafts if (row := import_row(draft, lookups, errors)) is not None]
+    sort_errors(errors)
     return ImportPreview(rows=rows, errors=errors)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 
 from flask import current_app
 
@@ -17,15 +19,19 @@ from registry.auth.offices import agency_today
 from registry.inventory.csv_checks import (
     Draft,
     ImportPreview,
+    ImportRow,
     RowError,
     check_cells,
     check_drafts,
     failed,
+    import_row,
+    note_duplicate,
+    registry_lookups,
 )
 from registry.inventory.csv_columns import COLUMN_KINDS, IMPORT_COLUMNS, unformula
 from registry.policy.text import TextKind, clean_text
 
-__all__ = ["parse_channels_csv", "recheck_rows"]
+__all__ = ["parse_channels_csv", "recheck_rows", "stream_channels_csv"]
 
 
 # --- reading the file ---------------------------------------------------------------------
@@ -37,25 +43,41 @@ _SAVE_AS_UTF8 = (
 )
 
 
-def _decode(data: bytes) -> tuple[str | None, str | None]:
-    """The file's text, or a file-level error explaining how to save it as UTF-8."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE)):
-        return None, f"The file is UTF-16 (“Unicode Text”), not CSV UTF-8. {_SAVE_AS_UTF8}"
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
+_CHECK_CHUNK = 1 << 16
+
+
+def _check_utf8(data: bytes) -> None:
+    """Raise UnicodeDecodeError (positioned in ``data``) unless ``data`` is UTF-8. Checked a
+    chunk at a time and nothing kept: the rows are read from the bytes as a stream, so no
+    whole copy of the text is ever held (StringIO would hold four bytes a character)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
     try:
-        text = data.decode("utf-8")
+        for start in range(0, len(data), _CHECK_CHUNK):
+            decoder.decode(view[start : start + _CHECK_CHUNK], final=False)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        data.decode("utf-8")  # again, whole, for the error's position in the file
+        raise
+
+
+def _encoding_problem(data: bytes) -> str | None:
+    """Why the file is not CSV UTF-8 text, with how to save it so; None when it is."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE)):
+        return f"The file is UTF-16 (“Unicode Text”), not CSV UTF-8. {_SAVE_AS_UTF8}"
+    try:
+        _check_utf8(data)
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        return None, (
+        return (
             f"The file is not UTF-8 text (the first character that is not is on line {line}); "
             f"it was probably saved in a Windows or Mac code page, which mangles macrons as in "
             f"“Māori”. {_SAVE_AS_UTF8}"
         )
     # UTF-16 without a byte-order mark decodes as "valid" UTF-8 full of NULs.
-    if "\x00" in text:
-        return None, f"The file looks like UTF-16 (“Unicode Text”), not CSV UTF-8. {_SAVE_AS_UTF8}"
-    return text, None
+    if b"\x00" in data:
+        return f"The file looks like UTF-16 (“Unicode Text”), not CSV UTF-8. {_SAVE_AS_UTF8}"
+    return None
 
 
 def _header_key(cell: str) -> str:
@@ -101,8 +123,10 @@ def _columns(header: list[str]) -> tuple[dict[str, int] | None, str | None]:
 class _Records:
     """(line the record starts on, cells) for each record; quoted cells may span lines."""
 
-    def __init__(self, text: str) -> None:
-        self._reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    def __init__(self, data: bytes) -> None:
+        # "utf-8-sig" drops the byte-order mark Excel writes; the BytesIO shares ``data``.
+        lines = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+        self._reader = csv.reader(lines, strict=False)
         self._last = 0
 
     @property
@@ -126,71 +150,169 @@ def max_rows() -> int:
     return int(current_app.config["IMPORT_MAX_ROWS"])
 
 
+_NO_CHANNELS = "The file has a header row but no channels under it."
+
+
+class _FileProblem(Exception):
+    """Something wrong with the whole file, found while reading its rows."""
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    """A UTF-8 file whose header names every column: read its rows with ``drafts``."""
+
+    data: bytes
+    header: list[str]
+    positions: dict[str, int]
+
+    def drafts(self, today: date, cap: int) -> Iterator[tuple[Draft, list[RowError]]]:
+        """Each non-blank row after the header, cleaned and checked on its own, one at a time.
+        Raises _FileProblem past ``cap`` rows or where the CSV cannot be read."""
+        records = _Records(self.data)
+        count = 0
+        try:
+            _header_of(records)
+            for line, cells in records:
+                if not any(c.strip() for c in cells):
+                    continue  # blank lines, and rows of empty cells that Excel leaves behind
+                if count >= cap:
+                    raise _FileProblem(
+                        f"The file has more than {cap:,} channels (line {line} is past the "
+                        "limit). Split it into smaller files and import each."
+                    )
+                count += 1
+                yield self._draft(line, cells, today)
+        except csv.Error as error:
+            raise _FileProblem(
+                f"The file is not readable as CSV from line {records.line} on ({error}): check "
+                "for a quotation mark that is opened and never closed."
+            ) from error
+
+    def _draft(self, line: int, cells: list[str], today: date) -> tuple[Draft, list[RowError]]:
+        extra = [c for i, c in enumerate(cells) if i >= len(self.header) and c.strip()]
+        values = {
+            column: unformula(
+                clean_text(cells[index], COLUMN_KINDS.get(column, TextKind.LINE)).strip()
+            ).strip()
+            if index < len(cells)
+            else ""
+            for column, index in self.positions.items()
+        }
+        draft, errors = check_cells(line, values, today)
+        if extra:
+            errors.insert(
+                0,
+                RowError(
+                    line,
+                    "(row)",
+                    f"This row has {len(cells)} cells but the header has {len(self.header)}: "
+                    "check for a comma that should be inside quotes.",
+                ),
+            )
+            draft.ok = False
+        return draft, errors
+
+
+def _header_of(records: _Records) -> list[str] | None:
+    return next((cells for _, cells in records if any(c.strip() for c in cells)), None)
+
+
+def _open(data: bytes) -> _Sheet | str:
+    """The decoded file with its columns found, or a message saying what is wrong with it."""
+    problem = _encoding_problem(data)
+    if problem:
+        return problem
+    records = _Records(data)
+    try:
+        header = _header_of(records)
+    except csv.Error as error:
+        return (
+            f"The file is not readable as CSV from line {records.line} on ({error}): check for "
+            "a quotation mark that is opened and never closed."
+        )
+    if header is None:
+        return (
+            "The file is empty. The first line must name the columns: "
+            + ", ".join(IMPORT_COLUMNS)
+            + "."
+        )
+    positions, problem = _columns(header)
+    if problem or positions is None:
+        return problem or "The header row could not be read."
+    return _Sheet(data, header, positions)
+
+
 def parse_channels_csv(data: bytes) -> ImportPreview:
     """Read and check the Communications team's spreadsheet of existing channels.
 
     Needs an app context (it looks up units, people, channels and proposals), but writes
     nothing. Row errors carry the file's line number, the header being line 1.
     """
-    text, problem = _decode(data)
-    if problem or text is None:
-        return failed(problem or "The file could not be read.")
-    records = _Records(text)
+    sheet = _open(data)
+    if isinstance(sheet, str):
+        return failed(sheet)
+    drafts: list[Draft] = []
+    errors: list[RowError] = []
     try:
-        header = next((cells for _, cells in records if any(c.strip() for c in cells)), None)
-        if header is None:
-            return failed(
-                "The file is empty. The first line must name the columns: "
-                + ", ".join(IMPORT_COLUMNS)
-                + "."
-            )
-        positions, problem = _columns(header)
-        if problem or positions is None:
-            return failed(problem or "The header row could not be read.")
-        today = agency_today()
-        cap = max_rows()
-        drafts: list[Draft] = []
-        errors: list[RowError] = []
-        for line, cells in records:
-            if not any(c.strip() for c in cells):
-                continue  # blank lines, and rows of empty cells that Excel leaves behind
-            if len(drafts) >= cap:
-                return failed(
-                    f"The file has more than {cap:,} channels (line {line} is past the "
-                    "limit). Split it into smaller files and import each."
-                )
-            extra = [c for i, c in enumerate(cells) if i >= len(header) and c.strip()]
-            if extra:
-                errors.append(
-                    RowError(
-                        line,
-                        "(row)",
-                        f"This row has {len(cells)} cells but the header has {len(header)}: "
-                        "check for a comma that should be inside quotes.",
-                    )
-                )
-            values = {
-                column: unformula(
-                    clean_text(cells[index], COLUMN_KINDS.get(column, TextKind.LINE)).strip()
-                ).strip()
-                if index < len(cells)
-                else ""
-                for column, index in positions.items()
-            }
-            draft, row_errors = check_cells(line, values, today)
-            errors.extend(row_errors)
-            if extra:
-                draft.ok = False
+        for draft, row_errors in sheet.drafts(agency_today(), max_rows()):
             drafts.append(draft)
-    except csv.Error as error:
-        return failed(
-            f"The file is not readable as CSV from line {records.line} on ({error}): check for "
-            "a quotation mark that is opened and never closed."
-        )
-
+            errors.extend(row_errors)
+    except _FileProblem as problem:
+        return failed(str(problem))
     if not drafts:
-        return failed("The file has a header row but no channels under it.")
+        return failed(_NO_CHANNELS)
     return check_drafts(drafts, errors)
+
+
+def stream_channels_csv(
+    data: bytes, add: Callable[[list[ImportRow]], None], batch_size: int
+) -> int | None:
+    """Check ``data`` as ``parse_channels_csv`` does and hand the rows to ``add``,
+    ``batch_size`` at a time, in one pass that keeps no row once its batch is added: memory
+    stays flat whatever the file's length.
+
+    Each batch is checked on its own, against the registry, and for repeats within it; a
+    handle repeated across batches is refused by the database's unique index when ``add``
+    inserts it. Returns how many rows were added, or None as soon as a row does not pass
+    (rows may have reached ``add`` by then, so the caller rolls back, and reports the file's
+    problems with ``parse_channels_csv``, which checks it whole).
+    """
+    sheet = _open(data)
+    if isinstance(sheet, str):
+        return None
+    added = 0
+    batch: list[Draft] = []
+    try:
+        for draft, row_errors in sheet.drafts(agency_today(), max_rows()):
+            if row_errors or not draft.ok:
+                return None
+            batch.append(draft)
+            if len(batch) == batch_size:
+                if not _add_checked(batch, add):
+                    return None
+                added, batch = added + len(batch), []
+    except _FileProblem:
+        return None
+    if batch:
+        if not _add_checked(batch, add):
+            return None
+        added += len(batch)
+    return added or None
+
+
+def _add_checked(drafts: list[Draft], add: Callable[[list[ImportRow]], None]) -> bool:
+    """Check ``drafts`` against each other and the registry and, if every one passes, add
+    them. False when one does not pass."""
+    errors: list[RowError] = []
+    first_line: dict[tuple[str, str], int] = {}
+    for draft in drafts:
+        note_duplicate(draft, first_line, errors)
+    lookups = registry_lookups(first_line, {d.email for d in drafts if d.email})
+    rows = [row for draft in drafts if (row := import_row(draft, lookups, errors)) is not None]
+    if errors or len(rows) != len(drafts):
+        return False
+    add(rows)
+    return True
 
 
 def recheck_rows(rows: Sequence[tuple[int, Mapping[str, str]]]) -> ImportPreview:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -68,11 +68,23 @@ def load_users(emails: Iterable[str]) -> dict[str, tuple[int, bool, str]]:
     return found
 
 
-def live_channel_handles(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """Channels not decommissioned that hold any of ``keys`` (platform, handle key)."""
-    wanted = set(keys)
+def _key_chunks(keys: Collection[tuple[str, str]]) -> Iterator[list[str]]:
+    """The handle keys of ``keys`` a chunk at a time, without copying them all: an import's
+    file may hold 100,000."""
+    chunk: list[str] = []
+    for _, key in keys:
+        chunk.append(key)
+        if len(chunk) == _BATCH:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def live_channel_handles(wanted: Collection[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Channels not decommissioned that hold any of ``wanted`` (platform, handle key)."""
     found: dict[tuple[str, str], str] = {}
-    for chunk in _chunks(key for _, key in wanted):
+    for chunk in _key_chunks(wanted):
         query = select(
             Channel.id, Channel.platform, Channel.handle_key, Channel.name, Channel.state
         ).where(
@@ -88,11 +100,11 @@ def live_channel_handles(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str
     return found
 
 
-def open_proposal_handles(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    wanted = set(keys)
+def open_proposal_handles(wanted: Collection[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Proposals still claiming any of ``wanted`` (platform, handle key)."""
     found: dict[tuple[str, str], str] = {}
     states = [s.value for s in CLAIMING_STATES]
-    for chunk in _chunks(key for _, key in wanted):
+    for chunk in _key_chunks(wanted):
         query = select(
             Proposal.id, Proposal.platform, Proposal.handle_key, Proposal.channel_name
         ).where(Proposal.handle_key.in_(chunk), Proposal.state.in_(states))

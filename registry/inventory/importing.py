@@ -26,7 +26,7 @@ from registry.database import begin_write
 from registry.errors import RegistryError
 from registry.extensions import db
 from registry.inventory.csv_checks import ImportPreview, ImportRow, RowError
-from registry.inventory.csv_import import parse_channels_csv
+from registry.inventory.csv_import import parse_channels_csv, stream_channels_csv
 from registry.timeutil import add_months, utcnow
 
 __all__ = [
@@ -75,32 +75,41 @@ def import_channels(data: bytes, actor: User | None) -> ImportResult:
     begin_write()
     # Checked inside the write transaction, so on SQLite nobody can take a handle between
     # the check and the insert; on PostgreSQL the unique index catches that race instead.
-    preview = parse_channels_csv(data)
-    if not preview.ok:
-        db.session.rollback()
-        raise ImportRefused(preview)
+    # Rows are checked and added as the file is read, so memory does not grow with it.
+    months = current_app.config["REVIEW_INTERVAL_MONTHS"]
+    now = utcnow()
     try:
-        count = add_imported_channels(preview.rows)
-        record(
-            "channels-imported",
-            "channel",
-            "import",
-            actor=actor,
-            actor_label=None if actor else OPERATOR,
-            **({"via": "command line"} if actor is None else {}),
-            count=count,
-            sha256=hashlib.sha256(data).hexdigest(),
-            state=ChannelState.ACTIVE.value,
-            no_charter=True,
-        )
-        db.session.commit()
-    except IntegrityError as error:
+        with _search_index_filled_once():
+            count = stream_channels_csv(
+                data, lambda rows: _insert(rows, months, now), _INSERT_BATCH
+            )
+        if count is not None:
+            record(
+                "channels-imported",
+                "channel",
+                "import",
+                actor=actor,
+                actor_label=None if actor else OPERATOR,
+                **({"via": "command line"} if actor is None else {}),
+                count=count,
+                sha256=hashlib.sha256(data).hexdigest(),
+                state=ChannelState.ACTIVE.value,
+                no_charter=True,
+            )
+            db.session.commit()
+            return ImportResult(count=count)
         db.session.rollback()
-        raise HandleTakenMeanwhile() from error
+    except IntegrityError:
+        # A handle repeated in the file, or registered meanwhile: the report below says which.
+        db.session.rollback()
     except BaseException:
         db.session.rollback()
         raise
-    return ImportResult(count=count)
+    # Something in the file does not pass: nothing was added. Check it whole for the report.
+    preview = parse_channels_csv(data)
+    if not preview.ok:
+        raise ImportRefused(preview)
+    raise HandleTakenMeanwhile()
 
 
 class HandleTakenMeanwhile(RegistryError):

@@ -400,7 +400,7 @@ def test_the_row_cap_is_a_setting(app, db, people):
 # --- import: scale -----------------------------------------------------------------------------
 
 
-def test_10000_rows_import_quickly(import_file, db, people):
+def test_10000_rows_import_through_the_command_line(import_file, db, people):
     platforms = [
         ("Facebook", "EthnicPage{n:05d}", "https://www.facebook.com/{h}"),
         ("Instagram", "ethnic.insta{n:05d}", "https://www.instagram.com/{h}"),
@@ -418,14 +418,60 @@ def test_10000_rows_import_quickly(import_file, db, people):
             f"Channel {n:05d},{platform},{handle},{url},{units[n % 3]},{LIAISON},"
             f"{started.strftime('%d/%m/%Y') if n % 2 else started.isoformat()}"
         )
-    started_at = time.perf_counter()
+    # How fast is the benchmark's business (python -m bench), not a timed test's.
     result = import_file(csv_text(*rows))
-    seconds = time.perf_counter() - started_at
-    print(f"\n10,000-row import through the CLI: {seconds:.2f} s ({db.engine.dialect.name})")
     assert result.exit_code == 0, result.output[:2000]
     assert "Imported 10000 channels" in result.output
     assert channel_count(db) == 10_000
-    assert seconds < 10
+
+
+def _rows(count: int, prefix: str) -> list[str]:
+    return [
+        f"Channel {prefix} {n:05d},Facebook,{prefix}{n:05d},,POL,{LIAISON},2020-01-01"
+        for n in range(count)
+    ]
+
+
+def test_a_handle_repeated_in_a_later_batch_names_both_lines_and_imports_nothing(db, people):
+    """Rows are added a thousand at a time as the file is read; a repeat the first batch
+    could not see is still reported with both lines, and the batches added are rolled back."""
+    rows = _rows(2_500, "Later")
+    rows[2_300] = rows[5].replace("Channel Later 00005", "The same handle again")
+    entries_before = db.session.scalar(select(func.count(AuditEntry.id)))
+    with pytest.raises(ImportRefused) as refused:
+        import_channels(csv_text(*rows).encode(), people.comms)
+    assert [(e.line, e.column) for e in refused.value.errors] == [(2_302, "handle")]
+    assert "on lines 7 and 2302" in refused.value.errors[0].message
+    assert channel_count(db) == 0
+    assert db.session.scalar(select(func.count(AuditEntry.id))) == entries_before
+
+
+def test_a_bad_row_after_whole_batches_were_added_imports_nothing(import_file, db, people):
+    rows = _rows(2_100, "Late")
+    rows[2_050] = f"Late bad,Facebook,LateBad,,NO-SUCH-UNIT,{LIAISON},2020-01-01"
+    result = import_file(csv_text(*rows))
+    assert result.exit_code != 0
+    assert "line 2052, column business unit" in result.output
+    assert channel_count(db) == 0
+
+
+def test_importing_ten_times_the_rows_takes_no_more_memory(db, people):
+    """The file is checked and added as it is read: the peak does not grow with its length."""
+
+    def peak(count: int, prefix: str) -> int:
+        data = csv_text(*_rows(count, prefix)).encode()
+        tracemalloc.start()
+        try:
+            tracemalloc.reset_peak()
+            before = tracemalloc.get_traced_memory()[0]
+            assert import_channels(data, people.comms).count == count
+            return tracemalloc.get_traced_memory()[1] - before
+        finally:
+            tracemalloc.stop()
+
+    small, large = peak(1_500, "Small"), peak(15_000, "Large")
+    print(f"\nimport peak: {small / 1e6:.1f} MB for 1,500 rows, {large / 1e6:.1f} MB for 15,000")
+    assert large < 1.5 * small
 
 
 # --- export -----------------------------------------------------------------------------------

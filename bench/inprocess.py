@@ -190,6 +190,8 @@ class ImportResult:
     seconds: float
     baseline_seconds: float
     count: int
+    peak_bytes: int = 0  # traced peak of importing IMPORT_MEMORY_ROWS[0] rows
+    small_peak_bytes: int = 0  # the same, for a tenth as many: flat memory means about equal
 
 
 def csv_import(app: Flask, cast: Cast, rows: int, prefix: str = "imp") -> ImportResult:
@@ -246,4 +248,23 @@ def csv_import(app: Flask, cast: Cast, rows: int, prefix: str = "imp") -> Import
         db.session.commit()
         baseline = time.perf_counter() - started
         db.session.remove()
-    return ImportResult(seconds, baseline, result.count)
+    peaks = [_import_peak(app, cast, count, f"{prefix}m{count}") for count in IMPORT_MEMORY_ROWS]
+    return ImportResult(seconds, baseline, result.count, *peaks)
+
+
+# Ten times the rows, both past the import's batch of 1,000, whatever the run's import size.
+IMPORT_MEMORY_ROWS = (20_000, 2_000)
+
+
+def _import_peak(app: Flask, cast: Cast, rows: int, prefix: str) -> int:
+    """Peak traced memory of importing ``rows`` channels, beyond the file already read."""
+    from registry.auth.models import User
+    from registry.extensions import db
+    from registry.inventory.importing import import_channels
+
+    data = import_csv_bytes(rows, cast.emails["comms"], prefix)
+    with app.app_context():
+        actor = db.session.get(User, cast.comms_id)
+        peak = _peak_while(lambda: import_channels(data, actor))
+        db.session.remove()
+    return peak

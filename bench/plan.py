@@ -9,6 +9,8 @@ SUBMIT_TARGET = 2.0  # the submit at most twice a floor that makes the same writ
 CHARTER_TARGET = 1.2
 EXPORT_MEMORY_TARGET_MB = 50
 IMPORT_TARGET_SECONDS = 10.0
+# Ten times the rows may cost at most this much more memory at its peak: streaming, not held.
+IMPORT_MEMORY_GROWTH = 1.5
 LOAD_ROUNDS = 4
 
 

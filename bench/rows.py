@@ -3,12 +3,13 @@ rows of the other measurements."""
 
 from __future__ import annotations
 
-from bench.inprocess import ExportResult, ImportResult
+from bench.inprocess import IMPORT_MEMORY_ROWS, ExportResult, ImportResult
 from bench.measure import Pair
 from bench.page_bench import PageResult, SubmitResult
 from bench.plan import (
     CHARTER_TARGET,
     EXPORT_MEMORY_TARGET_MB,
+    IMPORT_MEMORY_GROWTH,
     IMPORT_TARGET_SECONDS,
     PAGE_TARGET,
     SUBMIT_TARGET,
@@ -167,5 +168,18 @@ def import_rows(result: ImportResult, rows: int, backend: str) -> list[Row]:
             times(result.seconds / result.baseline_seconds),
             f"< {IMPORT_TARGET_SECONDS:g} s",
             result.seconds < IMPORT_TARGET_SECONDS,
-        )
+        ),
+        Row(
+            f"CSV import of {n(IMPORT_MEMORY_ROWS[0])} rows ({backend}): peak extra memory "
+            f"vs {n(IMPORT_MEMORY_ROWS[1])} rows",
+            f"{mb(result.peak_bytes)} MB",
+            f"{mb(result.small_peak_bytes)} MB",
+            times(result.peak_bytes / result.small_peak_bytes) if result.small_peak_bytes else "—",
+            f"≤ {IMPORT_MEMORY_GROWTH:g}× (flat)",
+            result.peak_bytes <= IMPORT_MEMORY_GROWTH * result.small_peak_bytes,
+        ),
     ]
+
+
+def mb(count: int) -> str:
+    return f"{count / 1024 / 1024:.1f}"

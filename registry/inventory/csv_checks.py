@@ -335,13 +335,17 @@ def note_duplicate(
         first_line[key] = draft.line
 
 
-def registry_lookups(handle_keys: Collection[tuple[str, str]], emails: Iterable[str]) -> Lookups:
+def registry_lookups(
+    handle_keys: Collection[tuple[str, str]], emails: Iterable[str], *, channels: bool = True
+) -> Lookups:
     """What the file's rows refer to in the registry, read in a handful of queries.
-    ``handle_keys`` are (platform, handle key), each once."""
+    ``handle_keys`` are (platform, handle key), each once. Without ``channels`` the live
+    channels holding those handles are not read: for a caller whose inserts the unique index
+    on live handles checks anyway."""
     return Lookups(
         *load_units(),
         users=load_users(emails),
-        channels=live_channel_handles(handle_keys),
+        channels=live_channel_handles(handle_keys) if channels else {},
         proposals=open_proposal_handles(handle_keys),
     )
 

@@ -1,5 +1,6 @@
 """The charter renderer's URL fetcher: it serves the stylesheet and fonts bundled in
-``static/charters/`` and refuses every other URL.
+``static/charters/``, and the script fonts listed in ``registry.charters.fonts``, and refuses
+every other URL.
 
 Nothing is fetched but our own files. :class:`BundledAssetFetcher` answers only under a fixed
 internal origin, reads the files from disk itself and never opens a connection, so user text
@@ -18,6 +19,8 @@ from urllib.parse import urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from registry.charters.fonts import system_font_assets
+
 log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -33,6 +36,7 @@ ASSET_BASE_URL = "https://charter-assets.invalid/"
 ASSET_MEDIA_TYPES: Mapping[str, str] = {
     ".css": "text/css; charset=utf-8",
     ".ttf": "font/ttf",
+    ".ttc": "font/collection",
     ".svg": "image/svg+xml",
 }
 
@@ -47,7 +51,8 @@ class AssetRefused(ValueError):
 
 @cache
 def _asset_bytes(path: Path) -> bytes:
-    # The fonts are ~2.5 MB together and never change while the process runs.
+    # The fonts never change while the process runs; read once, in the warm parent process
+    # every render process is forked from.
     return path.read_bytes()
 
 
@@ -76,12 +81,20 @@ class BundledAssetFetcher(URLFetcher):
     ``URLFetcher`` is configured to allow no protocol at all and is never called.
     """
 
-    def __init__(self, assets_dir: Path = ASSETS_DIR, base_url: str = ASSET_BASE_URL) -> None:
+    def __init__(
+        self,
+        assets_dir: Path = ASSETS_DIR,
+        base_url: str = ASSET_BASE_URL,
+        script_fonts: Mapping[str, Path] | None = None,
+    ) -> None:
         super().__init__(allowed_protocols=frozenset(), allow_redirects=False, timeout=1)
         base = urlsplit(base_url)
         self._scheme = base.scheme
         self._netloc = base.netloc
-        self._assets = _bundled_assets(assets_dir)
+        # The script fonts the Debian packages installed (``registry.charters.fonts``): a
+        # fixed list of files, never a folder, so nothing else there can be reached.
+        fonts = system_font_assets() if script_fonts is None else script_fonts
+        self._assets = {**fonts, **_bundled_assets(assets_dir)}
 
     @property
     def asset_paths(self) -> frozenset[str]:

@@ -4,7 +4,13 @@ charter takes about what it takes in a warm process."""
 
 import logging
 
+from registry.charters.fonts import missing_fonts
 from registry.charters.pdf import write_pdf
+
+# A machine without a script's font prints that script as empty boxes: say so where the
+# operator looks, once per worker, rather than in a charter nobody can read.
+for line in missing_fonts():
+    logging.getLogger(__name__).error("Charter font missing: %s", line)
 
 try:
     write_pdf(

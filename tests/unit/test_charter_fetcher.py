@@ -4,6 +4,7 @@ including through WeasyPrint, and never opens a connection (so never follows a r
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +19,7 @@ from registry.charters.fetcher import (
     AssetRefused,
     BundledAssetFetcher,
 )
+from registry.charters.fonts import SCRIPT_FONTS, missing_fonts, system_font_assets
 
 FORBIDDEN = (
     "file:///etc/passwd",
@@ -98,7 +100,33 @@ def test_it_serves_the_bundled_fonts(fetcher: BundledAssetFetcher, name: str) ->
 def test_it_lists_only_what_it_serves(fetcher: BundledAssetFetcher) -> None:
     assert "/charter.css" in fetcher.asset_paths
     assert "/fonts/DejaVuSans.ttf" in fetcher.asset_paths
-    assert all(path.endswith((".css", ".ttf", ".svg")) for path in fetcher.asset_paths)
+    assert all(path.endswith((".css", ".ttf", ".ttc", ".svg")) for path in fetcher.asset_paths)
+    # Of the machine's fonts, exactly the script fonts the charter names, one file each.
+    system = {path for path in fetcher.asset_paths if path.startswith("/fonts/noto/")}
+    assert system == set(system_font_assets())
+
+
+@pytest.mark.skipif(bool(missing_fonts()), reason="needs the Noto fonts (make system-packages)")
+def test_it_serves_each_script_font_and_nothing_else_beside_it(
+    fetcher: BundledAssetFetcher,
+) -> None:
+    for font in SCRIPT_FONTS:
+        for path in font.files:
+            response = fetcher.fetch(f"{ASSET_BASE_URL}fonts/noto/{path.name}")
+            assert response.read()[:4] in (b"\x00\x01\x00\x00", b"ttcf", b"OTTO")
+    # A neighbour in the same system folder is not one of them.
+    with pytest.raises(AssetRefused):
+        fetcher.fetch(f"{ASSET_BASE_URL}fonts/noto/NotoSansCherokee-Regular.ttf")
+    with pytest.raises(AssetRefused):
+        fetcher.fetch(f"{ASSET_BASE_URL}fonts/noto/../../../../etc/passwd")
+
+
+def test_every_script_font_in_the_stylesheet_is_one_the_fetcher_knows() -> None:
+    css = (ASSETS_DIR / "charter.css").read_text()
+    named = set(re.findall(r'url\("fonts/noto/([^"]+)"\)', css))
+    assert named == {path.name for font in SCRIPT_FONTS for path in font.files}
+    for font in SCRIPT_FONTS:
+        assert f'"{font.family}"' in css
 
 
 def test_a_symlink_out_of_the_assets_folder_is_not_served(tmp_path: Path) -> None:

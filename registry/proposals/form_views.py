@@ -210,11 +210,13 @@ def _edit(proposal: Proposal | None):
     expected = parse_id(form.version.data)
     # Shown on the form below only when it is about what was typed (the stale table and the
     # closed proposal render differently; 403 and 409 are the app's error page).
+    unchanged = False  # the proposal already held exactly what was typed
     with redisplay_on_refusal() as refusal:
         if proposal is None:
             proposal = services.create_proposal(actor, content)
         else:
             result = services.save_proposal(proposal.id, actor, content, expected)
+            unchanged = not result.new_revision
             if result.new_revision:
                 flash(
                     f"Saved as revision {result.proposal.current_revision.number}. "
@@ -258,6 +260,11 @@ def _edit(proposal: Proposal | None):
                 proposal,
                 intro="Your draft is saved, but it cannot be submitted until every rule passes:",
             )
+        if submitted.status == 409 and unchanged:
+            # Nothing typed is lost (it is what the proposal holds): its page says where it is,
+            # e.g. already awaiting sign-off, submitted a moment ago in another tab.
+            flash(f"{submitted.message} What you typed is what it already holds.", "info")
+            return redirect(url_for("proposals.show", proposal_id=proposal.id))
         if submitted:
             raise submitted.error
         flash("Submitted for sign-off. The signatories have been told.", "success")

@@ -223,6 +223,31 @@ def test_editing_after_submission_makes_a_new_revision(client_as, people, db):
     assert proposal.state_enum is ProposalState.DRAFT
 
 
+def test_submitting_again_what_is_already_awaiting_sign_off_loses_nothing(client_as, people, db):
+    """The same form submitted twice (a second tab, a double click): the second changes
+    nothing and is told where the proposal is, rather than an error page."""
+    client = client_as("staff_policy")
+    proposal = create(client, people)
+    typed = good_form(people, version=str(proposal.version), action="submit")
+    assert client.post(f"/proposals/{proposal.id}/edit", data=typed).status_code == 302
+    db.session.expire_all()
+    proposal = db.session.get(Proposal, proposal.id)
+    assert proposal.state_enum is ProposalState.AWAITING_SIGNOFF
+    again = client.post(
+        f"/proposals/{proposal.id}/edit",
+        data={**typed, "version": str(proposal.version)},
+        follow_redirects=True,
+    )
+    assert again.status_code == 200
+    page = again.get_data(as_text=True)
+    assert "it is already awaiting sign-off" in page
+    assert "What you typed is what it already holds." in page
+    db.session.expire_all()
+    proposal = db.session.get(Proposal, proposal.id)
+    assert proposal.state_enum is ProposalState.AWAITING_SIGNOFF
+    assert len(proposal.revisions) == 1
+
+
 def test_withdraw_twice_is_a_conflict(client_as, people, db):
     client = client_as("staff_policy")
     proposal = create(client, people)

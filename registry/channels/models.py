@@ -97,6 +97,9 @@ class Channel(db.Model):
     last_reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decommissioned_on: Mapped[date | None] = mapped_column(Date)
     decommission_reason: Mapped[str] = mapped_column(Text, default="")
+    # The languages the approved proposal says the channel posts in, one per line, for the
+    # public register ("posts in Samoan and English"); "" for an imported channel.
+    languages: Mapped[str] = mapped_column(Text, default="", server_default="")
     # ",3,7,12," — everyone the approved content names (liaison, spokespeople, reviewers,
     # information-requests contact), so a departing person's channels are found with LIKE.
     people_ids: Mapped[str] = mapped_column(String(1000), default="")
@@ -119,6 +122,10 @@ class Channel(db.Model):
     def _keep_name_key(self, _key: str, name: str) -> str:
         self.name_key = stored_name_key(name or "")
         return name
+
+    @property
+    def language_list(self) -> list[str]:
+        return [language for language in self.languages.split("\n") if language]
 
     @property
     def state_enum(self) -> ChannelState:

@@ -52,6 +52,7 @@ def on_approval(proposal: Proposal) -> Channel:
     from registry.proposals.models import people_ids_of
 
     channel.people_ids = people_ids_of(content)
+    channel.languages = "\n".join(content.get("languages", []))
     channel.people_problem = ""
     channel.no_charter = False
     channel.approved_at = proposal.approved_at

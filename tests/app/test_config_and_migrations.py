@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -131,5 +133,68 @@ def test_0014_gives_the_channels_already_there_their_name_keys(fresh_database_ur
         downgrade(revision="0013")  # and back, keeping the channel and its search index
         with db.engine.connect() as conn:
             assert conn.scalar(sa.text("SELECT name FROM channel")) == "Te Tari Mātāwaka"
+        upgrade()
+        db.engine.dispose()
+
+
+def _insert(conn, table: str, **values) -> int:  # noqa: ANN001, ANN003
+    """A row with ``values``, every other required column filled plainly (this test is about
+    one column, not the rest of the schema as it was then)."""
+    reflected = sa.Table(table, sa.MetaData(), autoload_with=conn)
+    row = dict(values)
+    for column in reflected.columns:
+        if column.name in row or column.nullable or column.primary_key:
+            continue
+        if column.server_default is not None:
+            continue
+        kind = column.type.python_type if hasattr(column.type, "python_type") else str
+        row[column.name] = {
+            bool: False,
+            int: 1,
+            str: "",
+            datetime: datetime(2026, 12, 1, tzinfo=UTC),
+        }.get(kind, "")
+    return conn.execute(reflected.insert().values(**row)).inserted_primary_key[0]
+
+
+def test_0016_gives_approved_channels_the_languages_of_their_proposal(fresh_database_url):
+    app = build_app(make_config(fresh_database_url))
+    with app.app_context():
+        from registry.extensions import db
+
+        upgrade(revision="0015")
+        with db.engine.begin() as conn:
+            unit = _insert(conn, "business_unit", code="POL", name="Policy")
+            person = _insert(conn, "user_account", email="a@example.govt.nz", display_name="A")
+            proposal = _insert(
+                conn, "proposal", business_unit_id=unit, proposer_id=person, state="approved"
+            )
+            for number, languages in ((1, ["English"]), (2, ["Samoan", "English"])):
+                _insert(
+                    conn,
+                    "proposal_revision",
+                    proposal_id=proposal,
+                    number=number,
+                    content_json=json.dumps({"languages": languages}),
+                    created_by_id=person,
+                )
+            for handle, proposal_id in (("MECNZ", proposal), ("Imported", None)):
+                _insert(
+                    conn,
+                    "channel",
+                    name=handle,
+                    platform="facebook",
+                    handle=handle,
+                    handle_key=handle.lower(),
+                    business_unit_id=unit,
+                    state="active",
+                    proposal_id=proposal_id,
+                )
+        upgrade()
+        with db.engine.connect() as conn:
+            languages = dict(conn.execute(sa.text("SELECT handle, languages FROM channel")).all())
+        # The latest revision's languages; an imported channel has none.
+        assert languages == {"MECNZ": "Samoan\nEnglish", "Imported": ""}
+        downgrade(revision="0015")
         upgrade()
         db.engine.dispose()

@@ -6,7 +6,9 @@ STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: run test fuzz install system-packages lint format audit bench clean
+.PHONY: run test fuzz install system-packages lint format audit bench clean translations
+
+EXTRACT_SKIP := .* _* venv tests bench migrations instance test-artifacts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { $(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv && $(PYTHON) -m venv $(VENV); }
@@ -16,7 +18,21 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test,prod]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# Message catalogues (registry/translations/): compiled from the .po files kept in the repo.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard registry/translations/*/LC_MESSAGES/messages.po))
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel -q compile -i $< -o $@
+
+install: $(STAMP) $(CATALOGUES)
+
+# After changing a string a page shows: gather every string again, then add each new one to
+# each language's .po (a test fails while a public page's string has no te reo translation).
+translations: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --omit-header --ignore-dirs="$(EXTRACT_SKIP)" -o registry/translations/messages.pot .
+	$(BIN)/pybabel -q update -i registry/translations/messages.pot -d registry/translations \
+	  --width=100
 
 # System packages the registry and its tests need: Debian's chromium (browser tests),
 # Pango and DejaVu fonts (WeasyPrint charters), the Noto fonts for every script a charter

@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from config import CONFIGS, MIN_SECRET_KEY_LENGTH, Config, instance_dir
+from registry import i18n
 from registry.database import configure_sqlite
 from registry.errors import RegistryError
 from registry.extensions import csrf, db, limiter, login_manager, migrate
@@ -71,6 +72,7 @@ def create_app(config_name_or_object: str | Config | type | None = None) -> Flas
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    i18n.init_app(app)
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -151,6 +151,11 @@ def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
     return [SelectChoice(str(value), label) for value, label in pairs]
 
 
+def _is_message(error: object) -> bool:
+    """A message (a str, or a translation still to be looked up), not a nested field's errors."""
+    return not isinstance(error, list | tuple | dict)
+
+
 def error_items(form: FlaskForm) -> list[tuple[str | None, str]]:
     """Every error on a form as (field id to link to, message), nested fields flattened."""
     items: list[tuple[str | None, str]] = [(None, message) for message in form.form_errors]
@@ -160,7 +165,7 @@ def error_items(form: FlaskForm) -> list[tuple[str | None, str]]:
             return
         if field.type == "FieldList":
             if isinstance(field.errors, list):
-                items.extend((field.id, m) for m in field.errors if isinstance(m, str))
+                items.extend((field.id, str(m)) for m in field.errors if _is_message(m))
             for entry in field.entries:
                 walk(entry)
             return
@@ -169,8 +174,8 @@ def error_items(form: FlaskForm) -> list[tuple[str | None, str]]:
                 walk(sub)
             return
         for message in field.errors or []:
-            if isinstance(message, str):
-                items.append((field.id, message))
+            if _is_message(message):
+                items.append((field.id, str(message)))
 
     for field in form:
         walk(field)

@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from babel import Locale
+from babel import dates as babel_dates
+from flask import has_request_context
+from flask_babel import get_locale
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
@@ -59,9 +63,20 @@ def format_local(moment: datetime | None, tz_name: str, with_zone: bool = True) 
 
 
 def format_date(day: date | None) -> str:
+    """ "25 November 2027", in the page's language ("25 Noema 2027" on a public page in te
+    reo Māori); English outside a request (emails, charters, the command line)."""
     if day is None:
         return ""
-    return f"{day.day} {day.strftime('%B %Y')}"
+    locale = _page_locale()
+    if locale is None or locale.language == "en":
+        return f"{day.day} {day.strftime('%B %Y')}"
+    return babel_dates.format_date(day, "d MMMM y", locale=locale)
+
+
+def _page_locale() -> Locale | None:
+    if not has_request_context():
+        return None
+    return get_locale()
 
 
 def add_months(day: date, months: int) -> date:

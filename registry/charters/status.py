@@ -7,6 +7,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from registry.auth.offices import agency_today
@@ -51,16 +52,17 @@ class CharterStatus:
         """The status in a few words, as the verify page and the proposal page show it."""
         if self.standing is CharterStanding.SUPERSEDED:
             if self.superseded_by:
-                return f"Superseded by {self.superseded_by}"
-            return "Superseded by a newer approval (its charter is not issued yet)"
-        return {
-            CharterStanding.ACTIVE: "Active",
-            CharterStanding.NOT_LIVE: "Approved, not yet live",
-            CharterStanding.CLOSING: f"Active until {format_date(self.on)}, when it closes",
-            CharterStanding.DECOMMISSIONED: (
-                f"Decommissioned on {format_date(self.on)}" if self.on else "Decommissioned"
-            ),
-        }[self.standing]
+                return _("Superseded by %(number)s", number=self.superseded_by)
+            return _("Superseded by a newer approval (its charter is not issued yet)")
+        if self.standing is CharterStanding.ACTIVE:
+            return _("Active")
+        if self.standing is CharterStanding.NOT_LIVE:
+            return _("Approved, not yet live")
+        if self.standing is CharterStanding.CLOSING:
+            return _("Active until %(day)s, when it closes", day=format_date(self.on))
+        if self.on:
+            return _("Decommissioned on %(day)s", day=format_date(self.on))
+        return _("Decommissioned")
 
 
 def charter_status(charter: Charter, today: date | None = None) -> CharterStatus:

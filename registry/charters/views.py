@@ -23,6 +23,7 @@ from registry.charters.forms import LookupForm, VerifyUploadForm
 from registry.charters.status import charter_status, verify_view
 from registry.errors import NotFoundError
 from registry.extensions import db
+from registry.i18n import public_page
 from registry.proposals import access as proposal_access
 from registry.proposals.models import Proposal
 
@@ -49,6 +50,7 @@ def download(number: str):
 
 
 @blueprint.route("/verify", methods=["GET", "POST"])
+@public_page
 def lookup():
     form = LookupForm()
     if form.validate_on_submit():
@@ -57,6 +59,7 @@ def lookup():
 
 
 @blueprint.route("/<number>/verify", methods=["GET", "POST"])
+@public_page
 def verify(number: str):
     charter = services.find(number)
     if charter is None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -108,12 +109,12 @@ class ImportRefusalForm(RegistryForm):
 
 class LookupForm(RegistryForm):
     account = StringField(
-        "Account address, handle or name",
+        _l("Account address, handle or name"),
         validators=[
-            DataRequired("Enter the account's web address, handle or name, e.g. @MECNZ."),
-            Length(max=500, message="That is longer than any account address."),
+            DataRequired(_l("Enter the account's web address, handle or name, e.g. @MECNZ.")),
+            Length(max=500, message=_l("That is longer than any account address.")),
         ],
-        description="For example https://www.facebook.com/MECNZ, @MECNZ or the name it shows.",
+        description=_l("For example https://www.facebook.com/MECNZ, @MECNZ or the name it shows."),
     )
 
 
@@ -123,7 +124,7 @@ class RegisterFilterForm(RegistryForm):
     class Meta:
         csrf = False
 
-    platform = SelectField("Platform", validate_choice=False)
+    platform = SelectField(_l("Platform"), validate_choice=False)
 
 
 class FilterForm(RegistryForm):

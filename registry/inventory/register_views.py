@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
 
 from registry.channels import lookup
 from registry.errors import NotFoundError
 from registry.forms import choices
+from registry.i18n import public_page
 from registry.inventory.forms import LookupForm, RegisterFilterForm
 from registry.inventory.public import register_page
 from registry.policy.platforms import PLATFORMS
@@ -15,6 +17,7 @@ register_blueprint = Blueprint("register", __name__, url_prefix="/register")
 
 
 @register_blueprint.route("/")
+@public_page
 def public_register():
     """Anyone may check whether an account claiming to be the agency is one of its channels."""
     if not current_app.config["PUBLIC_REGISTER_ENABLED"]:
@@ -28,7 +31,7 @@ def public_register():
         str(request.args.get("platform", "")), str(request.args.get("page", "1"))
     )
     filter_form = RegisterFilterForm(data={"platform": register.platform})
-    filter_form.platform.choices = choices([("", "Every platform"), *PLATFORMS.items()])
+    filter_form.platform.choices = choices([("", _("Every platform")), *PLATFORMS.items()])
     return render_template(
         "inventory/register.html",
         register=register,

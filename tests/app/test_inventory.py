@@ -293,7 +293,7 @@ def test_the_public_register_is_off_by_default(client, db):
 
 
 def _register_names(page: str) -> list[str]:
-    return re.findall(r"<tr><td>(Seeded channel \d+)", page)
+    return re.findall(r"<tr><td><span dir=\"auto\">(Seeded channel \d+)", page)
 
 
 def test_the_public_register_comes_a_page_at_a_time(client, people, db, register_on):

@@ -462,6 +462,38 @@ def test_public_register(page, people, client_as, db, audit, register_on):
     audit.assert_clean()
 
 
+def test_public_pages_in_te_reo_maori(page, people, client_as, db, audit, register_on):
+    """The switch turns the public pages into te reo Māori, the choice carries to the next
+    public page, and every state is as accessible as in English."""
+    channel = live_channel(client_as, people, db, channel_name="اردو کمیونٹی MEC")
+    page.goto("/register/")
+    page.get_by_role("link", name="Te reo Māori").click()
+    expect(page.locator("html")).to_have_attribute("lang", "mi")
+    expect(page.get_by_role("heading", level=2, name="He pūkete ōkawa tēnei?")).to_be_visible()
+    name = page.get_by_role("cell", name="اردو کمیونٹی MEC").locator("span")
+    expect(name).to_have_attribute("dir", "auto")
+    # Isolated, the Urdu name runs right to left inside the left-to-right page.
+    assert name.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    audit.check("public register, te reo Māori")
+    page.get_by_role("button", name="Tirohia").click()
+    expect(page.get_by_role("alert")).to_contain_text("He raruraru")
+    audit.check("public register, empty lookup, te reo Māori")
+    page.get_by_label("Te wāhitau, te ingoa kaiwhakamahi, te ingoa rānei o te pūkete").fill(
+        f"@{channel.handle}"
+    )
+    page.get_by_role("button", name="Tirohia").click()
+    expect(page.get_by_role("status").first).to_contain_text("Āe")
+    audit.check("public register, official account, te reo Māori")
+    page.goto("/charters/verify")  # remembered: no need to choose again
+    expect(page.locator("html")).to_have_attribute("lang", "mi")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Manatoko i tētahi tūtohinga")
+    audit.check("verify a charter, te reo Māori")
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en-NZ")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verify a charter")
+    audit.assert_clean()
+
+
 def live_channel(client_as, people, db, **overrides) -> Channel:  # noqa: ANN001
     approved = approved_proposal(client_as, people, **overrides)
     channel = db.session.scalar(select(Channel).where(Channel.proposal_id == approved.id))

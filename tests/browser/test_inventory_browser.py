@@ -64,3 +64,38 @@ def test_review_recertify_and_decommission(page, client_as, people, db, artifact
     expect(page.locator(".notice-success")).to_contain_text("is decommissioned")
     expect(page.get_by_role("link", name="Download charter (PDF)")).to_be_visible()
     page.screenshot(path=str(artifacts_dir / "channel-decommissioned.png"), full_page=True)
+
+
+# Where, on screen, a piece of a cell's text is: the left edge of its first occurrence.
+_LEFT_OF = """([selector, piece]) => {
+  const cell = document.querySelector(selector);
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf(piece);
+    if (at < 0) continue;
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + piece.length);
+    return range.getBoundingClientRect().left;
+  }
+  return null;
+}"""
+
+
+def test_a_name_in_urdu_reads_right_to_left_in_english_pages(page, client_as, people, db):
+    """The name starts with Urdu, so it is a right-to-left paragraph: "MEC", typed last, is
+    shown at its left end, in the inventory's table and as the channel page's heading."""
+    name = "اردو کمیونٹی MEC"
+    proposal = approved_proposal(client_as, people, handle="MECUrdu", channel_name=name)
+    channel = db.session.scalar(select(Channel).where(Channel.proposal_id == proposal.id))
+    accept_security_risk(client_as, channel.id)
+    client_as("comms").post(
+        f"/channels/{channel.id}/live", data={"channel_url": "https://www.facebook.com/MECUrdu"}
+    )
+    sign_in(page, people.comms.email, factories.PASSWORD)
+    page.goto("/inventory/")
+    cell = f"td:has(a[href='/channels/{channel.id}'])"
+    expect(page.locator(cell)).to_contain_text(name)
+    assert page.evaluate(_LEFT_OF, [cell, "MEC"]) < page.evaluate(_LEFT_OF, [cell, "اردو"])
+    page.goto(f"/channels/{channel.id}")
+    assert page.evaluate(_LEFT_OF, ["h1", "MEC"]) < page.evaluate(_LEFT_OF, ["h1", "اردو"])

@@ -326,13 +326,15 @@ def _reading_every_channel(account: str, public: list[Channel]) -> tuple[Any, li
 
 
 def register_rows(page: str) -> list[tuple[str, str, str, str]]:
-    """(name, platform, handle, url) for each row of the public register's table."""
+    """(name, platform, handle, url) for each row of the public register's table (whose
+    fifth column, the languages it posts in, is not compared)."""
     body = page.split("<tbody>", 1)[-1].split("</tbody>", 1)[0]
     rows = []
     for row in _ROW.findall(body):
         cells = [_text(cell) for cell in _CELL.findall(row)]
-        if len(cells) == 4:
-            rows.append((_CLOSING_NOTE.sub("", cells[0]), cells[1], cells[2], cells[3]))
+        # A row of another shape would silently drop out of the comparison: refuse it.
+        assert len(cells) == 5, f"a register row with {len(cells)} cells: {row[:300]}"
+        rows.append((_CLOSING_NOTE.sub("", cells[0]), cells[1], cells[2], cells[3]))
     return rows
 
 

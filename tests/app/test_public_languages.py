@@ -1,0 +1,163 @@
+"""The public pages in English and te reo Māori, the choice remembered; staff pages in English;
+the register says which languages each channel posts in; names in any script keep their
+direction inside the page."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from registry.i18n import LANGUAGE_COOKIE
+from tests.public_channels import live_channel
+
+PUBLIC_PAGES = ["/register/", "/register/?account=%40MECNZ", "/charters/verify"]
+
+
+def html_lang(page: str) -> str:
+    match = re.search(r'<html lang="([^"]+)"', page)
+    assert match, page[:200]
+    return match.group(1)
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_public_pages_are_in_english_until_someone_chooses(client, register_on, url):
+    page = client.get(url).get_data(as_text=True)
+    assert html_lang(page) == "en-NZ"
+    # The switch offers te reo Māori, labelled in te reo Māori.
+    assert 'lang="mi" hreflang="mi">Te reo Māori</a>' in page
+
+
+def test_the_switch_turns_the_register_into_te_reo_and_remembers(client, register_on, db):
+    response = client.get("/register/?lang=mi")
+    page = response.get_data(as_text=True)
+    assert html_lang(page) == "mi"
+    assert "He pūkete ōkawa tēnei?" in page
+    assert "Ngā hongere ōkawa katoa" in page
+    assert "Is this account official?" not in page
+    # Back to English offered, in English.
+    assert 'lang="en" hreflang="en">English</a>' in page
+    assert LANGUAGE_COOKIE in response.headers["Set-Cookie"]
+    assert "Accept-Language" in response.headers["Vary"]
+    # The next public page, without asking again, opens in te reo Māori.
+    verify = client.get("/charters/verify").get_data(as_text=True)
+    assert html_lang(verify) == "mi"
+    assert "Manatoko i tētahi tūtohinga" in verify
+    # And back.
+    client.get("/register/?lang=en")
+    assert html_lang(client.get("/register/").get_data(as_text=True)) == "en-NZ"
+
+
+def test_a_browser_asking_for_te_reo_gets_it(client, register_on):
+    page = client.get("/register/", headers={"Accept-Language": "mi, en;q=0.5"})
+    assert html_lang(page.get_data(as_text=True)) == "mi"
+
+
+def test_an_odd_language_in_the_address_is_ignored(client, register_on):
+    response = client.get("/register/?lang=xx%3Cscript%3E")
+    assert response.status_code == 200
+    assert html_lang(response.get_data(as_text=True)) == "en-NZ"
+    assert LANGUAGE_COOKIE not in response.headers.get("Set-Cookie", "")
+
+
+def test_errors_on_a_public_form_are_in_the_chosen_language(client, register_on):
+    page = client.get("/register/?lang=mi&account=").get_data(as_text=True)
+    assert "He raruraru" in page  # the error summary's heading
+    assert "Tāurua te wāhitau ipurangi" in page
+
+
+def test_staff_pages_stay_english_whatever_was_chosen(client_as, register_on):
+    comms = client_as("comms")
+    comms.get("/register/?lang=mi")
+    page = comms.get("/inventory/").get_data(as_text=True)
+    assert html_lang(page) == "en-NZ"
+    assert "Skip to main content" in page
+
+
+def test_the_register_says_which_languages_a_channel_posts_in(client_as, client, people, db):
+    channel = live_channel(client_as, people, db)
+    assert channel.language_list == ["English", "Samoan", "Tongan"]
+    client.application.config["PUBLIC_REGISTER_ENABLED"] = True
+    try:
+        page = client.get("/register/").get_data(as_text=True)
+        assert '<th scope="col">Posts in</th>' in page
+        assert "English, Samoan and Tongan" in page
+        assert "Ngā reo" in client.get("/register/?lang=mi").get_data(as_text=True)
+    finally:
+        client.application.config["PUBLIC_REGISTER_ENABLED"] = False
+
+
+def test_a_name_in_arabic_script_keeps_its_direction_in_the_page(client_as, client, people, db):
+    live_channel(client_as, people, db, channel_name="MEC اردو کمیونٹی", handle="MECUrdu")
+    client.application.config["PUBLIC_REGISTER_ENABLED"] = True
+    try:
+        page = client.get("/register/").get_data(as_text=True)
+        assert '<span dir="auto">MEC اردو کمیونٹی</span>' in page
+        answer = client.get("/register/?account=MECUrdu").get_data(as_text=True)
+        assert '<strong dir="auto">MEC اردو کمیونٹی</strong>' in answer
+    finally:
+        client.application.config["PUBLIC_REGISTER_ENABLED"] = False
+
+
+def test_what_someone_typed_is_shown_back_escaped_in_both_languages(client, register_on):
+    for language in ("en", "mi"):
+        page = client.get(
+            "/register/", query_string={"account": "<b>x</b>", "lang": language}
+        ).get_data(as_text=True)
+        assert "<b>x</b>" not in page
+        assert "<bdi>&lt;b&gt;x&lt;/b&gt;</bdi>" in page
+
+
+def test_every_string_of_the_public_pages_has_a_te_reo_translation():
+    project = Path(__file__).resolve().parents[2]
+    with (project / "registry/translations/messages.pot").open("rb") as template:
+        wanted = {message.id for message in read_po(template) if message.id}
+    with (project / "registry/translations/mi/LC_MESSAGES/messages.po").open("rb") as catalogue:
+        translated = {
+            message.id
+            for message in read_po(catalogue)
+            if message.id
+            and not message.fuzzy  # a guess pybabel made from a similar string
+            and all(message.string if isinstance(message.string, tuple) else [message.string])
+        }
+    assert wanted <= translated, sorted(map(str, wanted - translated))
+
+
+def test_the_catalogue_template_holds_every_string_the_code_marks(tmp_path):
+    """A string marked for translation but missing from messages.pot would escape the test
+    above: `make translations` must have been run after it was added."""
+    project = Path(__file__).resolve().parents[2]
+    extracted = tmp_path / "messages.pot"
+    subprocess.run(
+        [
+            str(Path(sys.executable).with_name("pybabel")),
+            "-q",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "--no-location",
+            "--omit-header",
+            "--ignore-dirs=.* _* venv tests bench migrations instance test-artifacts",
+            "-o",
+            str(extracted),
+            ".",
+        ],
+        cwd=project,
+        check=True,
+        timeout=120,
+    )
+    with (
+        extracted.open("rb") as fresh,
+        (project / "registry/translations/messages.pot").open("rb") as kept,
+    ):
+        now = {message.id for message in read_po(fresh) if message.id}
+        committed = {message.id for message in read_po(kept) if message.id}
+    assert now == committed, "run `make translations`: " + str(sorted(map(str, now ^ committed)))

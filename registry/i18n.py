@@ -102,8 +102,13 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def page_language() -> dict[str, Any]:
         code = str(get_locale() or "en")
+        te_reo_name = current_app.config.get("AGENCY_TE_REO_NAME")
         return {
             "html_lang": HTML_LANG.get(code, "en-NZ"),
+            # The agency as the page's sentences name it: its te reo name in te reo Māori.
+            "agency_here": te_reo_name
+            if code == "mi" and te_reo_name
+            else current_app.config["AGENCY_NAME"],
             "public_page": bool(g.get("public_page")),
             "language_links": language_links if g.get("public_page") else list,
         }

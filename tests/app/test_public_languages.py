@@ -39,6 +39,10 @@ def test_the_switch_turns_the_register_into_te_reo_and_remembers(client, registe
     assert "He pūkete ōkawa tēnei?" in page
     assert "Ngā hongere ōkawa katoa" in page
     assert "Is this account official?" not in page
+    # The agency is named by its te reo name in te reo sentences; its English name, still in
+    # the header, is marked as English.
+    assert "<h1>Ngā hongere pāpāho pāpori ōkawa o Te Tari Mātāwaka</h1>" in page
+    assert '<span class="brand-agency" lang="en-NZ">Ministry for Ethnic Communities</span>' in page
     # Back to English offered, in English.
     assert 'lang="en" hreflang="en">English</a>' in page
     assert LANGUAGE_COOKIE in response.headers["Set-Cookie"]

@@ -54,6 +54,11 @@ def format_local(moment: datetime | None, tz_name: str, with_zone: bool = True) 
     if moment is None:
         return ""
     local = to_local(moment, tz_name)
+    locale = _page_locale()
+    if locale is not None and locale.language != "en":
+        # A public page in another language: its month names ("2 Tīhema 2026, 10:43 AM").
+        text = babel_dates.format_datetime(local, "d MMMM y, h:mm a", locale=locale)
+        return f"{text} {local.tzname()}" if with_zone else text
     hour = local.strftime("%I").lstrip("0") or "12"
     text = f"{local.day} {local.strftime('%b %Y')}, {hour}:{local.strftime('%M')}"
     text += local.strftime("%p").lower()

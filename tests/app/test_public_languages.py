@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from sqlalchemy import select
 
+from registry.charters.models import Charter
 from registry.i18n import LANGUAGE_COOKIE
 from tests.public_channels import live_channel
 
@@ -54,6 +56,18 @@ def test_the_switch_turns_the_register_into_te_reo_and_remembers(client, registe
     # And back.
     client.get("/register/?lang=en")
     assert html_lang(client.get("/register/").get_data(as_text=True)) == "en-NZ"
+
+
+def test_dates_on_a_te_reo_page_are_written_in_te_reo(client_as, client, people, db):
+    live_channel(client_as, people, db)
+    charter = db.session.scalar(select(Charter))
+    page = client.get(f"/charters/{charter.number}/verify?lang=mi").get_data(as_text=True)
+    month = ["Hānuere", "Pēpuere", "Māehe", "Āperira", "Mei", "Hune", "Hūrae", "Ākuhata"]
+    month += ["Hepetema", "Oketopa", "Noema", "Tīhema"]
+    issued = re.search(r"<dt>I tukuna</dt><dd>([^<]+)</dd>", page).group(1)
+    assert any(f" {name} " in issued for name in month), issued
+    english = client.get(f"/charters/{charter.number}/verify?lang=en").get_data(as_text=True)
+    assert not any(f" {name} " in english for name in month if name != "Mei")
 
 
 def test_a_browser_asking_for_te_reo_gets_it(client, register_on):

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template, request, session
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -218,28 +219,38 @@ def _register_template_helpers(app: Flask) -> None:
 
 def _register_error_pages(app: Flask) -> None:
     messages = {
-        400: ("The request could not be understood", "Go back, reload the page and try again."),
-        403: (
-            "You do not have access to this page",
-            "It belongs to another role or business unit. Ask a registry administrator if you "
-            "think you should have access.",
+        400: (
+            _l("The request could not be understood"),
+            _l("Go back, reload the page and try again."),
         ),
-        404: ("Page not found", "Check the address, or start again from the dashboard."),
-        405: ("That action is not available here", "Use the buttons on the page."),
-        409: ("That cannot be done now", "The record has changed. Reload it to see where it is."),
+        403: (
+            _l("You do not have access to this page"),
+            _l(
+                "It belongs to another role or business unit. Ask a registry administrator if "
+                "you think you should have access."
+            ),
+        ),
+        404: (_l("Page not found"), _l("Check the address, or start again from the dashboard.")),
+        405: (_l("That action is not available here"), _l("Use the buttons on the page.")),
+        409: (
+            _l("That cannot be done now"),
+            _l("The record has changed. Reload it to see where it is."),
+        ),
         413: (
-            "The upload is too large",
-            "Send a smaller file, or split it into parts.",
+            _l("The upload is too large"),
+            _l("Send a smaller file, or split it into parts."),
         ),
         500: (
-            "Something went wrong on our side",
-            "Nothing you entered was saved by the failed request. Try again in a moment; if it "
-            "keeps happening, tell the registry administrator.",
+            _l("Something went wrong on our side"),
+            _l(
+                "Nothing you entered was saved by the failed request. Try again in a moment; if "
+                "it keeps happening, tell the registry administrator."
+            ),
         ),
     }
 
     def render_error(code: int, detail: str | None = None):  # noqa: ANN202
-        title, advice = messages.get(code, ("Something went wrong", "Try again."))
+        title, advice = messages.get(code, (_l("Something went wrong"), _l("Try again.")))
         return (
             render_template(
                 "errors/error.html", code=code, title=title, advice=advice, detail=detail

@@ -179,3 +179,15 @@ def test_the_catalogue_template_holds_every_string_the_code_marks(tmp_path):
         now = {message.id for message in read_po(fresh) if message.id}
         committed = {message.id for message in read_po(kept) if message.id}
     assert now == committed, "run `make translations`: " + str(sorted(map(str, now ^ committed)))
+
+
+def test_an_error_on_a_public_page_is_in_the_chosen_language(client):
+    # The register is off by default: its address is a page that does not exist.
+    response = client.get("/register/?lang=mi")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert html_lang(page) == "mi"
+    assert "<h1>Kāore i kitea te whārangi</h1>" in page
+    assert "Hapa 404." in page
+    english = client.get("/register/?lang=en").get_data(as_text=True)
+    assert "<h1>Page not found</h1>" in english

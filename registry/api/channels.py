@@ -150,6 +150,7 @@ def channel_json(
         "platform_label": platform_label(channel),
         "handle": channel.handle,
         "channel_url": channel.vouched_url or None,
+        "languages": channel.language_list,
         "business_unit": {"id": unit.id, "code": unit.code, "name": unit.name},
         "state": channel.state,
         "no_charter": channel.no_charter,

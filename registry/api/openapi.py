@@ -152,6 +152,12 @@ def _schemas() -> dict[str, Any]:
                     " goes live, or if the stored address is not the platform's page for the"
                     " handle.",
                 },
+                "languages": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "The languages the channel posts in, from the proposal it"
+                    " was approved under; empty for a channel imported from before the registry.",
+                },
                 "business_unit": _ref("BusinessUnit"),
                 "state": {
                     "type": "string",

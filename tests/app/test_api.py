@@ -281,6 +281,14 @@ def test_a_staff_members_token_gets_403(api, client_as, inventory):
         assert "Communications team" in response.json["error"]
 
 
+def test_a_channel_says_which_languages_it_posts_in(api, client_as, people, inventory):
+    token = create_token(client_as("dce_policy"))
+    approved = api.get(f"/channels/{inventory.approved.id}", token).json
+    assert approved["languages"] == ["English", "Samoan", "Tongan"]  # from its proposal
+    imported = api.get(f"/channels/{min(inventory.policy_ids - {inventory.approved.id})}", token)
+    assert imported.json["languages"] == []
+
+
 def test_a_dce_sees_only_their_unit(api, client_as, people, inventory):
     token = create_token(client_as("dce_policy"))
     response = api.get("/channels?per_page=100", token)

@@ -104,6 +104,7 @@ def test_the_register_says_which_languages_a_channel_posts_in(client_as, client,
         page = client.get("/register/").get_data(as_text=True)
         assert '<th scope="col">Posts in</th>' in page
         assert "English, Samoan and Tongan" in page
+        assert "Not recorded" not in page  # every channel here came through a proposal
         assert "Ngā reo" in client.get("/register/?lang=mi").get_data(as_text=True)
     finally:
         client.application.config["PUBLIC_REGISTER_ENABLED"] = False

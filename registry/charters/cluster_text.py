@@ -16,9 +16,14 @@ So, installed once into WeasyPrint before any charter is drawn (``install``):
   font's CIDToGIDMap, and ToUnicode maps that code to its text. Codes stay two-byte
   Identity-H, which every reader decodes; a missing glyph is such a code too, mapped to
   .notdef;
-* each glyph of a left-to-right Indic or Thai cluster stands for a slice of the cluster's text
-  in order, rather than the last glyph for all of it: readers place text where its glyph is,
-  and a reph or a vowel sign drawn apart from its text reads out of order or as a space.
+* each glyph of an Indic or Thai cluster stands for a slice of the cluster's text in reading
+  order, rather than its last glyph for all of it: readers place text where its glyph is, so
+  a reph or a vowel sign drawn apart from its text read out of order or as a space.
+
+Not solved: an Arabic vowel mark (a haraka: damma, fatha ...) is drawn before its letter, and
+pdftotext, which orders right-to-left text by position, reads it before the letter (pypdf reads
+it right). Giving the letter both texts makes pdftotext split and reverse them; drawing the
+mark after its letter would mean re-positioning glyphs in the text operators.
 
 Fonts in CFF (the CJK fonts) keep WeasyPrint's codes: their glyphs are named by CID inside the
 font, and their scripts do not reorder. The glyphs, their positions and the page's look are
@@ -49,6 +54,15 @@ def _indic_or_thai(text: str) -> bool:
     """Brahmic scripts (Devanagari to Sinhala) and Thai: left to right, with reordering."""
     first = text[:1]
     return "\u0900" <= first <= "\u0dff" or "\u0e00" <= first <= "\u0e7f"
+
+
+def _slices(members: list[int], whole: str) -> list[tuple[int, str]]:
+    """Each glyph, in reading order, with its share of the cluster's text, in order."""
+    count, length = len(members), len(whole)
+    return [
+        (member, whole[index * length // count : (index + 1) * length // count])
+        for index, member in enumerate(members)
+    ]
 
 
 def _next_code(font: Any) -> int:
@@ -95,13 +109,16 @@ class _Codes(dict):
         if dict.get(self, glyph) == text:
             return glyph
         if (glyph, text) not in self.codes:
-            code = _next_code(self.font)
-            self.codes[(glyph, text)] = code
-            self.glyph_of[code] = glyph
-            dict.__setitem__(self, code, text)
-            if glyph in self.font.widths:
-                self.font.widths[code] = self.font.widths[glyph]
+            self.codes[(glyph, text)] = self._new_code(glyph, text)
         return self.codes[(glyph, text)]
+
+    def _new_code(self, glyph: int, text: str) -> int:
+        code = _next_code(self.font)
+        self.glyph_of[code] = glyph
+        dict.__setitem__(self, code, text)
+        if glyph in self.font.widths:
+            self.font.widths[code] = self.font.widths[glyph]
+        return code
 
     def _next_glyph(self) -> tuple[int, str]:
         if self.sliced:
@@ -109,19 +126,14 @@ class _Codes(dict):
         glyph, text = self.drawn.pop(0)
         if text != "":
             return glyph, text
-        # WeasyPrint gives a left-to-right cluster's text to its last glyph and "" to the
-        # ones before it (and a right-to-left cluster's to its first, left alone here).
+        # A left-to-right cluster's text is on its last glyph drawn, "" on the ones before.
         last = next((i for i, (_, t) in enumerate(self.drawn) if t != ""), None)
         if last is None or not _indic_or_thai(self.drawn[last][1]):
             return glyph, text
         members = [glyph] + [member for member, _ in self.drawn[: last + 1]]
         whole = self.drawn[last][1]
         del self.drawn[: last + 1]
-        count, length = len(members), len(whole)
-        self.sliced = [
-            (member, whole[index * length // count : (index + 1) * length // count])
-            for index, member in enumerate(members)
-        ]
+        self.sliced = _slices(members, whole)
         return self.sliced.pop(0)
 
 

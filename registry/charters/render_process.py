@@ -13,7 +13,9 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from multiprocessing.connection import Connection
@@ -55,12 +57,17 @@ def _end_with_requester(lifeline: Connection) -> None:
 def _render_child(
     connection: Connection,
     lifeline: Connection,
+    scratch: str,
     html: str,
     identifier: bytes,
     max_pages: int,
     hold_seconds: float,
 ) -> None:
     _end_with_requester(lifeline)
+    # WeasyPrint writes the charter's fonts (52 MB with the CJK ones) to a temporary folder
+    # it removes only when its font configuration is garbage-collected, which a child ended
+    # by os._exit or killed never is: here they go into a folder the requester removes.
+    tempfile.tempdir = scratch
     # Ctrl+C in a terminal reaches the whole process group: the worker then stops after the
     # job it is running, so this render is left to finish.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -94,9 +101,10 @@ def render_in_child(
     context = _context()
     receiving, sending = context.Pipe(duplex=False)
     lifeline_end, lifeline = context.Pipe(duplex=False)
+    scratch = tempfile.mkdtemp(prefix="registry-charter-")
     child = context.Process(
         target=_render_child,
-        args=(sending, lifeline_end, html, identifier, max_pages, hold_seconds),
+        args=(sending, lifeline_end, scratch, html, identifier, max_pages, hold_seconds),
         name="charter-render",
         daemon=True,
     )
@@ -127,6 +135,7 @@ def render_in_child(
             if child.is_alive():
                 child.kill()
                 child.join()
+        shutil.rmtree(scratch, ignore_errors=True)  # the child is gone: nothing writes there
     if kind == "pdf":
         return value
     if kind == "too-large":

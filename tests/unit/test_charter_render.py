@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import UTC, datetime
@@ -339,6 +340,24 @@ def test_a_render_past_its_deadline_is_killed(caplog: pytest.LogCaptureFixture) 
     assert _render_process_ids(caplog.records, "Rendering a charter in process") == [killed]
     with pytest.raises(ProcessLookupError):  # gone, not left rendering for nobody
         os.kill(killed, 0)
+
+
+def _render_scratch() -> set[str]:
+    folder = Path(tempfile.gettempdir())
+    return {
+        p.name for pattern in ("weasyprint-*", "registry-charter-*") for p in folder.glob(pattern)
+    }
+
+
+def test_a_render_leaves_no_files_behind_even_when_killed() -> None:
+    """WeasyPrint writes the charter's fonts (52 MB with CJK) to a temporary folder per
+    render; a render process that exits or is killed must not leave it: a worker renders
+    thousands of charters."""
+    before = _render_scratch()
+    render_charter_pdf(sample_document())
+    with pytest.raises(CharterRenderTimeout):
+        render_charter_pdf(big_document(), timeout=0.5)
+    assert _render_scratch() <= before
 
 
 def test_the_deadline_holds_in_any_thread(sample_pdf: bytes) -> None:

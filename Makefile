@@ -54,14 +54,20 @@ system-packages:
 
 # The worker (emails, charters) runs in the background beside the server; whatever ends the
 # server (Ctrl+C, a failure) stops it with SIGTERM, which lets it finish the job it is running.
+# `make run PORT=5001` serves on another port; links and charters follow it (the worker reads
+# FLASK_RUN_PORT) unless REGISTRY_BASE_URL says otherwise.
+PORT ?= 5000
+run: export FLASK_RUN_PORT = $(PORT)
+# The demo shows the citizen-facing pages too: the public register is on unless set off.
 run: install
 	@mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask registry demo --if-empty
-	@echo "Serving the registry on http://127.0.0.1:5000, with a worker for emails and charters (Ctrl+C to stop)"
-	@$(BIN)/flask registry worker & worker=$$!; \
+	@echo "Serving the registry on http://127.0.0.1:$(PORT), with a worker for emails and charters (Ctrl+C to stop)"
+	@export PUBLIC_REGISTER_ENABLED=$${PUBLIC_REGISTER_ENABLED:-1}; \
+	$(BIN)/flask registry worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 # pytest exits 5 when it collected no tests; that alone is not a failure.
 test: install system-packages

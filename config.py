@@ -56,7 +56,10 @@ class Config:
         self.AGENCY_DOMAIN = env("AGENCY_DOMAIN", "ethniccommunities.govt.nz")
         self.AGENCY_TIMEZONE = env("AGENCY_TIMEZONE", "Pacific/Auckland")
         self.REVIEW_INTERVAL_MONTHS = env_int("REVIEW_INTERVAL_MONTHS", 12)
-        self.BASE_URL = env("REGISTRY_BASE_URL", "http://127.0.0.1:5000")
+        # The public address, printed on charters and in emails. Production refuses to start
+        # without it; in development, unset, links follow the address a page was asked on
+        # (registry/addresses.py).
+        self.BASE_URL = env("REGISTRY_BASE_URL", "")
 
         self.SESSION_COOKIE_NAME = "registry_session"
         self.SESSION_COOKIE_HTTPONLY = True
@@ -141,6 +144,7 @@ class TestingConfig(Config):
     def __init__(self) -> None:
         super().__init__()
         self.SECRET_KEY = "testing-only-key-never-use-in-production-xx"  # noqa: S105
+        self.BASE_URL = self.BASE_URL or "http://127.0.0.1:5000"
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or sqlite_url(
             "test.sqlite3"
         )

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from flask import current_app
 
-from registry import jobs
+from registry import addresses, jobs
 from registry.jobs.models import Job
 
 EMAIL_JOB = "email"
@@ -121,4 +121,4 @@ def describe(job: Job) -> str:
 
 
 def link(path: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + path
+    return addresses.absolute(path)

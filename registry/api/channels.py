@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from flask import current_app, url_for
 from sqlalchemy import select
 
+from registry import addresses
 from registry.channels.models import Channel
 from registry.charters.models import Charter
 from registry.charters.services import verify_url
@@ -78,9 +79,8 @@ def charters_for(channels: list[Channel]) -> dict[int, CharterRef]:
 
 
 def absolute(path: str) -> str:
-    # The configured public address, as on charters and emails: behind a proxy the request's
-    # own host is the internal one.
-    return current_app.config["BASE_URL"].rstrip("/") + path
+    # The configured public address, as on charters and emails (registry/addresses.py).
+    return addresses.absolute(path)
 
 
 def _timestamp(moment: datetime | None) -> str | None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import current_app
 
+from registry import addresses
 from registry.channels.models import ChannelState
 from registry.inventory.filters import ATTENTION, FALSE_VALUES, TRUE_VALUES
 from registry.inventory.queries import PER_PAGE_CHOICES, SORTS
@@ -258,7 +259,7 @@ def _list_parameters() -> list[dict[str, Any]]:
 
 
 def openapi_document() -> dict[str, Any]:
-    base_url = current_app.config["BASE_URL"].rstrip("/")
+    base_url = addresses.base_url()
     agency = current_app.config["AGENCY_NAME"]
     errors = {
         "401": {"$ref": "#/components/responses/Unauthorized"},

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from registry.addresses import absolute
 from registry.audit.log import record
 from registry.auth.models import User
 from registry.charters.document import CharterDocument, ComplianceRow, SignoffRow
@@ -64,7 +65,7 @@ def review_due(approved_at: datetime) -> date:
 
 
 def verify_url(number: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + f"/charters/{number}/verify"
+    return absolute(f"/charters/{number}/verify")
 
 
 def _number_text(year: int, sequence: int) -> str:

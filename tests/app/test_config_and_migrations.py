@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
+from registry.charters.services import verify_url
 from tests.conftest import build_app, make_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,11 +35,50 @@ def test_production_refuses_to_start_without_a_real_secret_key():
     assert len(lines) == 1 and lines[0].startswith("Refusing to start: set SECRET_KEY")
 
 
+def test_production_refuses_to_start_without_its_public_address():
+    env = {**os.environ, "REGISTRY_ENV": "production", "SECRET_KEY": "k" * 64}
+    env.pop("REGISTRY_BASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("Refusing to start: set REGISTRY_BASE_URL")
+
+
+def test_in_development_links_follow_the_address_the_registry_is_served_on(
+    database_url, db, monkeypatch
+):
+    from config import DevelopmentConfig
+
+    monkeypatch.delenv("REGISTRY_BASE_URL", raising=False)
+    config = DevelopmentConfig()
+    config.SQLALCHEMY_DATABASE_URI = database_url
+    app = build_app(config)
+    document = app.test_client().get("/api/v1/openapi.json", base_url="http://127.0.0.1:5001")
+    assert document.json["servers"][0]["url"].startswith("http://127.0.0.1:5001/")
+    # The worker renders charters outside any request: it takes the port `flask run` has.
+    monkeypatch.setenv("FLASK_RUN_PORT", "5001")
+    with app.app_context():
+        assert verify_url("MEC-CH-2026-0001") == (
+            "http://127.0.0.1:5001/charters/MEC-CH-2026-0001/verify"
+        )
+    # Set, it wins over both: behind a proxy the request's own host is an internal one.
+    app.config["BASE_URL"] = "https://registry.example.govt.nz/"
+    document = app.test_client().get("/api/v1/openapi.json", base_url="http://10.0.0.7:8000")
+    assert document.json["servers"][0]["url"].startswith("https://registry.example.govt.nz/")
+
+
 def test_production_sets_secure_cookies_and_hsts(database_url, db):
     from config import ProductionConfig
 
     config = ProductionConfig()
     config.SECRET_KEY = "x" * 48
+    config.BASE_URL = "https://registry.example.govt.nz"
     config.SQLALCHEMY_DATABASE_URI = database_url
     app = build_app(config)
     assert app.config["SESSION_COOKIE_SECURE"] is True

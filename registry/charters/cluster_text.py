@@ -18,12 +18,13 @@ So, installed once into WeasyPrint before any charter is drawn (``install``):
   .notdef;
 * each glyph of an Indic or Thai cluster stands for a slice of the cluster's text in reading
   order, rather than its last glyph for all of it: readers place text where its glyph is, so
-  a reph or a vowel sign drawn apart from its text read out of order or as a space.
-
-Not solved: an Arabic vowel mark (a haraka: damma, fatha ...) is drawn before its letter, and
-pdftotext, which orders right-to-left text by position, reads it before the letter (pypdf reads
-it right). Giving the letter both texts makes pdftotext split and reverse them; drawing the
-mark after its letter would mean re-positioning glyphs in the text operators.
+  a reph or a vowel sign drawn apart from its text read out of order or as a space;
+* an Arabic vowel mark (a haraka: damma, fatha, shadda ...) is drawn before its letter and
+  to the right of the letter's start, so pdftotext, which orders right-to-left text by
+  position, read it before the letter (pypdf, which reads in drawing order, read it right).
+  The marks are put in a ``/Span`` whose ``/ActualText`` is empty and the letter in one whose
+  ``/ActualText`` is the cluster's text, ordered for pdftotext to read it back as typed
+  (``_Cluster``). pdftotext reads actual text in place of glyphs; pypdf does not read it.
 
 Fonts in CFF (the CJK fonts) keep WeasyPrint's codes: their glyphs are named by CID inside the
 font, and their scripts do not reorder. The glyphs, their positions and the page's look are
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from typing import Any
 
 import pydyf
@@ -47,7 +49,19 @@ log = logging.getLogger(__name__)
 # extracts as it always did, and the charter script tests say so).
 SUPPORTED_WEASYPRINT = "70."
 
-_GLYPH_CODES = re.compile(r"<([0-9a-f]*)>")
+_TEXT_PIECES = re.compile(r"<([0-9a-f]*)>|([^<>]+)")
+
+
+def _arabic(text: str) -> bool:
+    """Text with a letter or mark of the Arabic script in it."""
+    return any("\u0600" <= char <= "\u08ff" for char in text)
+
+
+def _arabic_marks(text: str) -> bool:
+    """Text that is only Arabic-script combining marks (harakat, shadda, superscript alef)."""
+    return bool(text) and all(
+        "\u0600" <= char <= "\u08ff" and unicodedata.category(char) == "Mn" for char in text
+    )
 
 
 def _indic_or_thai(text: str) -> bool:
@@ -84,6 +98,8 @@ class _Codes(dict):
         self.codes: dict[tuple[int, str], int] = {}
         self.glyph_of: dict[int, int] = {}  # code past the glyphs → the glyph it draws
         self.lost_step = False
+        self.written: str | None = None  # the text of the glyph code_for last wrote (None:
+        # written as drawn, its text unknown)
 
     # WeasyPrint asks "if glyph not in font.to_unicode" before it works out a glyph's text:
     # always "no", so it tells us every glyph, not only the first of each.
@@ -104,8 +120,10 @@ class _Codes(dict):
             if not self.lost_step:
                 log.warning("Charter text: lost step in %s; codes left as drawn", self.font.name)
             self.lost_step = True
+            self.written = None
             return glyph
         glyph, text = self._next_glyph()
+        self.written = text
         if dict.get(self, glyph) == text:
             return glyph
         if (glyph, text) not in self.codes:
@@ -167,17 +185,101 @@ def _current_font(stream: Any) -> Any:
 def _show_text(self: Any, text: str) -> Any:
     font = _current_font(self)
     codes = getattr(font, "to_unicode", None)
-    if isinstance(codes, _Codes) and not font.bitmap and font.type != "otf":
+    cluster = getattr(self, "_registry_cluster", None)
+    if cluster is not None and cluster.codes is not codes:
+        self._registry_cluster = None  # its letter never came in this font: leave it be
+    if not (isinstance(codes, _Codes) and not font.bitmap and font.type != "otf"):
+        if isinstance(codes, _Codes):
+            codes.drawn.clear()  # not re-coded: nothing heard is waiting for its code
+        return _originals["show_text"](self, text)
+    pending: list[str] = []  # this TJ's text so far
 
-        def recode(match: re.Match[str]) -> str:
-            written = match.group(1)
-            glyphs = (int(written[i : i + 4], 16) for i in range(0, len(written), 4))
-            return "<" + "".join(f"{codes.code_for(glyph):04x}" for glyph in glyphs) + ">"
+    def flush() -> None:
+        if "".join(pending) not in ("", "<>"):
+            _originals["show_text"](self, "".join(pending))
+        pending.clear()
 
-        text = _GLYPH_CODES.sub(recode, text)
-    elif isinstance(codes, _Codes):
-        codes.drawn.clear()  # not re-coded: nothing heard is waiting for its code
-    return _originals["show_text"](self, text)
+    for piece in _TEXT_PIECES.finditer(text):
+        written = piece.group(1)
+        if written is None:
+            pending.append(piece.group(2))  # a shift between glyphs
+            continue
+        pending.append("<")
+        for index in range(0, len(written), 4):
+            code = codes.code_for(int(written[index : index + 4], 16))
+            heard, before = codes.written, getattr(self, "_registry_heard", None)
+            self._registry_heard = heard
+            cluster = getattr(self, "_registry_cluster", None)
+            if heard is None:
+                self._registry_cluster = None
+            elif _arabic_marks(heard):
+                # Each mark its own operator, so the marks' span can close right after them.
+                pending.append(">")
+                flush()
+                if cluster is None:
+                    word_end = not _arabic(before or "")
+                    cluster = _Cluster(codes, len(self.stream), word_end)
+                    self._registry_cluster = cluster
+                _originals["show_text"](self, f"<{code:04x}>")
+                cluster.marks.append(heard)
+                cluster.end = len(self.stream)
+                pending.append("<")
+                continue
+            elif cluster is not None:  # the letter the marks sit on: the cluster is whole
+                pending.append(">")
+                flush()
+                cluster.wrap(self, heard, f"<{code:04x}>")
+                self._registry_cluster = None
+                pending.append("<")
+                continue
+            pending.append(f"{code:04x}")
+        pending.append(">")
+    flush()
+    return None
+
+
+def _end_text(self: Any) -> Any:
+    self._registry_cluster = None  # a span never crosses a text object's end
+    self._registry_heard = None
+    return _originals["end_text"](self)
+
+
+class _Cluster:
+    """Arabic marks drawn, waiting for the letter they sit on (drawn after them, perhaps in
+    the next text operator: a mark raised above its letter is drawn on its own)."""
+
+    def __init__(self, codes: _Codes, start: int, word_end: bool) -> None:
+        self.codes = codes
+        # Drawn first of its word (nothing Arabic left of it): its letter ends the word.
+        self.word_end = word_end
+        self.start = start  # where in the page's content the marks begin, and end
+        self.end = start
+        self.marks: list[str] = []
+
+    def wrap(self, stream: Any, letter: str, letter_glyph: str) -> None:
+        """Draw the letter, with the cluster's text as its /ActualText; the marks' own span
+        stands for nothing, so pdftotext reads the cluster once, where the letter is.
+
+        Drawn right to left, the typed order is the letter, then the marks last drawn first;
+        pdftotext spreads actual text over the letter's box left to right and reads it back
+        right to left, so it is handed the typed text reversed. pypdf reads no actual text:
+        it reads the glyphs' own, in drawing order, which was right already.
+        """
+        content = stream.stream
+        content.insert(self.end, b"EMC")
+        content.insert(self.start, b"/Span " + _actual_text("").data + b" BDC")
+        typed = letter + "".join(reversed(self.marks))
+        # A mark leftmost on a line or before a left-to-right word would be read as left to
+        # right, apart from its letter: a right-to-left mark (invisible) before it keeps it
+        # in its word.
+        rtl_mark = "\u200f" if self.word_end else ""
+        stream.begin_marked_content("Span", _actual_text(rtl_mark + typed[::-1]))
+        _originals["show_text"](stream, letter_glyph)
+        stream.end_marked_content()
+
+
+def _actual_text(text: str) -> Any:
+    return pydyf.Dictionary({"ActualText": pydyf.String(text)})
 
 
 def _vector_font(
@@ -228,10 +330,12 @@ def install() -> bool:
         clean=wp_fonts.Font.clean,
         vector_font=wp_fonts._build_vector_font_dictionary,
         show_text=wp_stream.Stream.show_text,
+        end_text=wp_stream.Stream.end_text,
     )
     wp_fonts.Font.__init__ = _font_init
     wp_fonts.Font.clean = _clean
     wp_fonts.Font.get_unused_glyph_id = _unused_glyph_id
     wp_fonts._build_vector_font_dictionary = _vector_font
     wp_stream.Stream.show_text = _show_text
+    wp_stream.Stream.end_text = _end_text
     return True

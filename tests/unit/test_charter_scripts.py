@@ -215,7 +215,7 @@ def test_a_charter_in_hindi_renders_to_the_same_bytes_twice() -> None:
 
 
 # Words people type, in every script, with the clusters that reorder or split: ि, reph,
-# conjuncts, nukta, Thai's ำ and stacked marks, macrons. (Arabic vowel marks: below.)
+# conjuncts, nukta, Thai's ำ and stacked marks, macrons, Arabic vowel marks.
 WORDS = (
     "लिए", "कार्यक्रम", "हिन्दी", "न्यूज़ीलैंड", "प्रधान", "कि", "किताब", "स्त्री",
     "કાર્યક્રમો", "ગુજરાતી", "ન્યુઝીલેન્ડ", "ਪੰਜਾਬੀ", "ਖ਼ਬਰਾਂ", "ਕਿਰਪਾ",
@@ -227,7 +227,10 @@ WORDS = (
 
 
 # Numbers inside right-to-left text are a mixed-direction case too (see below).
-RIGHT_TO_LEFT = ("العربي", "مجتمع", "اردو", "کمیونٹی", "فارسی‌زبان")
+RIGHT_TO_LEFT = (
+    "العربي", "مجتمع", "اردو", "کمیونٹی", "فارسی‌زبان",
+    "مُجتمع", "عَرَبيّ", "كُتُبٌ", "مُحَمَّدٌ", "زَبانِ", "رَحْمٰن",
+)  # fmt: skip
 LEFT_TO_RIGHT = tuple(word for word in WORDS if word not in RIGHT_TO_LEFT)
 
 
@@ -248,13 +251,20 @@ def test_any_mix_of_scripts_reads_back_as_typed(purpose: str) -> None:
         assert comparable(purpose) in comparable(reader(pdf))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pdftotext orders right-to-left text by position and reads a haraka, drawn before "
-    "its letter, first (registry/charters/cluster_text.py says why it is not solved)",
+@pytest.mark.parametrize(
+    "purpose",
+    [
+        "مُجتمع عَرَبيّ",  # damma, fatha, a word-final shadda
+        "كُتُبٌ مُحَمَّدٌ",  # tanwin at word ends, shadda with fatha
+        "زَبانِ فارسی",  # Farsi with kasra (ezafe)
+        "اُردُو زَبان",  # Urdu with pesh and zabar
+        "رَحْمٰن",  # sukun and the superscript alef
+    ],
 )
-def test_arabic_vowel_marks_read_back_with_pdftotext() -> None:
-    purpose = "مُجتمع عَرَبيّ"
+def test_arabic_vowel_marks_read_back_with_both_readers(purpose: str) -> None:
+    """A haraka is drawn before its letter and to the right of the letter's start: pdftotext,
+    which orders right-to-left text by position, read it first until each such cluster
+    carried its text as /ActualText."""
     pdf = render_charter_pdf(sample_document(purpose=purpose))
     assert comparable(purpose) in comparable(pypdf_text(pdf))  # pypdf reads them right
     assert comparable(purpose) in comparable(pdftotext(pdf))

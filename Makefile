@@ -31,7 +31,7 @@ install: $(STAMP) $(CATALOGUES)
 translations: install
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 	  --omit-header --ignore-dirs="$(EXTRACT_SKIP)" -o registry/translations/messages.pot .
-	$(BIN)/pybabel -q update -i registry/translations/messages.pot -d registry/translations \
+	$(BIN)/pybabel -q update --no-fuzzy-matching -i registry/translations/messages.pot -d registry/translations \
 	  --width=100
 
 # System packages the registry and its tests need: Debian's chromium (browser tests),

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import EmailField, FieldList, FormField, PasswordField, TextAreaField
@@ -202,7 +203,7 @@ def chosen_id(value: object) -> int:
     """Coerce a checkbox group's value to a row id; anything else is a validation error."""
     parsed = parse_id(value)
     if parsed is None:
-        raise ValueError("Choose from the list.")
+        raise ValueError(_("Choose from the list."))
     return parsed
 
 
@@ -214,5 +215,9 @@ def plausible_date(form: FlaskForm, field) -> None:  # noqa: ANN001
     """Refuse dates no record of the registry could carry (a typo like 0001-01-01)."""
     if field.data is not None and not EARLIEST_DATE <= field.data <= LATEST_DATE:
         raise ValidationError(
-            f"Enter a date between {EARLIEST_DATE.year} and {LATEST_DATE.year}, as YYYY-MM-DD."
+            _(
+                "Enter a date between %(earliest)d and %(latest)d, as YYYY-MM-DD.",
+                earliest=EARLIEST_DATE.year,
+                latest=LATEST_DATE.year,
+            )
         )

@@ -29,6 +29,13 @@ babel = Babel()
 View = TypeVar("View", bound=Callable[..., Any])
 
 
+def N_(message: str) -> str:
+    """Marks a message for the catalogue without translating it: a constant that stays English
+    (tests and the command line read it) and is translated where shown, ``_(LINK_NOT_USABLE)``.
+    ``N_`` is one of the names ``pybabel extract`` looks for by default."""
+    return message
+
+
 def public_page(view: View) -> View:
     """Mark a view as one of the public pages offered in te reo Māori too."""
 
@@ -94,10 +101,21 @@ def spoken_list(items: list[str]) -> str:
     return format_list(items, locale="en_NZ" if code == "en" else code) if items else ""
 
 
+def possessive(name: str) -> str:
+    """A name owning something, as the page's language writes it: in English "Ministry for
+    Ethnic Communities'" and "Inland Revenue's"; in te reo Māori the name as it is (the
+    translation puts "o" or "a" before it)."""
+    code = str(get_locale() or "en") if has_request_context() else "en"
+    if code != "en":
+        return name
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=chosen_language)
     app.after_request(_remember_choice)
     app.jinja_env.filters["spoken_list"] = spoken_list
+    app.jinja_env.filters["possessive"] = possessive
 
     @app.context_processor
     def page_language() -> dict[str, Any]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,45 +17,48 @@ from registry.forms import RegistryForm, choices, optional_id, plausible_date
 
 class UnitForm(RegistryForm):
     code = StringField(
-        "Short code",
-        validators=[DataRequired("Enter a short code, e.g. POL."), Length(max=20)],
-        description="Letters, digits and hyphens, e.g. POL or COMMS. Used by the CLI and imports.",
+        _l("Short code"),
+        validators=[DataRequired(_l("Enter a short code, e.g. POL.")), Length(max=20)],
+        description=_l(
+            "Letters, digits and hyphens, e.g. POL or COMMS. Used by the CLI and imports."
+        ),
     )
     name = StringField(
-        "Name",
-        validators=[DataRequired("Enter the business unit's name."), Length(max=200)],
+        _l("Name"),
+        validators=[DataRequired(_l("Enter the business unit's name.")), Length(max=200)],
     )
 
 
 class UnitRenameForm(RegistryForm):
     name = StringField(
-        "Name",
-        validators=[DataRequired("Enter the business unit's name."), Length(max=200)],
+        _l("Name"),
+        validators=[DataRequired(_l("Enter the business unit's name.")), Length(max=200)],
     )
 
 
 class UserForm(RegistryForm):
     email = EmailField(
-        "Email",
-        validators=[DataRequired("Enter the person's work email address."), Length(max=254)],
+        _l("Email"),
+        validators=[DataRequired(_l("Enter the person's work email address.")), Length(max=254)],
     )
     name = StringField(
-        "Name",
-        validators=[DataRequired("Enter the person's name."), Length(max=200)],
-        description="As it should appear on sign-offs and charters.",
+        _l("Name"),
+        validators=[DataRequired(_l("Enter the person's name.")), Length(max=200)],
+        description=_l("As it should appear on sign-offs and charters."),
     )
-    business_unit = SelectField("Business unit", coerce=optional_id, validate_choice=False)
+    business_unit = SelectField(_l("Business unit"), coerce=optional_id, validate_choice=False)
 
 
 class UserEditForm(RegistryForm):
     name = StringField(
-        "Name",
-        validators=[DataRequired("Enter the person's name."), Length(max=200)],
-        description="As it should appear on sign-offs and charters.",
+        _l("Name"),
+        validators=[DataRequired(_l("Enter the person's name.")), Length(max=200)],
+        description=_l("As it should appear on sign-offs and charters."),
     )
-    business_unit = SelectField("Business unit", coerce=optional_id, validate_choice=False)
+    business_unit = SelectField(_l("Business unit"), coerce=optional_id, validate_choice=False)
     active = BooleanField(
-        "Account active", description="Untick to deactivate: the person is signed out everywhere."
+        _l("Account active"),
+        description=_l("Untick to deactivate: the person is signed out everywhere."),
     )
     # What the page showed (see ``services.account_version``): a stale tab's save is refused.
     version = HiddenField()
@@ -66,52 +70,56 @@ class ConfirmForm(RegistryForm):
 
 class AppointmentForm(RegistryForm):
     user = SelectField(
-        "Person",
+        _l("Person"),
         coerce=optional_id,
         validate_choice=False,
-        validators=[DataRequired("Choose who holds the office.")],
-        description="Not yourself: nobody changes their own offices.",
+        validators=[DataRequired(_l("Choose who holds the office."))],
+        description=_l("Not yourself: nobody changes their own offices."),
     )
     office = SelectField(
-        "Office",
+        _l("Office"),
         choices=choices((o.value, o.title) for o in Office),
-        validators=[DataRequired("Choose the office.")],
-        description="A signing office or the administrator office takes effect only when "
-        "another administrator confirms it; until then it gives no power.",
+        validators=[DataRequired(_l("Choose the office."))],
+        description=_l(
+            "A signing office or the administrator office takes effect only when "
+            "another administrator confirms it; until then it gives no power."
+        ),
     )
     business_unit = SelectField(
-        "Business unit",
+        _l("Business unit"),
         coerce=optional_id,
         validate_choice=False,
-        description="Only for a Deputy Chief Executive: the unit they are responsible for.",
+        description=_l("Only for a Deputy Chief Executive: the unit they are responsible for."),
     )
     acting = BooleanField(
-        "Acting appointment",
-        description="Tick when someone holds the office temporarily; their sign-offs say Acting.",
+        _l("Acting appointment"),
+        description=_l(
+            "Tick when someone holds the office temporarily; their sign-offs say Acting."
+        ),
     )
     starts_on = DateField(
-        "Start date",
+        _l("Start date"),
         validators=[
             plausible_date,
-            DataRequired("Enter the first day of the appointment, e.g. 2026-03-01."),
+            DataRequired(_l("Enter the first day of the appointment, e.g. 2026-03-01.")),
         ],
         format="%Y-%m-%d",
     )
     ends_on = DateField(
-        "End date",
+        _l("End date"),
         validators=[plausible_date, Optional()],
         format="%Y-%m-%d",
-        description="Optional. The last day the person holds the office.",
+        description=_l("Optional. The last day the person holds the office."),
     )
 
 
 class EndAppointmentForm(RegistryForm):
     ends_on = DateField(
-        "End date",
+        _l("End date"),
         validators=[
             plausible_date,
-            DataRequired("Enter the last day of the appointment, e.g. 2026-03-14."),
+            DataRequired(_l("Enter the last day of the appointment, e.g. 2026-03-14.")),
         ],
         format="%Y-%m-%d",
-        description="The last day the person holds the office.",
+        description=_l("The last day the person holds the office."),
     )

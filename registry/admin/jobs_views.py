@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from registry.admin.views import blueprint
@@ -48,5 +49,5 @@ def retry_job(job_id: int):
     # A job that is not failed (retried by someone else meanwhile, or done) is a 409 from the
     # app's one domain-error handler.
     job = retry_failed(job_id, current_actor())
-    flash(f"{describe(job)}: queued to be tried again.", "success")
+    flash(_("%(what)s: queued to be tried again.", what=describe(job)), "success")
     return redirect(url_for("admin.jobs"))

@@ -11,6 +11,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -65,7 +67,7 @@ def users():
 @office_required(Office.ADMIN)
 def new_user():
     form = UserForm()
-    form.business_unit.choices = _unit_choices("No business unit")
+    form.business_unit.choices = _unit_choices(_("No business unit"))
     if form.validate_on_submit():
         with redisplay_on_refusal(form) as refusal:
             user = invitations.invite_person(
@@ -76,9 +78,15 @@ def new_user():
             )
         if not refusal:
             flash(
-                f"Sent {user.display_name} an invitation at {user.email}: they choose their own "
-                f"password from the link in it, within {_hours('PASSWORD_INVITATION_HOURS')} "
-                "hours.",
+                ngettext(
+                    "Sent %(name)s an invitation at %(email)s: they choose their own password "
+                    "from the link in it, within %(num)d hour.",
+                    "Sent %(name)s an invitation at %(email)s: they choose their own password "
+                    "from the link in it, within %(num)d hours.",
+                    _hours("PASSWORD_INVITATION_HOURS"),
+                    name=user.display_name,
+                    email=user.email,
+                ),
                 "success",
             )
             return redirect(url_for("admin.users"))
@@ -97,7 +105,7 @@ def edit_user(user_id: int):
             "version": services.account_version(user),
         }
     )
-    form.business_unit.choices = _unit_choices("No business unit")
+    form.business_unit.choices = _unit_choices(_("No business unit"))
     if form.validate_on_submit():
         with redisplay_on_refusal(form) as refusal:
             flagged = services.update_user(
@@ -114,12 +122,21 @@ def edit_user(user_id: int):
             # Saving again is now a decision made knowing the account as it is.
             form.version.data = services.account_version(user)
         else:
-            flash(f"Saved {user.display_name}.", "success")
+            flash(_("Saved %(name)s.", name=user.display_name), "success")
             if flagged:
+                # English says "channel(s)" whatever the number; other languages use the form.
                 flash(
-                    f"{len(flagged)} channel(s) named {user.display_name} and now need someone "
-                    "else: " + ", ".join(c.name for c in flagged) + ". The Communications team "
-                    "sees them under Inventory → People changes.",
+                    ngettext(
+                        "%(num)d channel(s) named %(name)s and now need someone else: "
+                        "%(channels)s. The Communications team sees them under Inventory → "
+                        "People changes.",
+                        "%(num)d channel(s) named %(name)s and now need someone else: "
+                        "%(channels)s. The Communications team sees them under Inventory → "
+                        "People changes.",
+                        len(flagged),
+                        name=user.display_name,
+                        channels=", ".join(c.name for c in flagged),
+                    ),
                     "warning",
                 )
             return redirect(url_for("admin.users"))
@@ -144,8 +161,15 @@ def invite_user(user_id: int):
     # A person who cannot be invited now is a 409 from the app's one domain-error handler.
     invitations.send_invitation(user, current_actor())
     flash(
-        f"A new invitation to {user.display_name} is on its way to {user.email}; earlier links "
-        f"no longer work. It expires in {_hours('PASSWORD_INVITATION_HOURS')} hours.",
+        ngettext(
+            "A new invitation to %(name)s is on its way to %(email)s; earlier links no longer "
+            "work. It expires in %(num)d hour.",
+            "A new invitation to %(name)s is on its way to %(email)s; earlier links no longer "
+            "work. It expires in %(num)d hours.",
+            _hours("PASSWORD_INVITATION_HOURS"),
+            name=user.display_name,
+            email=user.email,
+        ),
         "success",
     )
     return redirect(url_for("admin.edit_user", user_id=user.id))
@@ -159,9 +183,15 @@ def reset_password(user_id: int):
     if form.validate_on_submit():
         invitations.send_password_reset(user, current_actor())
         flash(
-            f"{user.display_name}'s password no longer works and they are signed out "
-            f"everywhere. A link to choose a new one is on its way to {user.email}; it expires in "
-            f"{_hours('PASSWORD_RESET_HOURS')} hours.",
+            ngettext(
+                "%(name)s's password no longer works and they are signed out everywhere. A link "
+                "to choose a new one is on its way to %(email)s; it expires in %(num)d hour.",
+                "%(name)s's password no longer works and they are signed out everywhere. A link "
+                "to choose a new one is on its way to %(email)s; it expires in %(num)d hours.",
+                _hours("PASSWORD_RESET_HOURS"),
+                name=user.display_name,
+                email=user.email,
+            ),
             "success",
         )
         return redirect(url_for("admin.edit_user", user_id=user.id))
@@ -184,7 +214,7 @@ def new_unit():
         with redisplay_on_refusal(form) as refusal:
             unit = services.create_unit(form.code.data, form.name.data, actor=current_actor())
         if not refusal:
-            flash(f"Added {unit.name}.", "success")
+            flash(_("Added %(unit)s.", unit=unit.name), "success")
             return redirect(url_for("admin.units"))
     return render_template("admin/unit_form.html", form=form, unit=None)
 
@@ -198,7 +228,7 @@ def edit_unit(unit_id: int):
         with redisplay_on_refusal(form) as refusal:
             services.rename_unit(unit, form.name.data, current_actor())
         if not refusal:
-            flash(f"Renamed to {unit.name}.", "success")
+            flash(_("Renamed to %(unit)s.", unit=unit.name), "success")
             return redirect(url_for("admin.units"))
     return render_template("admin/unit_form.html", form=form, unit=unit)
 
@@ -233,14 +263,14 @@ def new_appointment():
         .order_by(User.display_name)
     ).unique()
     form.user.choices = choices(
-        [("", "Choose a person")] + [(u.id, f"{u.display_name} ({u.email})") for u in people]
+        [("", _("Choose a person"))] + [(u.id, f"{u.display_name} ({u.email})") for u in people]
     )
-    form.business_unit.choices = _unit_choices("Not a DCE appointment")
+    form.business_unit.choices = _unit_choices(_("Not a DCE appointment"))
     if form.validate_on_submit():
         person = db.session.get(User, form.user.data) if form.user.data else None
         with redisplay_on_refusal(form) as refusal:
             if person is None:
-                raise RegistryError("Choose who holds the office.", "user")
+                raise RegistryError(_("Choose who holds the office."), "user")
             appointment = appointment_requests.request_appointment(
                 current_actor(),
                 person,
@@ -253,15 +283,23 @@ def new_appointment():
         if not refusal:
             if appointment.is_pending:
                 flash(
-                    f"Asked for {appointment.user.display_name} to be {appointment.capacity} "
-                    f"from {appointment.starts_on.isoformat()}. "
-                    f"{appointment_requests.NO_POWER_UNTIL_CONFIRMED}",
+                    _(
+                        "Asked for %(name)s to be %(office)s from %(day)s. %(rule)s",
+                        name=appointment.user.display_name,
+                        office=appointment.capacity,
+                        day=appointment.starts_on.isoformat(),
+                        rule=str(appointment_requests.NO_POWER_UNTIL_CONFIRMED),
+                    ),
                     "warning",
                 )
             else:
                 flash(
-                    f"{appointment.user.display_name} is {appointment.capacity} "
-                    f"from {appointment.starts_on.isoformat()}.",
+                    _(
+                        "%(name)s is %(office)s from %(day)s.",
+                        name=appointment.user.display_name,
+                        office=appointment.capacity,
+                        day=appointment.starts_on.isoformat(),
+                    ),
                     "success",
                 )
             return redirect(url_for("admin.appointments"))
@@ -283,8 +321,12 @@ def end_appointment(appointment_id: int):
             status = refusal.status
         else:
             flash(
-                f"{appointment.capacity} for {appointment.user.display_name} ends "
-                f"{appointment.ends_on.isoformat()}.",
+                _(
+                    "%(office)s for %(name)s ends %(day)s.",
+                    office=appointment.capacity,
+                    name=appointment.user.display_name,
+                    day=appointment.ends_on.isoformat(),
+                ),
                 "success",
             )
             return redirect(url_for("admin.appointments"))
@@ -298,8 +340,12 @@ def confirm_appointment(appointment_id: int):
     # A refusal (403 or 409) is answered by the app's one domain-error handler.
     appointment = appointment_requests.confirm_appointment(current_actor(), appointment_id)
     flash(
-        f"Confirmed: {appointment.user.display_name} is {appointment.capacity} "
-        f"from {appointment.starts_on.isoformat()}.",
+        _(
+            "Confirmed: %(name)s is %(office)s from %(day)s.",
+            name=appointment.user.display_name,
+            office=appointment.capacity,
+            day=appointment.starts_on.isoformat(),
+        ),
         "success",
     )
     return redirect(url_for("admin.appointments"))
@@ -312,8 +358,11 @@ def cancel_appointment(appointment_id: int):
     # A refusal (403 or 409) is answered by the app's one domain-error handler.
     appointment = appointment_requests.cancel_appointment(current_actor(), appointment_id)
     flash(
-        f"Cancelled the request for {appointment.user.display_name} to be "
-        f"{appointment.capacity}. It stays on record.",
+        _(
+            "Cancelled the request for %(name)s to be %(office)s. It stays on record.",
+            name=appointment.user.display_name,
+            office=appointment.capacity,
+        ),
         "success",
     )
     return redirect(url_for("admin.appointments"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -11,15 +12,18 @@ from registry.forms import RegistryForm
 
 class TokenForm(RegistryForm):
     name = StringField(
-        "Token name",
+        _l("Token name"),
         validators=[
-            DataRequired("Enter a name for the token, e.g. the report or script that will use it."),
+            DataRequired(
+                _l("Enter a name for the token, e.g. the report or script that will use it.")
+            ),
             Length(
                 max=NAME_MAX_LENGTH,
-                message=f"Keep the token name to {NAME_MAX_LENGTH} characters or fewer.",
+                # Length fills in %(max)d.
+                message=_l("Keep the token name to %(max)d characters or fewer."),
             ),
         ],
-        description=(
+        description=_l(
             "What will use it, so you can tell your tokens apart, e.g. Monthly channel report."
         ),
     )

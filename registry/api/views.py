@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
@@ -114,7 +115,7 @@ def _api_headers(response: Response) -> Response:
 
 def _bearer_user() -> User:
     header = request.headers.get("Authorization", "")
-    scheme, _, raw_token = header.partition(" ")
+    scheme, _space, raw_token = header.partition(" ")
     if scheme.lower() != "bearer" or not raw_token.strip():
         raise ApiError(
             401,
@@ -170,7 +171,7 @@ def unmatched(rest: str) -> Response:
     """
     adapter = current_app.url_map.bind_to_environ(request.environ)
     try:
-        endpoint, _ = adapter.match(request.path, method="GET")
+        endpoint, _arguments = adapter.match(request.path, method="GET")
     except (NotFound, MethodNotAllowed, RequestRedirect):
         endpoint = None
     if endpoint is None or endpoint == "api.unmatched":
@@ -221,8 +222,12 @@ def revoke(token_id: int) -> Response:
         flash(refusal.message, "warning")
     else:
         flash(
-            f"Revoked “{token.name}” ({token.prefix}…). Anything using it can no longer read "
-            "the registry.",
+            _(
+                "Revoked “%(name)s” (%(prefix)s…). Anything using it can no longer read the "
+                "registry.",
+                name=token.name,
+                prefix=token.prefix,
+            ),
             "success",
         )
     return redirect(url_for("account.tokens"))

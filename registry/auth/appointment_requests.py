@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from registry.audit.log import record
 from registry.auth.models import Appointment, BusinessUnit, Office, User
 from registry.auth.offices import (
@@ -25,13 +28,13 @@ from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.timeutil import utcnow
 
-NO_POWER_UNTIL_CONFIRMED = "It gives no power until another administrator confirms it."
+NO_POWER_UNTIL_CONFIRMED = _l("It gives no power until another administrator confirms it.")
 
 
 def _require_admin(actor: User) -> None:
     # The pages check this too; the service does not trust that it was asked from one.
     if not holds(actor, Office.ADMIN):
-        raise ForbiddenError("Only a registry administrator can change appointments.")
+        raise ForbiddenError(_("Only a registry administrator can change appointments."))
 
 
 def request_appointment(
@@ -48,7 +51,7 @@ def request_appointment(
     begin_write()
     _require_admin(actor)
     if user.id == actor.id:
-        raise ForbiddenError(OWN_OFFICES, "user")
+        raise ForbiddenError(str(OWN_OFFICES), "user")
     business_unit = check_appointment(user, office, starts_on, ends_on, acting, business_unit)
     appointment = Appointment(
         user=user,
@@ -83,13 +86,25 @@ def request_appointment(
 def _pending(appointment_id: int) -> Appointment:
     appointment = locked_row(Appointment, appointment_id)
     if appointment is None:
-        raise ConflictError("That appointment request no longer exists.")
+        raise ConflictError(_("That appointment request no longer exists."))
     if appointment.is_cancelled:
-        who = appointment.cancelled_by.display_name if appointment.cancelled_by else "someone"
-        raise ConflictError(f"{who} already cancelled this request.")
+        if appointment.cancelled_by is None:
+            raise ConflictError(_("someone already cancelled this request."))
+        raise ConflictError(
+            _(
+                "%(name)s already cancelled this request.",
+                name=appointment.cancelled_by.display_name,
+            )
+        )
     if not appointment.is_pending:
-        who = appointment.confirmed_by.display_name if appointment.confirmed_by else "the operator"
-        raise ConflictError(f"{who} already confirmed this appointment.")
+        if appointment.confirmed_by is None:
+            raise ConflictError(_("the operator already confirmed this appointment."))
+        raise ConflictError(
+            _(
+                "%(name)s already confirmed this appointment.",
+                name=appointment.confirmed_by.display_name,
+            )
+        )
     return appointment
 
 
@@ -99,16 +114,20 @@ def confirm_appointment(actor: User, appointment_id: int) -> Appointment:
     _require_admin(actor)
     appointment = _pending(appointment_id)
     if appointment.user_id == actor.id:
-        raise ForbiddenError(OWN_OFFICES)
+        raise ForbiddenError(str(OWN_OFFICES))
     if appointment.requested_by_id == actor.id:
         raise ForbiddenError(
-            "You asked for this appointment, so another administrator must confirm it: no "
-            "one person makes an appointment to a signing or administrator office alone."
+            _(
+                "You asked for this appointment, so another administrator must confirm it: no "
+                "one person makes an appointment to a signing or administrator office alone."
+            )
         )
     if appointment.ends_on is not None and appointment.ends_on < agency_today():
         raise ConflictError(
-            f"This appointment ended on {appointment.ends_on.isoformat()} before it was "
-            "confirmed. Cancel the request."
+            _(
+                "This appointment ended on %(day)s before it was confirmed. Cancel the request.",
+                day=appointment.ends_on.isoformat(),
+            )
         )
     # Anything made since the request (the operator's command line, say) may now overlap it,
     # or the person may have been deactivated: then confirming would be wrong, not just late.
@@ -123,7 +142,7 @@ def confirm_appointment(actor: User, appointment_id: int) -> Appointment:
             exclude=appointment,
         )
     except RegistryError as error:
-        raise ConflictError(f"{error.message} Cancel this request.") from None
+        raise ConflictError(_("%(reason)s Cancel this request.", reason=error.message)) from None
     _forget_offices()
     appointment.confirmed_by = actor
     appointment.confirmed_at = utcnow()
@@ -146,7 +165,7 @@ def cancel_appointment(actor: User, appointment_id: int) -> Appointment:
     _require_admin(actor)
     appointment = _pending(appointment_id)
     if appointment.user_id == actor.id:
-        raise ForbiddenError(OWN_OFFICES)
+        raise ForbiddenError(str(OWN_OFFICES))
     appointment.cancelled_by = actor
     appointment.cancelled_at = utcnow()
     record(

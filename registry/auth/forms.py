@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -6,29 +7,29 @@ from registry.forms import RegistryForm
 
 class SignInForm(RegistryForm):
     email = EmailField(
-        "Email",
-        validators=[DataRequired("Enter your work email address."), Length(max=254)],
+        _l("Email"),
+        validators=[DataRequired(_l("Enter your work email address.")), Length(max=254)],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
-        "Password",
-        validators=[DataRequired("Enter your password."), Length(max=1024)],
+        _l("Password"),
+        validators=[DataRequired(_l("Enter your password.")), Length(max=1024)],
         render_kw={"autocomplete": "current-password"},
     )
 
 
 class SetPasswordForm(RegistryForm):
     password = PasswordField(
-        "New password",
-        validators=[DataRequired("Enter a new password."), Length(max=1024)],
-        description="At least 12 characters. A few unrelated words make a good one.",
+        _l("New password"),
+        validators=[DataRequired(_l("Enter a new password.")), Length(max=1024)],
+        description=_l("At least 12 characters. A few unrelated words make a good one."),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "Confirm new password",
+        _l("Confirm new password"),
         validators=[
-            DataRequired("Enter the new password again."),
-            EqualTo("password", "The two passwords are not the same: type them again."),
+            DataRequired(_l("Enter the new password again.")),
+            EqualTo("password", _l("The two passwords are not the same: type them again.")),
         ],
         render_kw={"autocomplete": "new-password"},
     )

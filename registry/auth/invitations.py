@@ -20,6 +20,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from registry import notifications
@@ -30,9 +31,12 @@ from registry.auth.services import check_password_strength, create_user, void_pa
 from registry.database import begin_write, locked_row
 from registry.errors import ConflictError, RegistryError
 from registry.extensions import db
+from registry.i18n import N_
 from registry.timeutil import format_local, utcnow
 
-LINK_NOT_USABLE = "This link has expired or was already used; ask an administrator for a new one."
+LINK_NOT_USABLE = N_(
+    "This link has expired or was already used; ask an administrator for a new one."
+)
 # Real tokens are 43 characters; anything far longer is not worth hashing.
 _TOKEN_MAX_LENGTH = 200
 
@@ -63,7 +67,7 @@ class LinkNotUsable(RegistryError):
     status = 404
 
     def __init__(self) -> None:
-        super().__init__(LINK_NOT_USABLE)
+        super().__init__(_(LINK_NOT_USABLE))
 
 
 def token_digest(token: str) -> str:
@@ -101,7 +105,10 @@ def _issue(user: User, purpose: Purpose, actor: User | None) -> str:
     Returns the token, which is never stored."""
     if not user.is_active_account:
         raise ConflictError(
-            f"{user.display_name}'s account is deactivated: reactivate it before sending a link."
+            _(
+                "%(name)s's account is deactivated: reactivate it before sending a link.",
+                name=user.display_name,
+            )
         )
     voided = void_password_links(user)
     now = utcnow()
@@ -169,8 +176,11 @@ def send_invitation(user: User, actor: User | None) -> PasswordLink:
     user = locked_row(User, user.id)
     if user.password_set_at is not None:
         raise ConflictError(
-            f"{user.display_name} has already set a password, so there is no invitation to "
-            "send. If they have forgotten it, reset their password."
+            _(
+                "%(name)s has already set a password, so there is no invitation to send. If "
+                "they have forgotten it, reset their password.",
+                name=user.display_name,
+            )
         )
     token = _issue(user, Purpose.INVITATION, actor)
     _email(user, Purpose.INVITATION, token, actor)
@@ -184,8 +194,10 @@ def send_password_reset(user: User, actor: User) -> PasswordLink:
     user = locked_row(User, user.id)
     if user.password_set_at is None:
         raise ConflictError(
-            f"{user.display_name} has not accepted their invitation yet: send a new invitation "
-            "instead."
+            _(
+                "%(name)s has not accepted their invitation yet: send a new invitation instead.",
+                name=user.display_name,
+            )
         )
     token = _issue(user, Purpose.RESET, actor)
     # The reason for a reset may be a password someone else learned: it stops working now.
@@ -252,12 +264,17 @@ def password_status(user: User, link: PasswordLink | None, tz_name: str) -> str:
     now = utcnow()
     if user.password_set_at is None:
         if link is None:
-            return "No password yet and no invitation sent"
+            return _("No password yet and no invitation sent")
         if link.usable_at(now):
-            return f"Invitation sent on {when(link.created_at)}, not yet accepted"
-        return f"Invitation sent on {when(link.created_at)} expired unused"
+            return _(
+                "Invitation sent on %(moment)s, not yet accepted", moment=when(link.created_at)
+            )
+        return _("Invitation sent on %(moment)s expired unused", moment=when(link.created_at))
     if user.password_hash is None:
         if link is not None and link.purpose == Purpose.RESET and link.usable_at(now):
-            return f"Password reset on {when(link.created_at)}: new password not yet chosen"
-        return "Password reset; the link expired unused: reset again"
-    return f"Password set on {when(user.password_set_at)}"
+            return _(
+                "Password reset on %(moment)s: new password not yet chosen",
+                moment=when(link.created_at),
+            )
+        return _("Password reset; the link expired unused: reset again")
+    return _("Password set on %(moment)s", moment=when(user.password_set_at))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import current_app, g, has_request_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import BindParameter, Date, bindparam, or_, select
 
 from registry.audit.log import record
@@ -16,7 +18,8 @@ from registry.signals import appointment_ending, office_ended
 from registry.timeutil import local_date, utcnow
 
 # The rule, in the words every refusal uses (NIST SP 800-53 AC-5, separation of duties).
-OWN_OFFICES = (
+# Raised as ``str(OWN_OFFICES)``: a refusal's message is a str in the page's language.
+OWN_OFFICES = _l(
     "You cannot change your own offices: another administrator makes or ends your "
     "appointments (nobody changes their own offices)."
 )
@@ -130,15 +133,15 @@ def check_appointment(
     """
     if office.needs_unit and business_unit is None:
         raise RegistryError(
-            "Choose the business unit this Deputy Chief Executive is responsible for.",
+            _("Choose the business unit this Deputy Chief Executive is responsible for."),
             "business_unit",
         )
     if not office.needs_unit:
         business_unit = None
     if ends_on is not None and ends_on < starts_on:
-        raise RegistryError("The end date must be on or after the start date.", "ends_on")
+        raise RegistryError(_("The end date must be on or after the start date."), "ends_on")
     if not user.is_active_account:
-        raise RegistryError(f"{user.display_name}'s account is deactivated.", "user")
+        raise RegistryError(_("%(name)s's account is deactivated.", name=user.display_name), "user")
 
     query = select(Appointment).where(
         Appointment.office == office.value, Appointment.cancelled_at.is_(None)
@@ -155,29 +158,76 @@ def check_appointment(
     for other in db.session.scalars(query).unique():
         if not _ranges_overlap(starts_on, ends_on, other.starts_on, other.ends_on):
             continue
-        until = f" to {other.ends_on.isoformat()}" if other.ends_on else " with no end date"
         if other.is_pending:
-            asked = other.requested_by.display_name if other.requested_by else "the operator"
-            raise RegistryError(
-                f"{other.user.display_name} has a pending appointment as {other.capacity} from "
-                f"{other.starts_on.isoformat()}{until}, requested by {asked}. Another "
-                "administrator confirms or cancels it first.",
-                "starts_on",
-            )
+            raise RegistryError(_pending_overlap(other), "starts_on")
         if not office.single_holder:
             raise RegistryError(
-                f"{user.display_name} already holds {office.title} for those dates.",
+                _(
+                    "%(name)s already holds %(office)s for those dates.",
+                    name=user.display_name,
+                    office=office.title,
+                ),
                 "starts_on",
             )
-        kind = "an acting" if acting else "a substantive"
-        raise RegistryError(
-            f"{other.user.display_name} already holds {kind} appointment as "
-            f"{other.capacity.removeprefix('Acting ')} from "
-            f"{other.starts_on.isoformat()}{until}. End that appointment first, "
-            "or choose dates that do not overlap.",
-            "starts_on",
-        )
+        raise RegistryError(_overlap(other, acting), "starts_on")
     return business_unit
+
+
+def _pending_overlap(other: Appointment) -> str:
+    """The refusal of an appointment that overlaps a request still waiting for confirmation."""
+    values = {
+        "name": other.user.display_name,
+        "office": other.capacity,
+        "start": other.starts_on.isoformat(),
+        "end": other.ends_on.isoformat() if other.ends_on else "",
+        "asked": other.requested_by.display_name if other.requested_by else _("the operator"),
+    }
+    if other.ends_on:
+        return _(
+            "%(name)s has a pending appointment as %(office)s from %(start)s to %(end)s, "
+            "requested by %(asked)s. Another administrator confirms or cancels it first.",
+            **values,
+        )
+    return _(
+        "%(name)s has a pending appointment as %(office)s from %(start)s with no end date, "
+        "requested by %(asked)s. Another administrator confirms or cancels it first.",
+        **values,
+    )
+
+
+def _overlap(other: Appointment, acting: bool) -> str:
+    """The refusal of a second holder of a single-holder office for the same dates."""
+    values = {
+        "name": other.user.display_name,
+        "office": other.capacity.removeprefix("Acting "),
+        "start": other.starts_on.isoformat(),
+        "end": other.ends_on.isoformat() if other.ends_on else "",
+    }
+    if acting and other.ends_on:
+        text = _(
+            "%(name)s already holds an acting appointment as %(office)s from %(start)s to "
+            "%(end)s. End that appointment first, or choose dates that do not overlap.",
+            **values,
+        )
+    elif acting:
+        text = _(
+            "%(name)s already holds an acting appointment as %(office)s from %(start)s with no "
+            "end date. End that appointment first, or choose dates that do not overlap.",
+            **values,
+        )
+    elif other.ends_on:
+        text = _(
+            "%(name)s already holds a substantive appointment as %(office)s from %(start)s to "
+            "%(end)s. End that appointment first, or choose dates that do not overlap.",
+            **values,
+        )
+    else:
+        text = _(
+            "%(name)s already holds a substantive appointment as %(office)s from %(start)s "
+            "with no end date. End that appointment first, or choose dates that do not overlap.",
+            **values,
+        )
+    return text
 
 
 OPERATOR = "operator (command line)"
@@ -231,16 +281,16 @@ def end_appointment(appointment: Appointment, ends_on: date, actor: User | None 
     """
     begin_write()
     if actor is not None and actor.id == appointment.user_id:
-        raise ForbiddenError(OWN_OFFICES, "ends_on")
+        raise ForbiddenError(str(OWN_OFFICES), "ends_on")
     if not appointment.in_force:
         raise ConflictError(
-            "This appointment never took effect: cancel the request instead.", "ends_on"
+            _("This appointment never took effect: cancel the request instead."), "ends_on"
         )
     if ends_on < appointment.starts_on:
-        raise RegistryError("The end date must be on or after the start date.", "ends_on")
+        raise RegistryError(_("The end date must be on or after the start date."), "ends_on")
     if appointment.ends_on is not None and appointment.ends_on < ends_on:
         raise RegistryError(
-            "This appointment already ended; make a new appointment to extend it.", "ends_on"
+            _("This appointment already ended; make a new appointment to extend it."), "ends_on"
         )
     # Sign-offs refuse an end that would fall before one given in this office.
     appointment_ending.send(appointment, ends_on=ends_on)

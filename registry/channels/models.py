@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -24,9 +25,9 @@ class ChannelState(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            ChannelState.APPROVED: "Approved, not live yet",
-            ChannelState.ACTIVE: "Active",
-            ChannelState.DECOMMISSIONED: "Decommissioned",
+            ChannelState.APPROVED: _("Approved, not live yet"),
+            ChannelState.ACTIVE: _("Active"),
+            ChannelState.DECOMMISSIONED: _("Decommissioned"),
         }[self]
 
 

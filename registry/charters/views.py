@@ -13,6 +13,7 @@ from flask import (
     render_template,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from registry.auth.models import Office
@@ -37,7 +38,7 @@ blueprint.add_app_template_filter(charter_status, "charter_status")
 def download(number: str):
     charter = services.find(number)
     if charter is None:
-        raise NotFoundError("There is no such charter, or it is not one you can see.")
+        raise NotFoundError(_("There is no such charter, or it is not one you can see."))
     proposal_access.load_proposal(charter.proposal_id, current_actor())  # the same 404 if hidden
     return Response(
         charter.pdf,
@@ -92,10 +93,10 @@ def retry(proposal_id: int):
     # is not approved is a 409 from the app's one domain-error handler.
     charter = charter_jobs.request_again(proposal.id, current_actor())
     if charter is not None:
-        flash(f"Charter {charter.number} is already issued.", "success")
+        flash(_("Charter %(number)s is already issued.", number=charter.number), "success")
     else:
         flash(
-            "The charter is being prepared again. This page shows it when it is ready.",
+            _("The charter is being prepared again. This page shows it when it is ready."),
             "success",
         )
     return redirect(url_for("proposals.show", proposal_id=proposal.id))

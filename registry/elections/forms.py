@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -10,19 +11,19 @@ from registry.forms import RegistryForm, plausible_date
 
 class ElectionPeriodForm(RegistryForm):
     name = StringField(
-        "Name",
+        _l("Name"),
         validators=[
-            DataRequired("Name the election period, e.g. “2026 general election”."),
+            DataRequired(_l("Name the election period, e.g. “2026 general election”.")),
             Length(max=200),
         ],
     )
     starts_on = DateField(
-        "Start date",
-        validators=[plausible_date, DataRequired("Enter the first day, e.g. 2026-08-07.")],
+        _l("Start date"),
+        validators=[plausible_date, DataRequired(_l("Enter the first day, e.g. 2026-08-07."))],
         format="%Y-%m-%d",
     )
     ends_on = DateField(
-        "End date",
-        validators=[DataRequired("Enter the last day (election day), e.g. 2026-11-07.")],
+        _l("End date"),
+        validators=[DataRequired(_l("Enter the last day (election day), e.g. 2026-11-07."))],
         format="%Y-%m-%d",
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from registry.audit.log import record
@@ -13,18 +15,27 @@ from registry.database import begin_write
 from registry.elections.models import ElectionPeriod
 from registry.errors import RegistryError
 from registry.extensions import db
+from registry.timeutil import format_date
 
 # The points of the Public Service Commission's general election guidance that bear on a
 # channel, in the words the Communications team uses.
 ELECTION_GUIDANCE = (
-    "Keep likes, follows, shares and comments politically neutral: do not like, share or "
-    "reply to posts by political parties, candidates or their campaigns.",
-    "Do not publish anything that could be seen as supporting or opposing a party, candidate "
-    "or policy position in the election.",
-    "Check new campaigns, announcements and paid promotion with the Communications team and "
-    "the Manager Communications before they go out.",
-    "Treat candidates who comment or ask for information like any other member of the "
-    "public, and refer media enquiries to the Communications team.",
+    _l(
+        "Keep likes, follows, shares and comments politically neutral: do not like, share or "
+        "reply to posts by political parties, candidates or their campaigns."
+    ),
+    _l(
+        "Do not publish anything that could be seen as supporting or opposing a party, "
+        "candidate or policy position in the election."
+    ),
+    _l(
+        "Check new campaigns, announcements and paid promotion with the Communications team "
+        "and the Manager Communications before they go out."
+    ),
+    _l(
+        "Treat candidates who comment or ask for information like any other member of the "
+        "public, and refer media enquiries to the Communications team."
+    ),
 )
 
 
@@ -52,9 +63,9 @@ def create_election_period(
     begin_write()
     name = " ".join(name.split())
     if not name:
-        raise RegistryError("Name the election period, e.g. “2026 general election”.", "name")
+        raise RegistryError(_("Name the election period, e.g. “2026 general election”."), "name")
     if ends_on < starts_on:
-        raise RegistryError("The end date must be on or after the start date.", "ends_on")
+        raise RegistryError(_("The end date must be on or after the start date."), "ends_on")
     clash = db.session.scalar(
         select(ElectionPeriod).where(
             ElectionPeriod.starts_on <= ends_on, ElectionPeriod.ends_on >= starts_on
@@ -62,8 +73,12 @@ def create_election_period(
     )
     if clash is not None:
         raise RegistryError(
-            f"It overlaps “{clash.name}” "
-            f"({clash.starts_on:%-d %B %Y} to {clash.ends_on:%-d %B %Y}).",
+            _(
+                "It overlaps “%(name)s” (%(start)s to %(end)s).",
+                name=clash.name,
+                start=format_date(clash.starts_on),
+                end=format_date(clash.ends_on),
+            ),
             "starts_on",
         )
     period = ElectionPeriod(name=name, starts_on=starts_on, ends_on=ends_on, created_by_id=actor.id)

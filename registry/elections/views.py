@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from registry.auth.models import Office
 from registry.auth.offices import agency_today
@@ -27,7 +28,7 @@ def election_periods():
                 current_actor(),
             )
         if not refusal:
-            flash(f"Recorded {period.name}.", "success")
+            flash(_("Recorded %(name)s.", name=period.name), "success")
             return redirect(url_for("elections.election_periods"))
     return render_template(
         "elections/periods.html",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from registry.audit.log import record
@@ -130,11 +131,11 @@ def cancel_scheduled_closure(channel_id: int, actor: User, reason: str = "") -> 
     begin_write()
     channel = locked_row(Channel, channel_id)
     if channel is None:
-        raise RegistryError("That channel does not exist.")
+        raise RegistryError(_("That channel does not exist."))
     if channel.closure_scheduled_on is None:
-        raise ConflictError(f"{channel.name} has no scheduled closure to cancel.")
+        raise ConflictError(_("%(name)s has no scheduled closure to cancel.", name=channel.name))
     if channel.state_enum is ChannelState.DECOMMISSIONED:
-        raise ConflictError(f"{channel.name} was already decommissioned.")
+        raise ConflictError(_("%(name)s was already decommissioned.", name=channel.name))
     was = channel.closure_scheduled_on
     _clear_schedule(channel)
     channel.updated_at = utcnow()

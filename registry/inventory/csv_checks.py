@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from registry.auth.models import email_lookup_key
 from registry.inventory.csv_columns import COLUMN_LIMITS, IMPORT_COLUMNS, MAX_CELL_CHARS, quoted
@@ -15,6 +17,8 @@ from registry.inventory.csv_lookups import (
     load_units,
     load_users,
     open_proposal_handles,
+    parse_date,
+    platform_of,
 )
 from registry.policy.platforms import (
     PLATFORMS,
@@ -98,15 +102,17 @@ class ImportPreview:
         if self.file_error:
             return self.file_error
         if self.errors:
-            count = len(self.errors)
-            noun = "problem" if count == 1 else "problems"
-            return (
-                f"The file has {count} {noun}, so nothing was imported. The first: {self.errors[0]}"
+            return ngettext(
+                "The file has %(num)d problem, so nothing was imported. The first: %(first)s",
+                "The file has %(num)d problems, so nothing was imported. The first: %(first)s",
+                len(self.errors),
+                first=self.errors[0],
             )
         if not self.rows:
-            return "The file has a header row but no channels under it."
-        count = len(self.rows)
-        return f"{count} channel{'' if count == 1 else 's'} ready to import."
+            return _("The file has a header row but no channels under it.")
+        return ngettext(
+            "%(num)d channel ready to import.", "%(num)d channels ready to import.", len(self.rows)
+        )
 
 
 def failed(message: str) -> ImportPreview:
@@ -115,41 +121,6 @@ def failed(message: str) -> ImportPreview:
 
 
 # --- checking each row --------------------------------------------------------------------
-
-_PLATFORM_ALIASES = {
-    "twitter": "x",
-    "xtwitter": "x",
-    "twitterx": "x",
-    "xformerlytwitter": "x",
-    "whatsapp": "whatsapp-channel",
-}
-
-
-def _platform_token(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", text.casefold())
-
-
-_PLATFORM_LOOKUP = {
-    **{_platform_token(key): key for key in PLATFORMS},
-    **{_platform_token(label): key for key, label in PLATFORMS.items()},
-    **_PLATFORM_ALIASES,
-}
-
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_NZ_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-
-
-def _parse_date(text: str) -> date | None:
-    if match := _ISO_DATE.fullmatch(text):
-        year, month, day = (int(g) for g in match.groups())
-    elif match := _NZ_DATE.fullmatch(text):
-        day, month, year = (int(g) for g in match.groups())
-    else:
-        return None
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 @dataclass(slots=True)
@@ -184,25 +155,36 @@ def check_cells(line: int, cells: dict[str, str], today: date) -> tuple[Draft, l
         value = cells[column]
         limit = min(MAX_CELL_CHARS, COLUMN_LIMITS.get(column, MAX_CELL_CHARS))
         if len(value) > limit:
-            error(column, f"Shorten this to at most {limit} characters (it has {len(value)}).")
+            error(
+                column,
+                _(
+                    "Shorten this to at most %(limit)d characters (it has %(length)d).",
+                    limit=limit,
+                    length=len(value),
+                ),
+            )
         else:
             usable[column] = value
 
     if "name" in usable:
         draft.name = " ".join(usable["name"].split())
         if not draft.name:
-            error("name", "Enter the channel's name.")
+            error("name", _("Enter the channel's name."))
 
     if "platform" in usable:
         raw = usable["platform"]
-        draft.platform = _PLATFORM_LOOKUP.get(_platform_token(raw), "")
+        draft.platform = platform_of(raw)
         if not draft.platform:
             choices = ", ".join(PLATFORMS.values())
             error(
                 "platform",
-                f"Enter the platform ({choices})."
+                _("Enter the platform (%(choices)s).", choices=choices)
                 if not raw
-                else f"{quoted(raw)} is not a platform the registry knows. Use one of: {choices}.",
+                else _(
+                    "%(value)s is not a platform the registry knows. Use one of: %(choices)s.",
+                    value=quoted(raw),
+                    choices=choices,
+                ),
             )
 
     if "handle" in usable and draft.platform:
@@ -223,31 +205,39 @@ def check_cells(line: int, cells: dict[str, str], today: date) -> tuple[Draft, l
     if "business unit" in usable:
         draft.unit = " ".join(usable["business unit"].split())
         if not draft.unit:
-            error("business unit", "Enter the business unit's code or name, e.g. POL or Policy.")
+            error("business unit", _("Enter the business unit's code or name, e.g. POL or Policy."))
 
     if "liaison email" in usable:
         draft.email = email_lookup_key(usable["liaison email"])
         if not draft.email:
-            error("liaison email", "Enter the email address of the Communications liaison.")
+            error("liaison email", _("Enter the email address of the Communications liaison."))
 
     if "date started" in usable:
         raw = usable["date started"]
-        started = _parse_date(raw)
+        started = parse_date(raw)
         if not raw:
-            error("date started", "Enter the date the channel started, e.g. 2021-03-15.")
+            error("date started", _("Enter the date the channel started, e.g. 2021-03-15."))
         elif started is None:
             error(
                 "date started",
-                f"{quoted(raw)} is not a date: write it as YYYY-MM-DD (2021-03-15) or "
-                "DD/MM/YYYY (15/03/2021).",
+                _(
+                    "%(value)s is not a date: write it as YYYY-MM-DD (2021-03-15) or DD/MM/YYYY "
+                    "(15/03/2021).",
+                    value=quoted(raw),
+                ),
             )
         elif started > today:
             error(
                 "date started",
-                f"{started.isoformat()} is in the future: give the date the channel started.",
+                _(
+                    "%(day)s is in the future: give the date the channel started.",
+                    day=started.isoformat(),
+                ),
             )
         elif started < _EARLIEST_START:
-            error("date started", f"{started.isoformat()} is too early: check the year.")
+            error(
+                "date started", _("%(day)s is too early: check the year.", day=started.isoformat())
+            )
         else:
             draft.started_on = started
     return draft, errors
@@ -270,8 +260,11 @@ def _check_against_registry(draft: Draft, lookups: Lookups) -> list[RowError]:
         if unit_id is None:
             error(
                 "business unit",
-                f"No business unit has the code or name {quoted(draft.unit)}. "
-                f"Use one of: {lookups.unit_choices}.",
+                _(
+                    "No business unit has the code or name %(unit)s. Use one of: %(choices)s.",
+                    unit=quoted(draft.unit),
+                    choices=lookups.unit_choices,
+                ),
             )
     liaison_id = None
     if draft.email:
@@ -279,13 +272,20 @@ def _check_against_registry(draft: Draft, lookups: Lookups) -> list[RowError]:
         if user is None:
             error(
                 "liaison email",
-                f"No one in the registry has the email {quoted(draft.email)}: use the email of "
-                "someone already registered, or add them first.",
+                _(
+                    "No one in the registry has the email %(email)s: use the email of someone "
+                    "already registered, or add them first.",
+                    email=quoted(draft.email),
+                ),
             )
         elif not user[1]:
             error(
                 "liaison email",
-                f"{user[2]}'s account ({draft.email}) is deactivated: choose an active liaison.",
+                _(
+                    "%(name)s's account (%(email)s) is deactivated: choose an active liaison.",
+                    name=user[2],
+                    email=draft.email,
+                ),
             )
         else:
             liaison_id = user[0]
@@ -296,8 +296,13 @@ def _check_against_registry(draft: Draft, lookups: Lookups) -> list[RowError]:
             if key in holders:
                 error(
                     "handle",
-                    f"{quoted(draft.handle)} on {label} is already {holders[key]}; "
-                    "leave it out of the file.",
+                    _(
+                        "%(handle)s on %(platform)s is already %(holder)s; leave it out of the "
+                        "file.",
+                        handle=quoted(draft.handle),
+                        platform=label,
+                        holder=holders[key],
+                    ),
                 )
                 break
     draft.business_unit_id = unit_id
@@ -326,8 +331,14 @@ def note_duplicate(
             RowError(
                 draft.line,
                 "handle",
-                f"{quoted(draft.handle)} on {PLATFORMS[draft.platform]} is on lines "
-                f"{first_line[key]} and {draft.line}: list each channel once.",
+                _(
+                    "%(handle)s on %(platform)s is on lines %(first)d and %(line)d: list each "
+                    "channel once.",
+                    handle=quoted(draft.handle),
+                    platform=PLATFORMS[draft.platform],
+                    first=first_line[key],
+                    line=draft.line,
+                ),
             )
         )
         draft.ok = False

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from registry.auth.offices import agency_today
 from registry.inventory.csv_checks import (
@@ -36,7 +38,7 @@ __all__ = ["parse_channels_csv", "recheck_rows", "stream_channels_csv"]
 
 # --- reading the file ---------------------------------------------------------------------
 
-_SAVE_AS_UTF8 = (
+_SAVE_AS_UTF8 = _l(
     "Save the file as CSV UTF-8: in Excel choose File > Save As > “CSV UTF-8 (Comma delimited)”"
     " (not “CSV (Comma delimited)” or “Unicode Text”); in Google Sheets use File > Download >"
     " Comma-separated values. Then import it again."
@@ -64,19 +66,26 @@ def _check_utf8(data: bytes) -> None:
 def _encoding_problem(data: bytes) -> str | None:
     """Why the file is not CSV UTF-8 text, with how to save it so; None when it is."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE)):
-        return f"The file is UTF-16 (“Unicode Text”), not CSV UTF-8. {_SAVE_AS_UTF8}"
+        return _(
+            "The file is UTF-16 (“Unicode Text”), not CSV UTF-8. %(advice)s", advice=_SAVE_AS_UTF8
+        )
     try:
         _check_utf8(data)
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        return (
-            f"The file is not UTF-8 text (the first character that is not is on line {line}); "
-            f"it was probably saved in a Windows or Mac code page, which mangles macrons as in "
-            f"“Māori”. {_SAVE_AS_UTF8}"
+        return _(
+            "The file is not UTF-8 text (the first character that is not is on line %(line)d); "
+            "it was probably saved in a Windows or Mac code page, which mangles macrons as in "
+            "“Māori”. %(advice)s",
+            line=line,
+            advice=_SAVE_AS_UTF8,
         )
     # UTF-16 without a byte-order mark decodes as "valid" UTF-8 full of NULs.
     if b"\x00" in data:
-        return f"The file looks like UTF-16 (“Unicode Text”), not CSV UTF-8. {_SAVE_AS_UTF8}"
+        return _(
+            "The file looks like UTF-16 (“Unicode Text”), not CSV UTF-8. %(advice)s",
+            advice=_SAVE_AS_UTF8,
+        )
     return None
 
 
@@ -104,20 +113,27 @@ def _columns(header: list[str]) -> tuple[dict[str, int] | None, str | None]:
         return positions, None
     problems = []
     if missing:
-        problems.append("missing " + ", ".join(f"“{c}”" for c in missing))
+        problems.append(_("missing %(columns)s", columns=", ".join(f"“{c}”" for c in missing)))
     if unknown:
         shown = ", ".join(f"“{c[:60]}”" for c in unknown[:20])
-        problems.append(f"not recognised {shown}")
+        problems.append(_("not recognised %(columns)s", columns=shown))
     if repeated:
-        problems.append("repeated " + ", ".join(f"“{c[:60]}”" for c in repeated))
+        problems.append(
+            _("repeated %(columns)s", columns=", ".join(f"“{c[:60]}”" for c in repeated))
+        )
     hint = ""
     if len(header) == 1 and any(sep in header[0] for sep in (";", "\t")):
-        hint = " The file seems to be separated by semicolons or tabs; save it as CSV UTF-8."
+        hint = " " + _(
+            "The file seems to be separated by semicolons or tabs; save it as CSV UTF-8."
+        )
     expected = ", ".join(IMPORT_COLUMNS)
-    return None, (
-        f"The header row (line 1) must have the columns {expected}, in any order. "
-        f"Columns {'; '.join(problems)}.{hint}"
+    message = _(
+        "The header row (line 1) must have the columns %(expected)s, in any order. "
+        "Columns %(problems)s.",
+        expected=expected,
+        problems="; ".join(problems),
     )
+    return None, message + hint
 
 
 class _Records:
@@ -150,9 +166,6 @@ def max_rows() -> int:
     return int(current_app.config["IMPORT_MAX_ROWS"])
 
 
-_NO_CHANNELS = "The file has a header row but no channels under it."
-
-
 class _FileProblem(Exception):
     """Something wrong with the whole file, found while reading its rows."""
 
@@ -177,16 +190,17 @@ class _Sheet:
                     continue  # blank lines, and rows of empty cells that Excel leaves behind
                 if count >= cap:
                     raise _FileProblem(
-                        f"The file has more than {cap:,} channels (line {line} is past the "
-                        "limit). Split it into smaller files and import each."
+                        _(
+                            "The file has more than %(limit)s channels (line %(line)d is past "
+                            "the limit). Split it into smaller files and import each.",
+                            limit=format(cap, ","),
+                            line=line,
+                        )
                     )
                 count += 1
                 yield self._draft(line, cells, today)
         except csv.Error as error:
-            raise _FileProblem(
-                f"The file is not readable as CSV from line {records.line} on ({error}): check "
-                "for a quotation mark that is opened and never closed."
-            ) from error
+            raise _FileProblem(_unreadable(records.line, error)) from error
 
     def _draft(self, line: int, cells: list[str], today: date) -> tuple[Draft, list[RowError]]:
         extra = [c for i, c in enumerate(cells) if i >= len(self.header) and c.strip()]
@@ -205,8 +219,12 @@ class _Sheet:
                 RowError(
                     line,
                     "(row)",
-                    f"This row has {len(cells)} cells but the header has {len(self.header)}: "
-                    "check for a comma that should be inside quotes.",
+                    _(
+                        "This row has %(cells)d cells but the header has %(columns)d: check for "
+                        "a comma that should be inside quotes.",
+                        cells=len(cells),
+                        columns=len(self.header),
+                    ),
                 ),
             )
             draft.ok = False
@@ -214,7 +232,16 @@ class _Sheet:
 
 
 def _header_of(records: _Records) -> list[str] | None:
-    return next((cells for _, cells in records if any(c.strip() for c in cells)), None)
+    return next((cells for _line, cells in records if any(c.strip() for c in cells)), None)
+
+
+def _unreadable(line: int, error: csv.Error) -> str:
+    return _(
+        "The file is not readable as CSV from line %(line)d on (%(error)s): check for a "
+        "quotation mark that is opened and never closed.",
+        line=line,
+        error=error,
+    )
 
 
 def _open(data: bytes) -> _Sheet | str:
@@ -226,19 +253,15 @@ def _open(data: bytes) -> _Sheet | str:
     try:
         header = _header_of(records)
     except csv.Error as error:
-        return (
-            f"The file is not readable as CSV from line {records.line} on ({error}): check for "
-            "a quotation mark that is opened and never closed."
-        )
+        return _unreadable(records.line, error)
     if header is None:
-        return (
-            "The file is empty. The first line must name the columns: "
-            + ", ".join(IMPORT_COLUMNS)
-            + "."
+        return _(
+            "The file is empty. The first line must name the columns: %(columns)s.",
+            columns=", ".join(IMPORT_COLUMNS),
         )
     positions, problem = _columns(header)
     if problem or positions is None:
-        return problem or "The header row could not be read."
+        return problem or _("The header row could not be read.")
     return _Sheet(data, header, positions)
 
 
@@ -260,7 +283,7 @@ def parse_channels_csv(data: bytes) -> ImportPreview:
     except _FileProblem as problem:
         return failed(str(problem))
     if not drafts:
-        return failed(_NO_CHANNELS)
+        return failed(_("The file has a header row but no channels under it."))
     return check_drafts(drafts, errors)
 
 

@@ -2,18 +2,65 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from registry.auth.models import BusinessUnit, User
 from registry.channels.models import Channel, ChannelState
 from registry.extensions import db
 from registry.inventory.csv_columns import quoted
+from registry.policy.platforms import PLATFORMS
 from registry.proposals.models import CLAIMING_STATES, Proposal
 
 _BATCH = 500  # the IN-list size for preloading
+
+# --- what a cell names: a platform, a date ------------------------------------------------
+
+_PLATFORM_ALIASES = {
+    "twitter": "x",
+    "xtwitter": "x",
+    "twitterx": "x",
+    "xformerlytwitter": "x",
+    "whatsapp": "whatsapp-channel",
+}
+
+
+def _platform_token(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+
+_PLATFORM_LOOKUP = {
+    **{_platform_token(key): key for key in PLATFORMS},
+    **{_platform_token(label): key for key, label in PLATFORMS.items()},
+    **_PLATFORM_ALIASES,
+}
+
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_NZ_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def parse_date(text: str) -> date | None:
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = (int(g) for g in match.groups())
+    elif match := _NZ_DATE.fullmatch(text):
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def platform_of(text: str) -> str:
+    """The platform key a cell names (its key, its name or a common alias), or ""."""
+    return _PLATFORM_LOOKUP.get(_platform_token(text), "")
 
 
 @dataclass
@@ -52,7 +99,7 @@ def load_units() -> tuple[dict[str, int], dict[str, int], dict[str, list[int]], 
         by_code,
         by_name,
         folded,
-        choices or "none yet: create one with flask registry create-unit",
+        choices or _("none yet: create one with flask registry create-unit"),
     )
 
 
@@ -72,7 +119,7 @@ def _key_chunks(keys: Collection[tuple[str, str]]) -> Iterator[list[str]]:
     """The handle keys of ``keys`` a chunk at a time, without copying them all: an import's
     file may hold 100,000."""
     chunk: list[str] = []
-    for _, key in keys:
+    for _platform, key in keys:
         chunk.append(key)
         if len(chunk) == _BATCH:
             yield chunk
@@ -93,9 +140,11 @@ def live_channel_handles(wanted: Collection[tuple[str, str]]) -> dict[tuple[str,
         )
         for channel_id, platform, key, name, state in db.session.execute(query):
             if (platform, key) in wanted:
-                found[(platform, key)] = (
-                    f"the registry's channel C-{channel_id:04d} {quoted(name)} "
-                    f"({ChannelState(state).label.lower()})"
+                found[(platform, key)] = _(
+                    "the registry's channel %(reference)s %(name)s (%(state)s)",
+                    reference="C-" + format(channel_id, "04d"),
+                    name=quoted(name),
+                    state=ChannelState(state).label.lower(),
                 )
     return found
 
@@ -110,6 +159,10 @@ def open_proposal_handles(wanted: Collection[tuple[str, str]]) -> dict[tuple[str
         ).where(Proposal.handle_key.in_(chunk), Proposal.state.in_(states))
         for proposal_id, platform, key, name in db.session.execute(query):
             if (platform, key) in wanted:
-                title = quoted(name) if name else "(untitled)"
-                found[(platform, key)] = f"the open proposal P-{proposal_id:04d} {title}"
+                title = quoted(name) if name else _("(untitled)")
+                found[(platform, key)] = _(
+                    "the open proposal %(reference)s %(title)s",
+                    reference="P-" + format(proposal_id, "04d"),
+                    title=title,
+                )
     return found

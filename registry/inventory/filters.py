@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from registry.auth.models import BusinessUnit
@@ -30,25 +32,26 @@ from registry.policy.platforms import PLATFORMS
 MAX_SEARCH = 200
 TRUE_VALUES = ("1", "y", "yes", "on", "true")
 FALSE_VALUES = ("0", "n", "no", "off", "false")
-REVIEWS = {"overdue": "Review overdue", "due-soon": "Due within 30 days"}
+# Names for people (lazy: shown in the page's words); the keys are what the API takes.
+REVIEWS = {"overdue": _l("Review overdue"), "due-soon": _l("Due within 30 days")}
 ATTENTION = {
-    "security-incomplete": "Account security incomplete",
-    "policy-unmet": "Policy no longer met (people left)",
+    "security-incomplete": _l("Account security incomplete"),
+    "policy-unmet": _l("Policy no longer met (people left)"),
 }
-DIRECTIONS = {"asc": "Ascending", "desc": "Descending"}
+DIRECTIONS = {"asc": _l("Ascending"), "desc": _l("Descending")}
 # What people call each parameter, as the filter form labels it.
 LABELS = {
-    "q": "search",
-    "unit": "business unit",
-    "platform": "platform",
-    "state": "state",
-    "review": "review",
-    "attention": "needs attention",
-    "no_charter": "no charter on record",
-    "sort": "sort",
-    "direction": "order",
-    "page": "page",
-    "per_page": "per page",
+    "q": _l("search"),
+    "unit": _l("business unit"),
+    "platform": _l("platform"),
+    "state": _l("state"),
+    "review": _l("review"),
+    "attention": _l("needs attention"),
+    "no_charter": _l("no charter on record"),
+    "sort": _l("sort"),
+    "direction": _l("order"),
+    "page": _l("page"),
+    "per_page": _l("per page"),
 }
 PARAMETERS = tuple(LABELS)
 
@@ -91,28 +94,37 @@ class FilterProblem:
             )
         if not self.allowed:
             return f"q is too long: use at most {MAX_SEARCH} characters."
-        values = ", ".join(value for value, _ in self.allowed)
+        values = ", ".join(value for value, _name in self.allowed)
         return f"Unknown {self.parameter} '{self.shown_value}': use one of {values}."
 
     @property
     def notice(self) -> str:
         """The sentence for the inventory page, in the words of its filter form."""
         if not self.known_parameter:
-            return (
-                "The address asks for a filter this page does not have "
-                f"({_shown(self.parameter)}). Use the filters on the page instead."
+            return _(
+                "The address asks for a filter this page does not have (%(parameter)s). Use the "
+                "filters on the page instead.",
+                parameter=_shown(self.parameter),
             )
-        label = LABELS[self.parameter]
         if self.parameter == "page":
             if self.maximum is None:
-                return f"There is no page “{self.shown_value}”: pages are numbered from 1."
-            return (
-                f"There is no page “{self.shown_value}”: this list has pages 1 to {self.maximum}."
+                return _(
+                    "There is no page “%(value)s”: pages are numbered from 1.",
+                    value=self.shown_value,
+                )
+            return _(
+                "There is no page “%(value)s”: this list has pages 1 to %(last)d.",
+                value=self.shown_value,
+                last=self.maximum,
             )
         if not self.allowed:
-            return f"Search for at most {MAX_SEARCH} characters."
-        names = ", ".join(name for _, name in self.allowed)
-        return f"There is no {label} “{self.shown_value}”. Choose one of: {names}."
+            return _("Search for at most %(limit)d characters.", limit=MAX_SEARCH)
+        return _(
+            "There is no %(filter)s “%(value)s”. Choose one of: %(names)s.",
+            filter=LABELS[self.parameter],
+            value=self.shown_value,
+            names=", ".join(str(name) for _value, name in self.allowed),
+        )
 
     def as_json(self) -> dict[str, Any]:
         found: dict[str, Any] = {"parameter": self.parameter, "value": self.value}
@@ -121,7 +133,7 @@ class FilterProblem:
             if self.maximum is not None:
                 found["maximum"] = self.maximum
         elif self.known_parameter and self.allowed:
-            found["allowed"] = [value for value, _ in self.allowed]
+            found["allowed"] = [value for value, _name in self.allowed]
         elif not self.known_parameter:
             found["allowed"] = list(PARAMETERS)
         return found

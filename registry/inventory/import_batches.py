@@ -15,6 +15,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -33,11 +35,11 @@ from registry.inventory.models import ImportBatch, ImportBatchStatus
 from registry.timeutil import utcnow
 
 REASON_MAX = 5000
-NOT_YOUR_OWN = (
+NOT_YOUR_OWN = _l(
     "You submitted this import, so the Manager Communications must be someone else to confirm "
     "it: no one person brings official channels into being."
 )
-ONLY_THE_MANAGER = (
+ONLY_THE_MANAGER = _l(
     "Only the Manager Communications (or whoever is acting in that office today) can confirm or "
     "refuse an import."
 )
@@ -47,11 +49,21 @@ class RowsNoLongerPass(RegistryError):
     """Confirming found rows that no longer pass; the batch is refused and nothing imported."""
 
     def __init__(self, batch: ImportBatch, errors: list[RowError], file_error: str | None) -> None:
-        first = file_error or (f"The first problem: {errors[0]}." if errors else "")
-        super().__init__(
-            "Nothing was imported: checked again now, the rows no longer all pass, so the "
-            f"import is refused. {first}".strip()
+        first = file_error or (
+            _("The first problem: %(problem)s.", problem=errors[0]) if errors else ""
         )
+        if first:
+            message = _(
+                "Nothing was imported: checked again now, the rows no longer all pass, so the "
+                "import is refused. %(first)s",
+                first=first,
+            )
+        else:
+            message = _(
+                "Nothing was imported: checked again now, the rows no longer all pass, so the "
+                "import is refused."
+            )
+        super().__init__(message)
         self.batch = batch
         self.errors = errors
 
@@ -70,7 +82,7 @@ def check_may_see_imports(user: User) -> None:
     """403 unless ``user`` is in the Communications team or is the Manager Communications."""
     if not (holds(user, Office.COMMUNICATIONS_TEAM) or holds(user, Office.MANAGER_COMMUNICATIONS)):
         raise ForbiddenError(
-            "Only the Communications team and the Manager Communications see imports."
+            _("Only the Communications team and the Manager Communications see imports.")
         )
 
 
@@ -78,7 +90,7 @@ def load_batch(batch_id: int) -> ImportBatch:
     """The one loader for an import batch (404 when there is none)."""
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None:
-        raise NotFoundError("There is no such import.")
+        raise NotFoundError(_("There is no such import."))
     return batch
 
 
@@ -122,7 +134,7 @@ def _summary(batch: ImportBatch) -> dict[str, object]:
 def submit_batch(actor: User, preview: ImportPreview, file_name: str, sha256: str) -> ImportBatch:
     """A Communications team member submits checked rows; nothing is imported yet."""
     if not holds(actor, Office.COMMUNICATIONS_TEAM):
-        raise ForbiddenError("Only the Communications team can submit an import.")
+        raise ForbiddenError(_("Only the Communications team can submit an import."))
     if not preview.ok:
         raise RegistryError(preview.summary())
     begin_write()
@@ -154,24 +166,43 @@ def _pending(batch_id: int, sha256: str) -> ImportBatch:
     """The batch, locked, if it is still pending and is the one the person looked at."""
     batch = locked_row(ImportBatch, batch_id)
     if batch is None:
-        raise ConflictError("That import no longer exists.")
+        raise ConflictError(_("That import no longer exists."))
     if batch.status_enum is not ImportBatchStatus.PENDING:
-        who = batch.decided_by.display_name if batch.decided_by else "Someone"
-        raise ConflictError(
-            f"{who} already {batch.status_enum.value} this import ({batch.reference})."
-        )
+        raise ConflictError(_already_decided(batch))
     if sha256 != batch.sha256:
         raise ConflictError(
-            "This is not the import you were shown (its SHA-256 differs). Open it again."
+            _("This is not the import you were shown (its SHA-256 differs). Open it again.")
         )
     return batch
 
 
+def _already_decided(batch: ImportBatch) -> str:
+    """Why a batch decided meanwhile cannot be decided again: who did what to it."""
+    who = batch.decided_by.display_name if batch.decided_by else _("Someone")
+    if batch.status_enum is ImportBatchStatus.CONFIRMED:
+        return _(
+            "%(who)s already confirmed this import (%(reference)s).",
+            who=who,
+            reference=batch.reference,
+        )
+    if batch.status_enum is ImportBatchStatus.REFUSED:
+        return _(
+            "%(who)s already refused this import (%(reference)s).",
+            who=who,
+            reference=batch.reference,
+        )
+    return _(
+        "%(who)s already cancelled this import (%(reference)s).",
+        who=who,
+        reference=batch.reference,
+    )
+
+
 def _require_manager(actor: User, batch: ImportBatch) -> None:
     if not holds(actor, Office.MANAGER_COMMUNICATIONS):
-        raise ForbiddenError(ONLY_THE_MANAGER)
+        raise ForbiddenError(str(ONLY_THE_MANAGER))
     if batch.submitted_by_id == actor.id:
-        raise ForbiddenError(NOT_YOUR_OWN)
+        raise ForbiddenError(str(NOT_YOUR_OWN))
 
 
 def _decide(batch: ImportBatch, actor: User, status: ImportBatchStatus, reason: str) -> None:
@@ -265,9 +296,12 @@ def refuse_batch(actor: User, batch_id: int, sha256: str, reason: str) -> Import
         _require_manager(actor, batch)
     batch = _pending(batch_id, sha256)
     if not text:
-        raise RegistryError("Say why you are refusing this import.", "reason")
+        raise RegistryError(_("Say why you are refusing this import."), "reason")
     if len(text) > REASON_MAX:
-        raise RegistryError(f"Shorten the reason to at most {REASON_MAX:,} characters.", "reason")
+        raise RegistryError(
+            _("Shorten the reason to at most %(limit)s characters.", limit=format(REASON_MAX, ",")),
+            "reason",
+        )
     _decide(batch, actor, ImportBatchStatus.REFUSED, text)
     record(
         "import-refused",
@@ -292,7 +326,7 @@ def cancel_batch(actor: User, batch_id: int, sha256: str) -> ImportBatch:
         and batch.submitted_by_id != actor.id
         and not holds(actor, Office.COMMUNICATIONS_TEAM)
     ):
-        raise ForbiddenError("Only the Communications team can cancel an import.")
+        raise ForbiddenError(_("Only the Communications team can cancel an import."))
     batch = _pending(batch_id, sha256)
     _decide(batch, actor, ImportBatchStatus.CANCELLED, "")
     record(

@@ -4,6 +4,8 @@ Manager Communications (someone else) confirms or refuses them, either side may 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_required
 
 from registry.auth.models import Office
@@ -27,7 +29,9 @@ def submit_import():
     kept = take_stash(request.form.get("token", ""), IMPORT_STASH_PATH, current_actor().id)
     csv_text = kept.get("csv") if kept else None
     if not isinstance(csv_text, str) or not kept:
-        flash("That preview has expired or was already submitted. Upload the file again.", "error")
+        flash(
+            _("That preview has expired or was already submitted. Upload the file again."), "error"
+        )
         return redirect(url_for("inventory.import_channels"))
     # Checked again: the registry may have changed since the preview.
     preview = parse_channels_csv(csv_text.encode("utf-8"))
@@ -38,12 +42,17 @@ def submit_import():
     if refusal.status == 403:
         raise refusal.error
     if refusal:
-        flash(f"Nothing was submitted: {refusal.message}", "error")
+        flash(_("Nothing was submitted: %(reason)s", reason=refusal.message), "error")
         return redirect(url_for("inventory.import_channels"))
     flash(
-        f"{batch.row_count} channel{'' if batch.row_count == 1 else 's'} submitted as "
-        f"{batch.reference}. Nothing is in the inventory or on the public register until the "
-        "Manager Communications confirms them.",
+        ngettext(
+            "%(num)d channel submitted as %(reference)s. Nothing is in the inventory or on the "
+            "public register until the Manager Communications confirms them.",
+            "%(num)d channels submitted as %(reference)s. Nothing is in the inventory or on the "
+            "public register until the Manager Communications confirms them.",
+            batch.row_count,
+            reference=batch.reference,
+        ),
         "success",
     )
     return redirect(url_for("inventory.show_import", batch_id=batch.id))
@@ -105,8 +114,11 @@ def confirm_import(batch_id: int):
         flash(refusal.message, "error")
         return redirect(url_for("inventory.show_import", batch_id=batch_id))
     flash(
-        f"Imported {batch.row_count} channel{'' if batch.row_count == 1 else 's'}. They are "
-        "active and flagged “no charter on record”.",
+        ngettext(
+            "Imported %(num)d channel. They are active and flagged “no charter on record”.",
+            "Imported %(num)d channels. They are active and flagged “no charter on record”.",
+            batch.row_count,
+        ),
         "success",
     )
     return redirect(url_for("inventory.index", no_charter=1))
@@ -120,7 +132,7 @@ def refuse_import(batch_id: int):
     sha256 = request.form.get("sha256", "")
     if not form.validate():
         if not holds(current_actor(), Office.MANAGER_COMMUNICATIONS):
-            raise ForbiddenError(import_batches.ONLY_THE_MANAGER)
+            raise ForbiddenError(str(import_batches.ONLY_THE_MANAGER))
         return _import_page(batch, refusal_form=form)
     with redisplay_on_refusal(form) as refusal:
         import_batches.refuse_batch(current_actor(), batch.id, sha256, form.reason.data or "")
@@ -128,7 +140,9 @@ def refuse_import(batch_id: int):
         # The import's page again, with the reason typed and why it was not recorded.
         batch = import_batches.load_batch(batch_id)
         return _import_page(batch, refusal_form=form, status=refusal.status)
-    flash(f"You refused {batch.reference}. Nothing was imported.", "success")
+    flash(
+        _("You refused %(reference)s. Nothing was imported.", reference=batch.reference), "success"
+    )
     return redirect(url_for("inventory.show_import", batch_id=batch_id))
 
 
@@ -138,5 +152,7 @@ def cancel_import(batch_id: int):
     batch = import_batches.load_batch(batch_id)
     # Refused (not yours to cancel, or decided meanwhile): the app's one error page says why.
     import_batches.cancel_batch(current_actor(), batch.id, request.form.get("sha256", ""))
-    flash(f"{batch.reference} is cancelled. Nothing was imported.", "success")
+    flash(
+        _("%(reference)s is cancelled. Nothing was imported.", reference=batch.reference), "success"
+    )
     return redirect(url_for("inventory.imports"))

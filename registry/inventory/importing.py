@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 
@@ -115,9 +116,11 @@ def import_channels(data: bytes, actor: User | None) -> ImportResult:
 class HandleTakenMeanwhile(RegistryError):
     def __init__(self) -> None:
         super().__init__(
-            "The database refused the import, most likely because one of its platforms and "
-            "handles was registered to another channel while the import ran. Nothing was "
-            "imported; check the file again and retry."
+            _(
+                "The database refused the import, most likely because one of its platforms and "
+                "handles was registered to another channel while the import ran. Nothing was "
+                "imported; check the file again and retry."
+            )
         )
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from registry.audit.log import record
@@ -76,7 +77,7 @@ def on_approval(proposal: Proposal) -> Channel:
 def _locked_channel(channel_id: int) -> Channel:
     channel = locked_row(Channel, channel_id)
     if channel is None:
-        raise RegistryError("That channel does not exist.")
+        raise RegistryError(_("That channel does not exist."))
     return channel
 
 
@@ -85,16 +86,26 @@ def go_live(channel_id: int, actor: User, channel_url: str) -> Channel:
     channel = _locked_channel(channel_id)
     if channel.state_enum is ChannelState.ACTIVE:
         raise ConflictError(
-            f"{channel.name} was marked as live meanwhile, at {channel.channel_url}. "
-            "Nothing was changed; if that address is wrong, propose a change to the channel."
+            _(
+                "%(name)s was marked as live meanwhile, at %(url)s. Nothing was changed; if "
+                "that address is wrong, propose a change to the channel.",
+                name=channel.name,
+                url=channel.channel_url,
+            )
         )
     if channel.state_enum is not ChannelState.APPROVED:
         raise ConflictError(
-            f"{channel.name} is {channel.state_enum.label.lower()}, not waiting to go live."
+            _(
+                "%(name)s is %(state)s, not waiting to go live.",
+                name=channel.name,
+                state=channel.state_enum.label.lower(),
+            )
         )
     channel_url = channel_url.strip()
     if not channel_url:
-        raise RegistryError("Enter the channel's web address, now that it is live.", "channel_url")
+        raise RegistryError(
+            _("Enter the channel's web address, now that it is live."), "channel_url"
+        )
     problem = channel_url_problem(channel.platform, channel.handle, channel_url)
     if problem:
         raise RegistryError(problem, "channel_url")
@@ -131,7 +142,13 @@ class ReviewAnswers:
 
 def _active(channel: Channel) -> None:
     if channel.state_enum is not ChannelState.ACTIVE:
-        raise ConflictError(f"{channel.name} is {channel.state_enum.label.lower()}, not active.")
+        raise ConflictError(
+            _(
+                "%(name)s is %(state)s, not active.",
+                name=channel.name,
+                state=channel.state_enum.label.lower(),
+            )
+        )
 
 
 def recertify(channel_id: int, actor: User, answers: ReviewAnswers) -> Channel:
@@ -147,8 +164,10 @@ def recertify(channel_id: int, actor: User, answers: ReviewAnswers) -> Channel:
         )
     ):
         raise RegistryError(
-            "Recertify only when every answer is yes. Otherwise start a change (a new revision "
-            "goes through sign-off) or decommission the channel.",
+            _(
+                "Recertify only when every answer is yes. Otherwise start a change (a new "
+                "revision goes through sign-off) or decommission the channel."
+            ),
             "still_needed",
         )
     from registry.inventory.risk import require_secure_or_accepted
@@ -204,13 +223,13 @@ def decommission(
     begin_write()
     channel = _locked_channel(channel_id)
     if channel.state_enum is ChannelState.DECOMMISSIONED:
-        raise ConflictError(f"{channel.name} was already decommissioned.")
+        raise ConflictError(_("%(name)s was already decommissioned.", name=channel.name))
     reason = reason.strip()
     if not reason:
-        raise RegistryError("Give the reason the channel is being decommissioned.", "reason")
+        raise RegistryError(_("Give the reason the channel is being decommissioned."), "reason")
     if on_date is None:
         raise RegistryError(
-            "Enter the date the channel was (or will be) closed, e.g. 2026-12-01.",
+            _("Enter the date the channel was (or will be) closed, e.g. 2026-12-01."),
             "decommissioned_on",
         )
     from registry.inventory.closing import channel_started_on, close_now, schedule_closure
@@ -218,8 +237,12 @@ def decommission(
     started = channel_started_on(channel)
     if started is not None and on_date < started:
         raise RegistryError(
-            f"{channel.name} started on {started:%-d %B %Y}: it cannot close before then. "
-            "Enter that date or a later one.",
+            _(
+                "%(name)s started on %(day)s: it cannot close before then. Enter that date or "
+                "a later one.",
+                name=channel.name,
+                day=format(started, "%-d %B %Y"),
+            ),
             "decommissioned_on",
         )
     scheduled = on_date > agency_today()
@@ -248,7 +271,9 @@ def start_change(channel_id: int, actor: User, answers: ReviewAnswers | None = N
     begin_write()
     channel = _locked_channel(channel_id)
     if channel.state_enum is ChannelState.DECOMMISSIONED:
-        raise ConflictError(f"{channel.name} was decommissioned; propose a new channel instead.")
+        raise ConflictError(
+            _("%(name)s was decommissioned; propose a new channel instead.", name=channel.name)
+        )
     open_change = db.session.scalar(
         select(Proposal).where(
             Proposal.channel_id == channel.id,
@@ -266,7 +291,11 @@ def start_change(channel_id: int, actor: User, answers: ReviewAnswers | None = N
     )
     if open_change is not None:
         raise ConflictError(
-            f"{open_change.reference} is already open for {channel.name}; continue that one."
+            _(
+                "%(reference)s is already open for %(name)s; continue that one.",
+                reference=open_change.reference,
+                name=channel.name,
+            )
         )
     if channel.proposal_id:
         content = dict(db.session.get(Proposal, channel.proposal_id).current_revision.content)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -73,10 +74,10 @@ class ImportBatchStatus(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            ImportBatchStatus.PENDING: "Waiting for the Manager Communications",
-            ImportBatchStatus.CONFIRMED: "Confirmed",
-            ImportBatchStatus.REFUSED: "Refused",
-            ImportBatchStatus.CANCELLED: "Cancelled",
+            ImportBatchStatus.PENDING: _("Waiting for the Manager Communications"),
+            ImportBatchStatus.CONFIRMED: _("Confirmed"),
+            ImportBatchStatus.REFUSED: _("Refused"),
+            ImportBatchStatus.CANCELLED: _("Cancelled"),
         }[self]
 
 

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, table, text
 
 from registry.auth.models import BusinessUnit, User
@@ -230,10 +232,10 @@ def channel_people(channel: Channel) -> dict[str, Any]:
     content = db.session.get(Proposal, channel.proposal_id).current_revision.content
     names = presenters.Names(content)
     return {
-        "Communications liaison": names.display("liaison_id", content),
-        "Authorised spokespeople": names.display("spokespeople_ids", content),
-        "Peer reviewers": names.display("peer_reviewer_ids", content),
-        "Information requests contact": names.display("information_contact_id", content),
+        _("Communications liaison"): names.display("liaison_id", content),
+        _("Authorised spokespeople"): names.display("spokespeople_ids", content),
+        _("Peer reviewers"): names.display("peer_reviewer_ids", content),
+        _("Information requests contact"): names.display("information_contact_id", content),
     }
 
 
@@ -248,31 +250,31 @@ def reviews_of(channel: Channel) -> list[ChannelReview]:
 
 
 TIMELINE_LABELS = {
-    "proposal-created": "Proposed",
-    "proposal-saved": "Proposal edited",
-    "proposal-submitted": "Submitted for sign-off",
-    "proposal-withdrawn": "Proposal withdrawn",
-    "signoff-approve": "Signed off",
-    "signoff-request-changes": "Changes requested",
-    "proposal-change-reply": "Proposer replied to the change request",
-    "signoff-decline": "Declined",
-    "channel-approved": "Approved",
-    "charter-issued": "Charter issued",
-    "charter-failed": "Charter could not be produced",
-    "channel-live": "Marked as live",
-    "channel-recertified": "Reviewed and recertified",
-    "channel-change-started": "Change started",
-    "channel-decommissioned": "Decommissioned",
-    "channel-security-risk-accepted": "Account-security risk accepted",
-    "channel-closure-scheduled": "Closure scheduled",
-    "channel-closure-cancelled": "Scheduled closure cancelled",
-    "channels-imported": "Imported from the Communications team's spreadsheet",
-    "information-request-logged": "Information request logged",
-    "information-request-extended": "Information request extended",
-    "information-request-transferred": "Information request transferred",
-    "information-request-responded": "Information request answered",
-    "account-security-saved": "Account security record updated",
-    "channel-people-flagged": "People left: reassignment needed",
+    "proposal-created": _l("Proposed"),
+    "proposal-saved": _l("Proposal edited"),
+    "proposal-submitted": _l("Submitted for sign-off"),
+    "proposal-withdrawn": _l("Proposal withdrawn"),
+    "signoff-approve": _l("Signed off"),
+    "signoff-request-changes": _l("Changes requested"),
+    "proposal-change-reply": _l("Proposer replied to the change request"),
+    "signoff-decline": _l("Declined"),
+    "channel-approved": _l("Approved"),
+    "charter-issued": _l("Charter issued"),
+    "charter-failed": _l("Charter could not be produced"),
+    "channel-live": _l("Marked as live"),
+    "channel-recertified": _l("Reviewed and recertified"),
+    "channel-change-started": _l("Change started"),
+    "channel-decommissioned": _l("Decommissioned"),
+    "channel-security-risk-accepted": _l("Account-security risk accepted"),
+    "channel-closure-scheduled": _l("Closure scheduled"),
+    "channel-closure-cancelled": _l("Scheduled closure cancelled"),
+    "channels-imported": _l("Imported from the Communications team's spreadsheet"),
+    "information-request-logged": _l("Information request logged"),
+    "information-request-extended": _l("Information request extended"),
+    "information-request-transferred": _l("Information request transferred"),
+    "information-request-responded": _l("Information request answered"),
+    "account-security-saved": _l("Account security record updated"),
+    "channel-people-flagged": _l("People left: reassignment needed"),
 }
 
 
@@ -362,7 +364,10 @@ def timeline(channel: Channel) -> list[TimelineEvent]:
             details["started"] = f"{channel.started_on:%-d %B %Y}"
         events.append(
             TimelineEvent(
-                entry.occurred_at, TIMELINE_LABELS.get(entry.action, entry.action), actor, details
+                entry.occurred_at,
+                str(TIMELINE_LABELS.get(entry.action, entry.action)),
+                actor,
+                details,
             )
         )
     return events

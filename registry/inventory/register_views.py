@@ -9,8 +9,8 @@ from registry.channels import lookup
 from registry.errors import NotFoundError
 from registry.forms import choices
 from registry.i18n import public_page
-from registry.inventory.forms import LookupForm, RegisterFilterForm
 from registry.inventory.public import register_page
+from registry.inventory.register_forms import LookupForm, RegisterFilterForm
 from registry.policy.platforms import PLATFORMS
 
 register_blueprint = Blueprint("register", __name__, url_prefix="/register")
@@ -22,7 +22,7 @@ def public_register():
     """Anyone may check whether an account claiming to be the agency is one of its channels."""
     if not current_app.config["PUBLIC_REGISTER_ENABLED"]:
         # Switched off: the same answer as any address with no page.
-        raise NotFoundError("There is no page at this address.")
+        raise NotFoundError(_("There is no page at this address."))
     form = LookupForm(request.args, meta={"csrf": False})
     answer = None
     if "account" in request.args and form.validate():

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from registry.audit.log import record
@@ -35,8 +37,8 @@ from registry.inventory.security_models import AccountSecurity
 from registry.timeutil import utcnow
 
 Action = Literal["go-live", "recertify"]
-ACTION_WORDS = {"go-live": "going live", "recertify": "recertifying"}
-ACTION_VERBS = {"go-live": "mark it live", "recertify": "recertify it"}
+ACTION_WORDS = {"go-live": _l("going live"), "recertify": _l("recertifying")}
+ACTION_VERBS = {"go-live": _l("mark it live"), "recertify": _l("recertify it")}
 REASON_MAX = 5000
 
 
@@ -45,10 +47,14 @@ class SecurityRiskNotAccepted(RegistryError):
 
     def __init__(self, channel: Channel, action: Action, failing: list[str]) -> None:
         super().__init__(
-            f"The account-security checklist for {channel.name} fails: "
-            + "; ".join(failing)
-            + f". Before {ACTION_WORDS[action]}, fix it (Update account security) or ask the "
-            "Manager Communications to accept the risk, with a reason, on the channel page."
+            _(
+                "The account-security checklist for %(name)s fails: %(failing)s. Before "
+                "%(action)s, fix it (Update account security) or ask the Manager Communications "
+                "to accept the risk, with a reason, on the channel page.",
+                name=channel.name,
+                failing="; ".join(failing),
+                action=ACTION_WORDS[action],
+            )
         )
         self.failing = failing
 
@@ -144,27 +150,38 @@ def accept_risk(channel_id: int, actor: User, reason: str) -> SecurityRiskAccept
     begin_write()
     channel = locked_row(Channel, channel_id)
     if channel is None:
-        raise RegistryError("That channel does not exist.")
+        raise RegistryError(_("That channel does not exist."))
     if not holds(actor, Office.MANAGER_COMMUNICATIONS):
         raise ForbiddenError(
-            "Only the Manager Communications (or whoever is acting in that office today) can "
-            "accept an account-security risk."
+            _(
+                "Only the Manager Communications (or whoever is acting in that office today) "
+                "can accept an account-security risk."
+            )
         )
     action = next_action(channel)
     if action is None:
         raise ConflictError(
-            f"{channel.name} is {channel.state_enum.label.lower()}: there is no go-live or "
-            "recertification to accept a risk for."
+            _(
+                "%(name)s is %(state)s: there is no go-live or recertification to accept a risk "
+                "for.",
+                name=channel.name,
+                state=channel.state_enum.label.lower(),
+            )
         )
     failing = failing_checks(channel)
     if not failing:
         raise ConflictError(
-            f"The account-security checklist for {channel.name} passes: there is no risk to accept."
+            _(
+                "The account-security checklist for %(name)s passes: there is no risk to accept.",
+                name=channel.name,
+            )
         )
     if not text:
-        raise RegistryError("Say why the risk is acceptable: it is kept with the record.", "reason")
+        raise RegistryError(
+            _("Say why the risk is acceptable: it is kept with the record."), "reason"
+        )
     if len(text) > REASON_MAX:
-        raise RegistryError("Keep the reason under 5,000 characters.", "reason")
+        raise RegistryError(_("Keep the reason under 5,000 characters."), "reason")
     appointment = next(
         a for a in offices_held(actor) if a.office_enum is Office.MANAGER_COMMUNICATIONS
     )
@@ -211,9 +228,12 @@ def require_secure_or_accepted(
         # on it, so a Manager Communications who is also in the Communications team cannot
         # both waive the checklist and take the channel live alone.
         raise ForbiddenError(
-            f"You accepted this risk as {acceptance.capacity}, so someone else in the "
-            f"Communications team must {ACTION_VERBS[action]}: one person cannot both accept "
-            "the risk and act on it."
+            _(
+                "You accepted this risk as %(capacity)s, so someone else in the Communications "
+                "team must %(verb)s: one person cannot both accept the risk and act on it.",
+                capacity=acceptance.capacity,
+                verb=ACTION_VERBS[action],
+            )
         )
     acceptance.used_at = utcnow()
     acceptance.used_by_id = actor.id

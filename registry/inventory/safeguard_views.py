@@ -5,6 +5,7 @@ channels whose people have changed."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -29,7 +30,9 @@ from registry.inventory.views import _channel_page, blueprint
 def accept_security_risk(channel_id: int):
     channel = load_channel(channel_id, current_actor())
     if not holds(current_actor(), Office.MANAGER_COMMUNICATIONS):
-        raise ForbiddenError("Only the Manager Communications can accept an account-security risk.")
+        raise ForbiddenError(
+            _("Only the Manager Communications can accept an account-security risk.")
+        )
     form = RiskAcceptanceForm()
     live_form = GoLiveForm(data={"channel_url": channel.channel_url})
     if not form.validate():
@@ -40,8 +43,10 @@ def accept_security_risk(channel_id: int):
         # The channel page again with the reason typed in the field and why it was refused.
         return _channel_page(channel, live_form, refusal.status, risk_form=form)
     flash(
-        "You accepted the account-security risk. It is recorded and covers the next "
-        "go-live or recertification only; someone else in the Communications team does it.",
+        _(
+            "You accepted the account-security risk. It is recorded and covers the next "
+            "go-live or recertification only; someone else in the Communications team does it."
+        ),
         "success",
     )
     return redirect(url_for("inventory.show", channel_id=channel.id, _anchor="security-heading"))
@@ -53,7 +58,10 @@ def cancel_closure(channel_id: int):
     channel = load_channel(channel_id, current_actor())
     # Nothing scheduled any more: the app's one error page says why, with 409.
     cancel_scheduled_closure(channel.id, current_actor())
-    flash(f"The scheduled closure of {channel.name} is cancelled; it stays active.", "success")
+    flash(
+        _("The scheduled closure of %(name)s is cancelled; it stays active.", name=channel.name),
+        "success",
+    )
     return redirect(url_for("inventory.show", channel_id=channel.id))
 
 
@@ -98,7 +106,7 @@ def security(channel_id: int):
                 expected_version=request.form.get("version"),
             )
         if not refusal:
-            flash("Account security record saved.", "success")
+            flash(_("Account security record saved."), "success")
             return redirect(
                 url_for("inventory.show", channel_id=channel.id, _anchor="security-heading")
             )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from registry.audit.log import record
@@ -55,29 +56,36 @@ def security_checklist(
         CheckItem(
             "At least two agency staff hold admin access on the platform",
             len(active_admins) >= 2,
-            "Name at least two current staff with admin access, so the account is never "
-            "left with one (or no) person able to get in.",
+            _(
+                "Name at least two current staff with admin access, so the account is never "
+                "left with one (or no) person able to get in."
+            ),
         ),
         CheckItem(
             "Multi-factor authentication is on",
             bool(security.mfa_enabled),
-            "Turn on multi-factor authentication for every admin on the platform.",
+            _("Turn on multi-factor authentication for every admin on the platform."),
         ),
         CheckItem(
             f"The recovery email is on {domain}",
             bool(email) and (host == domain or host.endswith("." + domain)),
-            f"Use an agency mailbox on {domain} for account recovery, not a personal address.",
+            _(
+                "Use an agency mailbox on %(domain)s for account recovery, not a personal address.",
+                domain=domain,
+            ),
         ),
         CheckItem(
             "Where the credentials are held is recorded",
             bool((security.credentials_reference or "").strip()),
-            "Record where the credentials are kept (e.g. the Communications team's password "
-            "vault and the item's name) — never the password itself.",
+            _(
+                "Record where the credentials are kept (e.g. the Communications team's password "
+                "vault and the item's name) — never the password itself."
+            ),
         ),
         CheckItem(
             f"Access was reviewed in the last {ACCESS_REVIEW_MONTHS} months",
             reviewed is not None and reviewed >= today - timedelta(days=366),
-            "Review who has access on the platform and record the date.",
+            _("Review who has access on the platform and record the date."),
         ),
     ]
 
@@ -96,6 +104,43 @@ def security_admins(security: AccountSecurity | None) -> list[User]:
     return list(db.session.scalars(select(User).where(User.id.in_(security.admin_ids))).unique())
 
 
+def _stale_message(current: AccountSecurity | None, who: User | None) -> str:
+    """Why a save from a page showing an older record is refused, and what it says now."""
+    if current is None:
+        now = _("there is no record")
+    else:
+        shown = {
+            "admins": len(current.admin_ids),
+            "email": current.recovery_email or _("none"),
+            "review": current.last_access_review or _("none"),
+        }
+        if current.mfa_enabled:
+            now = _(
+                "multi-factor authentication on, %(admins)d admin(s), recovery email %(email)s, "
+                "last access review %(review)s",
+                **shown,
+            )
+        else:
+            now = _(
+                "multi-factor authentication off, %(admins)d admin(s), recovery email %(email)s, "
+                "last access review %(review)s",
+                **shown,
+            )
+    if who:
+        return _(
+            "The account security record changed since you opened this page (%(name)s saved "
+            "it); nothing was saved. It now says: %(now)s. Saving again replaces that with what "
+            "is below.",
+            name=who.display_name,
+            now=now,
+        )
+    return _(
+        "The account security record changed since you opened this page; nothing was saved. "
+        "It now says: %(now)s. Saving again replaces that with what is below.",
+        now=now,
+    )
+
+
 def save_security(
     channel_id: int,
     actor: User,
@@ -110,33 +155,23 @@ def save_security(
     begin_write()
     channel = db.session.get(Channel, channel_id)
     if channel is None or channel.state_enum is ChannelState.DECOMMISSIONED:
-        raise ConflictError("Only a current channel has an account security record.")
+        raise ConflictError(_("Only a current channel has an account security record."))
     current = security_record(channel)
     if expected_version is not None and expected_version != security_version(current):
         who = db.session.get(User, current.updated_by_id) if current else None
-        now = (
-            "there is no record"
-            if current is None
-            else (
-                f"multi-factor authentication {'on' if current.mfa_enabled else 'off'}, "
-                f"{len(current.admin_ids)} admin(s), recovery email "
-                f"{current.recovery_email or 'none'}, last access review "
-                f"{current.last_access_review or 'none'}"
-            )
-        )
-        raise RegistryError(
-            "The account security record changed since you opened this page"
-            f"{f' ({who.display_name} saved it)' if who else ''}; nothing was saved. It now "
-            f"says: {now}. Saving again replaces that with what is below."
-        )
+        raise RegistryError(_stale_message(current, who))
     if looks_like_a_secret(credentials_reference):
         raise RegistryError(
-            "That looks like a password. Record where the credentials are kept (e.g. “Comms "
-            "vault, item MEC Pasifika”), never the password itself.",
+            _(
+                "That looks like a password. Record where the credentials are kept (e.g. “Comms "
+                "vault, item MEC Pasifika”), never the password itself."
+            ),
             "credentials_reference",
         )
     if last_access_review and last_access_review > agency_today():
-        raise RegistryError("The access review date cannot be in the future.", "last_access_review")
+        raise RegistryError(
+            _("The access review date cannot be in the future."), "last_access_review"
+        )
     known = set(
         db.session.scalars(select(User.id).where(User.id.in_(admin_ids), User.is_active_account))
     )

@@ -15,6 +15,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -52,9 +53,11 @@ def index():
     units = units_in_scope(scope)
     filters, page, problems = checked_page(request.args, scope)
     form = FilterForm(formdata=None, data=filters.args() | {"no_charter": filters.no_charter})
-    form.unit.choices = choices([("", "All units")] + [(u.id, u.name) for u in units])
-    form.platform.choices = choices([("", "All platforms"), *PLATFORMS.items()])
-    form.state.choices = choices([("", "All states")] + [(s.value, s.label) for s in ChannelState])
+    form.unit.choices = choices([("", _("All units"))] + [(u.id, u.name) for u in units])
+    form.platform.choices = choices([("", _("All platforms")), *PLATFORMS.items()])
+    form.state.choices = choices(
+        [("", _("All states"))] + [(s.value, s.label) for s in ChannelState]
+    )
     for problem in problems:
         show_error(form, RegistryError(problem.notice, problem.parameter))
     return render_template(
@@ -185,7 +188,11 @@ def go_live(channel_id: int):
             return _channel_page(channel, form, refusal.status, refused_live=True)
         if not refusal:
             flash(
-                f"{channel.name} is live. Its first review is due {channel.review_due:%-d %B %Y}.",
+                _(
+                    "%(name)s is live. Its first review is due %(day)s.",
+                    name=channel.name,
+                    day=format(channel.review_due, "%-d %B %Y"),
+                ),
                 "success",
             )
             return redirect(url_for("inventory.show", channel_id=channel.id))
@@ -212,7 +219,11 @@ def review(channel_id: int):
     status = 200
     if channel.state_enum is not ChannelState.ACTIVE:
         closed = ConflictError(
-            f"{channel.name} is {channel.state_enum.label.lower()}, so it has no review."
+            _(
+                "%(name)s is %(state)s, so it has no review.",
+                name=channel.name,
+                state=channel.state_enum.label.lower(),
+            )
         )
         if request.method != "POST":
             raise closed
@@ -243,20 +254,26 @@ def _review_outcome(
     if outcome == "recertify":
         lifecycle.recertify(channel.id, current_actor(), answers)
         flash(
-            f"{channel.name} is recertified. Next review due {channel.review_due:%-d %B %Y}.",
+            _(
+                "%(name)s is recertified. Next review due %(day)s.",
+                name=channel.name,
+                day=format(channel.review_due, "%-d %B %Y"),
+            ),
             "success",
         )
         return redirect(url_for("inventory.show", channel_id=channel.id))
     if outcome == "change":
         proposal = lifecycle.start_change(channel.id, current_actor(), answers)
         flash(
-            "A change is started: edit the proposal, then submit it for sign-off. The "
-            "channel stays active meanwhile.",
+            _(
+                "A change is started: edit the proposal, then submit it for sign-off. The "
+                "channel stays active meanwhile."
+            ),
             "success",
         )
         return redirect(url_for("proposals.edit", proposal_id=proposal.id))
     if outcome != "decommission":
-        form.form_errors.append("Choose Recertify, Start a change or Decommission.")
+        form.form_errors.append(_("Choose Recertify, Start a change or Decommission."))
         return None
     if not decommission_form.validate():
         return None
@@ -297,11 +314,13 @@ def decommission(channel_id: int):
 
 def _decommissioned_message(channel: Channel) -> str:
     if channel.closure_scheduled_on is not None:
-        return (
-            f"{channel.name} will close on {channel.closure_scheduled_on:%-d %B %Y}. Until then "
-            "it stays active and on the public register."
+        return _(
+            "%(name)s will close on %(day)s. Until then it stays active and on the public "
+            "register.",
+            name=channel.name,
+            day=format(channel.closure_scheduled_on, "%-d %B %Y"),
         )
-    return f"{channel.name} is decommissioned. Its record and charter stay."
+    return _("%(name)s is decommissioned. Its record and charter stay.", name=channel.name)
 
 
 @blueprint.route("/channels/<int:channel_id>/change", methods=["POST"])
@@ -310,7 +329,7 @@ def start_change(channel_id: int):
     channel = access.load_channel(channel_id, current_actor())
     # Refused (already changing, or closed): the app's one error page says why, with 409.
     proposal = lifecycle.start_change(channel.id, current_actor())
-    flash("A change is started: edit the proposal, then submit it for sign-off.", "success")
+    flash(_("A change is started: edit the proposal, then submit it for sign-off."), "success")
     return redirect(url_for("proposals.edit", proposal_id=proposal.id))
 
 

@@ -7,6 +7,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import JSON, CheckConstraint, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -23,10 +24,10 @@ class JobState(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            JobState.PENDING: "Waiting",
-            JobState.RUNNING: "Running",
-            JobState.DONE: "Done",
-            JobState.FAILED: "Failed",
+            JobState.PENDING: _("Waiting"),
+            JobState.RUNNING: _("Running"),
+            JobState.DONE: _("Done"),
+            JobState.FAILED: _("Failed"),
         }[self]
 
 

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, g, has_app_context
+from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
 from registry.audit.log import record
@@ -134,13 +135,23 @@ def requeue(job: Job) -> None:
     _mark_enqueued()
 
 
+def _not_retryable(state: JobState | None) -> str:
+    """Why Retry did nothing, shown on the admin jobs page's error page."""
+    if state is JobState.PENDING:
+        return _("Only a failed job can be tried again; this one is waiting.")
+    if state is JobState.RUNNING:
+        return _("Only a failed job can be tried again; this one is running.")
+    if state is JobState.DONE:
+        return _("Only a failed job can be tried again; this one is done.")
+    return _("Only a failed job can be tried again; this one is gone.")
+
+
 def retry_failed(job_id: int, actor: Any) -> Job:
     """The admin jobs page's Retry: a failed job gets its attempts again (audited)."""
     begin_write()
     job = locked_row(Job, job_id)
     if job is None or job.state_enum is not JobState.FAILED:
-        state = job.state_enum.label.lower() if job is not None else "gone"
-        raise ConflictError(f"Only a failed job can be tried again; this one is {state}.")
+        raise ConflictError(_not_retryable(job.state_enum if job is not None else None))
     record(
         "job-retried",
         "job",

@@ -8,6 +8,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import or_, select
 
 from registry.audit.log import record
@@ -20,7 +22,7 @@ from registry.extensions import db
 from registry.inventory.access import is_comms, load_channel
 from registry.oia.dates import statutory_due_date, working_days_left
 from registry.oia.models import InformationRequest
-from registry.timeutil import local_date
+from registry.timeutil import format_date, local_date
 
 DUE_SOON_WORKING_DAYS = 5
 
@@ -35,19 +37,22 @@ class RequestStatus:
 def status_of(request: InformationRequest, today: date | None = None) -> RequestStatus:
     today = today or agency_today()
     if request.responded_on:
-        return RequestStatus(f"Responded {request.responded_on:%-d %B %Y}", "tag-ok", None)
+        label = _("Responded %(day)s", day=format_date(request.responded_on))
+        return RequestStatus(label, "tag-ok", None)
     if request.transferred_on:
-        return RequestStatus(f"Transferred {request.transferred_on:%-d %B %Y}", "tag-muted", None)
+        label = _("Transferred %(day)s", day=format_date(request.transferred_on))
+        return RequestStatus(label, "tag-muted", None)
     left = working_days_left(today, request.effective_due_on)
     if left < 0:
-        return RequestStatus(
-            f"Overdue by {-left} working day{'s' if left != -1 else ''}", "tag-bad", left
-        )
+        label = ngettext("Overdue by %(num)d working day", "Overdue by %(num)d working days", -left)
+        return RequestStatus(label, "tag-bad", left)
     if left <= DUE_SOON_WORKING_DAYS:
-        return RequestStatus(
-            f"Due soon: {left} working day{'s' if left != 1 else ''} left", "tag-warn", left
+        label = ngettext(
+            "Due soon: %(num)d working day left", "Due soon: %(num)d working days left", left
         )
-    return RequestStatus(f"{left} working days left", "tag-ok", left)
+        return RequestStatus(label, "tag-warn", left)
+    label = ngettext("%(num)d working day left", "%(num)d working days left", left)
+    return RequestStatus(label, "tag-ok", left)
 
 
 def log_request(
@@ -61,19 +66,21 @@ def log_request(
     begin_write()
     channel = db.session.get(Channel, channel_id)
     if channel is None:
-        raise RegistryError("That channel does not exist.")
+        raise RegistryError(_("That channel does not exist."))
     requester = requester.strip()
     summary = summary.strip()
     if not requester:
-        raise RegistryError("Enter who asked: their handle or name.", "requester")
+        raise RegistryError(_("Enter who asked: their handle or name."), "requester")
     if not summary:
-        raise RegistryError("Summarise what they asked for.", "summary")
+        raise RegistryError(_("Summarise what they asked for."), "summary")
     if received_at > datetime.now(received_at.tzinfo) + timedelta(minutes=5):
-        raise RegistryError("The request cannot have been received in the future.", "received_on")
+        raise RegistryError(
+            _("The request cannot have been received in the future."), "received_on"
+        )
     if handler_id is not None:
         handler = db.session.get(User, handler_id)
         if handler is None or not handler.is_active_account:
-            raise RegistryError("Choose who handles it from the list.", "handler")
+            raise RegistryError(_("Choose who handles it from the list."), "handler")
     received_on = local_date(received_at, current_app.config["AGENCY_TIMEZONE"])
     request = InformationRequest(
         channel_id=channel.id,
@@ -109,9 +116,12 @@ def check_may_handle(user: User, channel: Channel) -> None:
     """403 unless ``user`` may log and handle ``channel``'s information requests."""
     if not may_handle(user, channel):
         raise ForbiddenError(
-            f"You are not one of {channel.name}'s people or the Communications team, so you "
-            "cannot log its information requests or handle them. Nothing was changed; pass this "
-            "on to them."
+            _(
+                "You are not one of %(channel)s's people or the Communications team, so you "
+                "cannot log its information requests or handle them. Nothing was changed; pass "
+                "this on to them.",
+                channel=channel.name,
+            )
         )
 
 
@@ -120,7 +130,9 @@ def load_request(request_id: int, actor: User) -> InformationRequest:
     is not one ``actor`` can see (the same answer for both)."""
     request = db.session.get(InformationRequest, request_id)
     if request is None:
-        raise NotFoundError("There is no such information request, or it is not one you can see.")
+        raise NotFoundError(
+            _("There is no such information request, or it is not one you can see.")
+        )
     load_channel(request.channel_id, actor)
     return request
 
@@ -128,10 +140,14 @@ def load_request(request_id: int, actor: User) -> InformationRequest:
 def _open_request(request_id: int) -> InformationRequest:
     request = db.session.get(InformationRequest, request_id)
     if request is None:
-        raise RegistryError("That request does not exist.")
+        raise RegistryError(_("That request does not exist."))
     if request.closed:
         raise ConflictError(
-            f"{request.reference} is already closed: {status_of(request).label.lower()}."
+            _(
+                "%(reference)s is already closed: %(status)s.",
+                reference=request.reference,
+                status=status_of(request).label.lower(),
+            )
         )
     return request
 
@@ -144,12 +160,16 @@ def extend_request(
     reason = reason.strip()
     if new_due_on <= request.effective_due_on:
         raise RegistryError(
-            "An extension must be later than the current due date, "
-            f"{request.effective_due_on:%-d %B %Y}.",
+            _(
+                "An extension must be later than the current due date, %(day)s.",
+                day=format_date(request.effective_due_on),
+            ),
             "new_due_on",
         )
     if not reason:
-        raise RegistryError("Give the reason for the extension (section 15A of the Act).", "reason")
+        raise RegistryError(
+            _("Give the reason for the extension (section 15A of the Act)."), "reason"
+        )
     request.extended_due_on = new_due_on
     request.extension_reason = reason[:2000]
     record(
@@ -170,10 +190,10 @@ def transfer_request(request_id: int, actor: User, on: date, to: str) -> Informa
     request = _open_request(request_id)
     to = to.strip()
     if not to:
-        raise RegistryError("Name the agency the request was transferred to.", "transferred_to")
+        raise RegistryError(_("Name the agency the request was transferred to."), "transferred_to")
     if on < request.received_on:
         raise RegistryError(
-            "A transfer cannot come before the request was received.", "transferred_on"
+            _("A transfer cannot come before the request was received."), "transferred_on"
         )
     request.transferred_on = on
     request.transferred_to = to[:300]
@@ -195,10 +215,10 @@ def respond_request(request_id: int, actor: User, on: date) -> InformationReques
     request = _open_request(request_id)
     if on < request.received_on:
         raise RegistryError(
-            "A response cannot come before the request was received.", "responded_on"
+            _("A response cannot come before the request was received."), "responded_on"
         )
     if on > agency_today():
-        raise RegistryError("Record the response once it has been sent.", "responded_on")
+        raise RegistryError(_("Record the response once it has been sent."), "responded_on")
     request.responded_on = on
     record(
         "information-request-responded",

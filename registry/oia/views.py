@@ -7,6 +7,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -18,6 +19,7 @@ from registry.forms import choices, redisplay_on_refusal
 from registry.inventory.access import load_channel
 from registry.oia import services
 from registry.oia.forms import ExtendForm, InformationRequestForm, RespondForm, TransferForm
+from registry.timeutil import format_date
 
 blueprint = Blueprint("oia", __name__)
 
@@ -36,7 +38,7 @@ def new_request(channel_id: int):
     if request.method != "POST":
         services.check_may_handle(current_actor(), channel)
     form = InformationRequestForm()
-    form.handler.choices = _people_choices("Not assigned yet")
+    form.handler.choices = _people_choices(_("Not assigned yet"))
     with redisplay_on_refusal(form) as refusal:
         # Not (or no longer) one of the channel's people: what was typed is shown with why.
         services.check_may_handle(current_actor(), channel)
@@ -61,8 +63,12 @@ def new_request(channel_id: int):
             )
         if not refusal:
             flash(
-                f"Logged {item.reference}. It is due by {item.due_on:%-d %B %Y} "
-                "(20 working days under the Official Information Act).",
+                _(
+                    "Logged %(reference)s. It is due by %(day)s "
+                    "(20 working days under the Official Information Act).",
+                    reference=item.reference,
+                    day=format_date(item.due_on),
+                ),
                 "success",
             )
             return redirect(url_for("oia.show_request", request_id=item.id))
@@ -85,7 +91,7 @@ def show_request(request_id: int):
         services.check_may_handle(current_actor(), channel)
         form = forms.get(action or "")
         if form is None:
-            raise RegistryError("Choose one of the actions on the page.")
+            raise RegistryError(_("Choose one of the actions on the page."))
         if form.validate_on_submit():
             with redisplay_on_refusal(form) as refusal:
                 if action == "extend":
@@ -99,7 +105,7 @@ def show_request(request_id: int):
                 else:
                     services.respond_request(item.id, current_actor(), form.responded_on.data)
             if not refusal:
-                flash(f"{item.reference} updated.", "success")
+                flash(_("%(reference)s updated.", reference=item.reference), "success")
                 return redirect(url_for("oia.show_request", request_id=item.id))
             if refusal.status == 409:
                 # Closed meanwhile: the page again, with what was typed and why.

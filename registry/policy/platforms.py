@@ -9,12 +9,15 @@ import ipaddress
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from urllib.parse import unquote, urlsplit
 
+from registry.policy.messages import N_, Message
+from registry.policy.url_shapes import EXAMPLE_HANDLES, URL_SHAPES
+
 __all__ = [
     "PLATFORMS",
+    "channel_url_message",
     "channel_url_problem",
     "expected_channel_url",
     "handle_problem",
@@ -42,14 +45,19 @@ PLATFORMS: Mapping[str, str] = MappingProxyType(
 _MAX_SHOWN = 60
 
 
-def _shown(value: str, limit: int = _MAX_SHOWN) -> str:
-    """A user's value quoted for a message, on one line and cut short so messages stay short."""
+def _flat(value: str, limit: int = _MAX_SHOWN) -> str:
+    """A user's value as a message shows it (the message quotes it): on one line and cut short
+    so messages stay short."""
     flat = " ".join(value.split())
     if not (flat.isascii() and flat.isprintable()):  # printable ASCII has none of these
         flat = "".join(ch for ch in flat if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
     if len(flat) > limit:
         flat = flat[: limit - 1].rstrip() + "…"
-    return f"“{flat}”"
+    return flat
+
+
+def _shown(value: str) -> str:
+    return f"“{_flat(value)}”"
 
 
 def _bare(handle: str) -> str:
@@ -162,82 +170,6 @@ def handle_problem(platform: str, handle: str) -> str | None:
 # --- Channel URLs --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _UrlShape:
-    # The platform's own hosts: its bare domain and the subdomains it serves profiles on
-    # (www, and m where the platform has a mobile site). Any other subdomain could be a page
-    # someone else hosts, so it is not the platform's own.
-    hosts: tuple[str, ...]
-    # Path segments before the handle, e.g. ("company",) for linkedin.com/company/<slug>;
-    # None where the platform's addresses do not carry the handle (an id instead).
-    prefix: tuple[str, ...] | None
-    at_sign: bool  # whether the handle segment is written "@handle"
-    example: str  # with {handle} where the address carries it
-
-
-_URL_SHAPES: dict[str, _UrlShape] = {
-    "facebook": _UrlShape(
-        ("facebook.com", "www.facebook.com", "m.facebook.com"),
-        (),
-        False,
-        "https://www.facebook.com/{handle}",
-    ),
-    "instagram": _UrlShape(
-        ("instagram.com", "www.instagram.com"), (), False, "https://www.instagram.com/{handle}"
-    ),
-    "linkedin": _UrlShape(
-        ("linkedin.com", "www.linkedin.com"),
-        ("company",),
-        False,
-        "https://www.linkedin.com/company/{handle}",
-    ),
-    "x": _UrlShape(
-        ("x.com", "www.x.com", "twitter.com", "www.twitter.com"),
-        (),
-        False,
-        "https://x.com/{handle}",
-    ),
-    "youtube": _UrlShape(
-        ("youtube.com", "www.youtube.com", "m.youtube.com"),
-        (),
-        True,
-        "https://www.youtube.com/@{handle}",
-    ),
-    "tiktok": _UrlShape(
-        ("tiktok.com", "www.tiktok.com"), (), True, "https://www.tiktok.com/@{handle}"
-    ),
-    "threads": _UrlShape(
-        ("threads.net", "www.threads.net", "threads.com", "www.threads.com"),
-        (),
-        True,
-        "https://www.threads.net/@{handle}",
-    ),
-    "bluesky": _UrlShape(("bsky.app",), ("profile",), False, "https://bsky.app/profile/{handle}"),
-    "wechat": _UrlShape(
-        ("weixin.qq.com", "mp.weixin.qq.com"), None, False, "https://weixin.qq.com/r/your-id"
-    ),
-    "weibo": _UrlShape(
-        ("weibo.com", "www.weibo.com", "m.weibo.cn"), None, False, "https://weibo.com/u/your-id"
-    ),
-    "whatsapp-channel": _UrlShape(
-        ("whatsapp.com", "www.whatsapp.com"),
-        None,
-        False,
-        "https://whatsapp.com/channel/your-channel-id",
-    ),
-}
-
-_EXAMPLE_HANDLES = {
-    "facebook": "EthnicCommunitiesNZ",
-    "instagram": "ethniccommunitiesnz",
-    "linkedin": "ministry-for-ethnic-communities",
-    "x": "EthnicCommsNZ",
-    "youtube": "EthnicCommunitiesNZ",
-    "tiktok": "ethniccommsnz",
-    "threads": "ethniccommunitiesnz",
-    "bluesky": "ethniccommunities.bsky.social",
-}
-
 _HOST = re.compile(r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*")
 
 
@@ -261,7 +193,7 @@ def ascii_host(raw: str | None) -> str | None:
 
 def platform_of_host(host: str) -> str | None:
     """The platform whose own site ``host`` is (``m.facebook.com`` and ``twitter.com`` count)."""
-    for platform, shape in _URL_SHAPES.items():
+    for platform, shape in URL_SHAPES.items():
         if host in shape.hosts:
             return platform
     return None
@@ -270,13 +202,13 @@ def platform_of_host(host: str) -> str | None:
 def address_carries_handle(platform: str) -> bool:
     """Whether a Channel URL that passes the check on this platform has the handle in its
     path (right after the platform's prefix), so the handle finds the channel's address."""
-    shape = _URL_SHAPES.get(platform)
+    shape = URL_SHAPES.get(platform)
     return shape is not None and shape.prefix is not None
 
 
 def expected_channel_url(platform: str, handle: str) -> str | None:
     """The channel's address built from its handle (None where URLs do not carry a handle)."""
-    shape = _URL_SHAPES.get(platform)
+    shape = URL_SHAPES.get(platform)
     bare = _bare(handle).strip()
     if shape is None or shape.prefix is None or not bare:
         return None
@@ -284,14 +216,14 @@ def expected_channel_url(platform: str, handle: str) -> str | None:
 
 
 def _example(platform: str, handle: str) -> str:
-    shape = _URL_SHAPES.get(platform)
+    shape = URL_SHAPES.get(platform)
     if shape is None:
         return "https://example.com/your-channel"
     if shape.prefix is None:
         return shape.example
     if handle_problem(platform, handle) is None:
         return shape.example.format(handle=_bare(handle).strip())
-    return shape.example.format(handle=_EXAMPLE_HANDLES[platform])
+    return shape.example.format(handle=EXAMPLE_HANDLES[platform])
 
 
 # Percent-encoded "/", "\\" and "." can make a path read one way here and another way on the
@@ -307,7 +239,7 @@ def _same_segment(typed: str, wanted: str) -> bool:
 
 def _listed_platform_imitated(host: str) -> str | None:
     """The listed platform whose site ``host`` is, or whose site name it starts with."""
-    for platform, shape in _URL_SHAPES.items():
+    for platform, shape in URL_SHAPES.items():
         for own in shape.hosts:
             if host == own or host.endswith("." + own) or host.startswith(own + "."):
                 return platform
@@ -325,70 +257,111 @@ def channel_url_problem(platform: str, handle: str, url: str) -> str | None:
     own site (the platform's domain or one of the subdomains it serves profiles on) and,
     where the platform's addresses carry the handle, the page for this handle; otherwise a
     sentence saying what to fix. Every door that puts an address on a channel asks this."""
+    problem = channel_url_message(platform, handle, url)
+    return problem.text if problem else None
+
+
+def channel_url_message(platform: str, handle: str, url: str) -> Message | None:
+    """``channel_url_problem`` as a translatable template and its values."""
     url = url.strip()
     label = PLATFORMS.get(platform, "the platform")
     example = _example(platform, handle)
     if not url:
-        return f"Enter the Channel URL: the channel's full web address, for example {example}."
-    shown = _shown(url)
+        return Message.of(
+            N_("Enter the Channel URL: the channel's full web address, for example %(example)s."),
+            example=example,
+        )
+    shown = _flat(url)
+
+    def fix(template: str, **values: object) -> Message:
+        return Message.of(template, url=shown, example=example, **values)
+
     if _spaces_or_hidden(url):
-        return f"The Channel URL {shown} contains spaces or hidden characters: use {example}."
+        return fix(
+            N_("The Channel URL “%(url)s” contains spaces or hidden characters: use %(example)s.")
+        )
     # A backslash is read as "/" by browsers but not by urlsplit, so the two would disagree
     # about which site the address goes to.
     if "\\" in url:
-        return f"The Channel URL {shown} contains a backslash: use {example}."
+        return fix(N_("The Channel URL “%(url)s” contains a backslash: use %(example)s."))
     try:
         parts = urlsplit(url)
         raw_host = parts.hostname
         host = ascii_host(raw_host)
         port = parts.port
     except ValueError:
-        return f"The Channel URL {shown} is not a web address: use {example}."
+        return fix(N_("The Channel URL “%(url)s” is not a web address: use %(example)s."))
     scheme = parts.scheme.lower()
     if scheme == "http":
-        return f"The Channel URL must use https: change it to {_shown('https' + url[4:])}."
+        return Message.of(
+            N_("The Channel URL must use https: change it to “%(fixed)s”."),
+            fixed=_flat("https" + url[4:]),
+        )
     if scheme != "https" or not parts.netloc:
-        return (
-            f"The Channel URL {shown} is not a full web address: it must start with https://,"
-            f" for example {example}."
+        return fix(
+            N_(
+                "The Channel URL “%(url)s” is not a full web address: it must start with"
+                " https://, for example %(example)s."
+            )
         )
     if "@" in parts.netloc:
-        return (
-            f"The Channel URL {shown} has a name and “@” before the site name, which hides"
-            f" where it really goes: use {example}."
+        return fix(
+            N_(
+                "The Channel URL “%(url)s” has a name and “@” before the site name, which hides"
+                " where it really goes: use %(example)s."
+            )
         )
     if host is None:
-        return f"The Channel URL {shown} does not have a valid site name: use {example}."
+        return fix(
+            N_("The Channel URL “%(url)s” does not have a valid site name: use %(example)s.")
+        )
     if port not in (None, 443):
-        return f"The Channel URL {shown} names a port, {port}: use {example}."
+        return fix(
+            N_("The Channel URL “%(url)s” names a port, %(port)s: use %(example)s."), port=port
+        )
     if platform not in PLATFORMS:
-        return "Choose the Platform first: the Channel URL is checked against the platform's site."
-    shape = _URL_SHAPES.get(platform)
+        return Message.of(
+            N_("Choose the Platform first: the Channel URL is checked against the platform's site.")
+        )
+    shape = URL_SHAPES.get(platform)
     if shape is None:
         # "Other" has no site to check against, but it must not be a way round the check of a
         # listed platform: not on that platform's site, nor on a name that starts with it.
         imitated = _listed_platform_imitated(host)
         if imitated is not None:
-            return (
-                f"The Channel URL {shown} is on, or imitates, {PLATFORMS[imitated]}'s site: choose"
-                f" {PLATFORMS[imitated]} as the Platform and use its address, like"
-                f" {_example(imitated, handle)}."
+            return Message.of(
+                N_(
+                    "The Channel URL “%(url)s” is on, or imitates, %(platform)s's site: choose"
+                    " %(platform)s as the Platform and use its address, like %(example)s."
+                ),
+                url=shown,
+                platform=PLATFORMS[imitated],
+                example=_example(imitated, handle),
             )
         return None
     # The site name as typed, not as IDNA would read it: "ｆａｃｅｂｏｏｋ.com" reaches Facebook
     # but shows on the register as something else.
     if host not in shape.hosts or (raw_host or "").rstrip(".") != host:
-        return (
-            f"A {label} Channel URL must be on {shape.hosts[0]}, but {shown} is on"
-            f" {_shown(raw_host or host)}: use {example}."
+        return fix(
+            N_(
+                "A %(platform)s Channel URL must be on %(site)s, but “%(url)s” is on"
+                " “%(host)s”: use %(example)s."
+            ),
+            platform=label,
+            site=shape.hosts[0],
+            host=_flat(raw_host or host),
         )
     if shape.prefix is None:
         return None
     bare = _bare(handle).strip()
     if not bare:
-        return f"Enter the Handle first: the Channel URL must be the page for it, like {example}."
+        return fix(
+            N_("Enter the Handle first: the Channel URL must be the page for it, like %(example)s.")
+        )
     if _ENCODED_SEPARATOR.search(parts.path):
-        return f"The Channel URL {shown} has an encoded “/”, “\\” or “.” in it: use {example}."
+        return fix(
+            N_("The Channel URL “%(url)s” has an encoded “/”, “\\” or “.” in it: use %(example)s.")
+        )
     segments = [s for s in unquote(parts.path).split("/") if s]
     wanted = [*shape.prefix, ("@" if shape.at_sign else "") + bare]
     if any(s in (".", "..") for s in segments) or not (
@@ -398,8 +371,9 @@ def channel_url_problem(platform: str, handle: str, url: str) -> str | None:
         # A valid handle is short enough that the whole address can be shown, and a cut-off
         # address would be no use to copy.
         limit = 200 if handle_problem(platform, handle) is None else _MAX_SHOWN
-        return (
-            f"The Channel URL should be the page for the handle {_shown(handle.strip())}:"
-            f" {_shown(shape.example.format(handle=bare), limit)}."
+        return Message.of(
+            N_("The Channel URL should be the page for the handle “%(handle)s”: “%(page)s”."),
+            handle=_flat(handle.strip()),
+            page=_flat(shape.example.format(handle=bare), limit),
         )
     return None

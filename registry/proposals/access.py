@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from registry.auth.models import Office, User
@@ -42,9 +43,9 @@ def load_proposal(proposal_id: int, actor: User, *, to_edit: bool = False) -> Pr
     (the same answer, so an id reveals nothing); 403 when ``to_edit`` and it is not theirs."""
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None or not can_view(actor, proposal):
-        raise NotFoundError("There is no such proposal, or it is not one you can see.")
+        raise NotFoundError(_("There is no such proposal, or it is not one you can see."))
     if to_edit and not can_edit(actor, proposal):
-        raise ForbiddenError("Only the person who proposed it can change this proposal.")
+        raise ForbiddenError(_("Only the person who proposed it can change this proposal."))
     return proposal
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -23,11 +24,15 @@ def _handle_clash(
         return None
     channel = handle_taken_by_channel(platform, handle, own_channel_id)
     if channel is not None:
-        return (
-            f"{handle.strip()} on this platform is already the agency's channel "
-            f"{channel.reference} “{channel.name}” ({channel.state_enum.label.lower()}, "
-            f"{channel.business_unit.name}). Choose another handle, or start a change to that "
-            "channel from its page."
+        return _(
+            "%(handle)s on this platform is already the agency's channel "
+            "%(reference)s “%(name)s” (%(state)s, %(unit)s). Choose another handle, or start a "
+            "change to that channel from its page.",
+            handle=handle.strip(),
+            reference=channel.reference,
+            name=channel.name,
+            state=channel.state_enum.label.lower(),
+            unit=channel.business_unit.name,
         )
     query = select(Proposal).where(
         Proposal.platform == platform,
@@ -39,10 +44,15 @@ def _handle_clash(
     other = db.session.scalars(query).first()
     if other is None:
         return None
-    return (
-        f"{handle.strip()} on this platform is already claimed by {other.reference} "
-        f"“{other.title}” ({other.state_enum.label.lower()}, {other.business_unit.name}). "
-        "Choose another handle, or talk to the Communications team about that proposal."
+    return _(
+        "%(handle)s on this platform is already claimed by %(reference)s “%(title)s” "
+        "(%(state)s, %(unit)s). Choose another handle, or talk to the Communications team "
+        "about that proposal.",
+        handle=handle.strip(),
+        reference=other.reference,
+        title=other.title,
+        state=other.state_enum.label.lower(),
+        unit=other.business_unit.name,
     )
 
 
@@ -54,6 +64,6 @@ def _flush_or_clash(proposal: Proposal, content: dict[str, Any]) -> None:
         db.session.rollback()
         raise RegistryError(
             _handle_clash(content.get("platform", ""), content.get("handle", ""), proposal.id)
-            or "That handle was just claimed by another proposal. Choose another handle.",
+            or _("That handle was just claimed by another proposal. Choose another handle."),
             "handle",
         ) from None

@@ -8,6 +8,7 @@ from functools import wraps
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -51,7 +52,7 @@ def keeps_post_when_signed_out(view: Callable) -> Callable:
             target = request.path
             owner = expired_session_user_id() if request.method == "POST" else None
             if owner is None:
-                flash("Sign in to continue.", "info")
+                flash(_("Sign in to continue."), "info")
                 return redirect(url_for("auth.sign_in", next=target))
             if checks_csrf:
                 csrf.protect()  # the session still holds its token: a forged post keeps nothing
@@ -59,12 +60,15 @@ def keeps_post_when_signed_out(view: Callable) -> Callable:
             if token:
                 target = f"{request.path}?restore={token}"
                 flash(
-                    "Your session has ended. Sign in to continue — what you typed is kept.", "info"
+                    _("Your session has ended. Sign in to continue — what you typed is kept."),
+                    "info",
                 )
             else:
                 flash(
-                    "Your session has ended and what you typed was too large to keep. Sign in "
-                    "to continue.",
+                    _(
+                        "Your session has ended and what you typed was too large to keep. Sign in "
+                        "to continue."
+                    ),
                     "warning",
                 )
             return redirect(url_for("auth.sign_in", next=target))
@@ -81,7 +85,8 @@ def _prepare(form: ProposalForm, actor: User, proposal: Proposal | None, extra_r
     if allowed_units is not None:
         units_query = units_query.where(BusinessUnit.id.in_(allowed_units))
     form.business_unit.choices = choices(
-        [("", "Choose a business unit")] + [(u.id, u.name) for u in db.session.scalars(units_query)]
+        [("", _("Choose a business unit"))]
+        + [(u.id, u.name) for u in db.session.scalars(units_query)]
     )
     people = list(
         db.session.scalars(
@@ -90,19 +95,19 @@ def _prepare(form: ProposalForm, actor: User, proposal: Proposal | None, extra_r
     )
     person_choices = [(u.id, u.display_name) for u in people]
     form.liaison.choices = choices(
-        [("", "Choose a member of the Communications team")]
+        [("", _("Choose a member of the Communications team"))]
         + [(u.id, u.display_name) for u in policy_view.communications_team()]
     )
     form.spokespeople.choices = choices(person_choices)
     form.peer_reviewers.choices = choices(person_choices)
-    form.information_contact.choices = choices([("", "Choose a person")] + person_choices)
+    form.information_contact.choices = choices([("", _("Choose a person"))] + person_choices)
     form.related_channels.choices = choices(
         (p.id, f"{p.title} ({p.reference})")
         for p in policy_view.registered_channels()
         if proposal is None or p.id != proposal.id
     )
     blanks = sum(1 for entry in form.monitoring_windows.entries if entry.form.is_blank)
-    for _ in range(max(0, extra_rows - blanks)):
+    for _row in range(max(0, extra_rows - blanks)):
         form.monitoring_windows.append_entry()
 
 
@@ -122,7 +127,7 @@ def _insert_statement(form: ProposalForm) -> bool:
     statement = monitoring_statement(windows)
     if not statement:
         form.monitoring_windows.errors = [
-            "Add at least one monitoring window (day, from, to) before inserting the statement."
+            _("Add at least one monitoring window (day, from, to) before inserting the statement.")
         ]
         return False
     paragraphs = [p for p in (form.terms_of_use.data or "").split("\n\n") if p.strip()]
@@ -154,8 +159,10 @@ def _form_from_request(proposal: Proposal | None) -> ProposalForm:
     restored = take_stash(request.args.get("restore", ""), request.path, current_actor().id)
     if request.method == "GET" and restored is not None:
         flash(
-            "You were signed out before your changes were saved. We kept what you typed: "
-            "check it, then save.",
+            _(
+                "You were signed out before your changes were saved. We kept what you typed: "
+                "check it, then save."
+            ),
             "warning",
         )
         return ProposalForm(formdata=_window_rows_only_numbered(MultiDict(restored)))
@@ -197,7 +204,10 @@ def _edit(proposal: Proposal | None):
         form.validate()
         if _insert_statement(form):
             flash(
-                "Inserted the monitoring hours statement into the terms of use. Save to keep it.",
+                _(
+                    "Inserted the monitoring hours statement into the terms of use. "
+                    "Save to keep it."
+                ),
                 "success",
             )
         return _render_form(form, proposal)
@@ -219,8 +229,11 @@ def _edit(proposal: Proposal | None):
             unchanged = not result.new_revision
             if result.new_revision:
                 flash(
-                    f"Saved as revision {result.proposal.current_revision.number}. "
-                    "It needs to be submitted for sign-off again.",
+                    _(
+                        "Saved as revision %(number)d. "
+                        "It needs to be submitted for sign-off again.",
+                        number=result.proposal.current_revision.number,
+                    ),
                     "info",
                 )
     if isinstance(refusal.error, services.StaleEditError):
@@ -252,26 +265,32 @@ def _edit(proposal: Proposal | None):
             form.version.data = str(proposal.version)
             for result in submitted.error.results:
                 for finding in result.findings:
-                    show_error(
-                        form, RegistryError(f"{result.rule.id}: {finding.message}", finding.field)
-                    )
+                    # Translated as the page shows it; the finding's message stays English.
+                    shown = _(finding.template) % finding.values
+                    show_error(form, RegistryError(f"{result.rule.id}: {shown}", finding.field))
             return _render_form(
                 form,
                 proposal,
-                intro="Your draft is saved, but it cannot be submitted until every rule passes:",
+                intro=_("Your draft is saved, but it cannot be submitted until every rule passes:"),
             )
         if submitted.status == 409 and unchanged:
             # Nothing typed is lost (it is what the proposal holds): its page says where it is,
             # e.g. already awaiting sign-off, submitted a moment ago in another tab.
-            flash(f"{submitted.message} What you typed is what it already holds.", "info")
+            flash(
+                _(
+                    "%(message)s What you typed is what it already holds.",
+                    message=submitted.message,
+                ),
+                "info",
+            )
             return redirect(url_for("proposals.show", proposal_id=proposal.id))
         if submitted:
             raise submitted.error
-        flash("Submitted for sign-off. The signatories have been told.", "success")
+        flash(_("Submitted for sign-off. The signatories have been told."), "success")
         return redirect(url_for("proposals.show", proposal_id=proposal.id))
     if action == "check":
         return redirect(url_for("proposals.show", proposal_id=proposal.id, _anchor="policy-report"))
-    flash("Draft saved.", "success")
+    flash(_("Draft saved."), "success")
     return redirect(url_for("proposals.show", proposal_id=proposal.id))
 
 
@@ -280,8 +299,10 @@ def _edit(proposal: Proposal | None):
 def new():
     if access.proposable_unit_ids(current_actor()) == []:
         flash(
-            "You are not in a business unit yet, so you cannot propose a channel. "
-            "Ask a registry administrator to add you to one.",
+            _(
+                "You are not in a business unit yet, so you cannot propose a channel. "
+                "Ask a registry administrator to add you to one."
+            ),
             "error",
         )
         return redirect(url_for("dashboard.home"))
@@ -298,6 +319,10 @@ def edit(proposal_id: int):
             _prepare(form, current_actor(), proposal, 0)
             return _refuse_closed(form, proposal)
         raise ConflictError(
-            f"{proposal.title} is {proposal.state_enum.label.lower()} and can no longer be edited."
+            _(
+                "%(title)s is %(state)s and can no longer be edited.",
+                title=proposal.title,
+                state=proposal.state_enum.label.lower(),
+            )
         )
     return _edit(proposal)

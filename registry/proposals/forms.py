@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import time
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     FieldList,
@@ -63,19 +65,19 @@ class WindowForm(RegistryForm):
         csrf = False
 
     weekday = SelectField(
-        "Day",
-        choices=choices([("", "Choose a day")] + list(enumerate(WEEKDAYS))),
+        _l("Day"),
+        choices=choices([("", _l("Choose a day"))] + list(enumerate(WEEKDAYS))),
         validate_choice=False,
         coerce=optional_id,
     )
-    starts = TimeField("From", validators=[Optional()], format="%H:%M")
-    ends = TimeField("To", validators=[Optional()], format="%H:%M")
+    starts = TimeField(_l("From"), validators=[Optional()], format="%H:%M")
+    ends = TimeField(_l("To"), validators=[Optional()], format="%H:%M")
 
     def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
         ok = super().validate(extra_validators)
         for time_field in (self.starts, self.ends):
             if time_field.errors:
-                time_field.errors = ["Enter the time as HH:MM on a 24-hour clock, e.g. 08:30."]
+                time_field.errors = [_("Enter the time as HH:MM on a 24-hour clock, e.g. 08:30.")]
         # A time counts as given only once it parsed: whitespace is blank, "25:99" has its
         # own error above.
         filled = [
@@ -86,11 +88,11 @@ class WindowForm(RegistryForm):
         if any(filled) and not all(filled):
             self.weekday.errors = [
                 *self.weekday.errors,
-                "Give this window a day, a start and an end time, or clear all three.",
+                _("Give this window a day, a start and an end time, or clear all three."),
             ]
             ok = False
         if self.weekday.data is not None and not 0 <= self.weekday.data <= 6:
-            self.weekday.errors = [*self.weekday.errors, "Choose a day from the list."]
+            self.weekday.errors = [*self.weekday.errors, _("Choose a day from the list.")]
             ok = False
         return ok
 
@@ -104,123 +106,136 @@ class ProposalForm(RegistryForm):
 
     # About the channel
     channel_name = StringField(
-        "Channel name",
-        validators=[Length(max=200, message="Keep the channel name under 200 characters.")],
-        description="The name people will see, e.g. “MEC Pasifika Communities”.",
+        _l("Channel name"),
+        validators=[Length(max=200, message=_l("Keep the channel name under 200 characters."))],
+        description=_l("The name people will see, e.g. “MEC Pasifika Communities”."),
     )
     platform = SelectField(
-        "Platform",
-        choices=choices([("", "Choose a platform")] + list(PLATFORMS.items())),
+        _l("Platform"),
+        choices=choices([("", _l("Choose a platform"))] + list(PLATFORMS.items())),
         validate_choice=False,
     )
     platform_other = StringField(
-        "Other platform name",
-        validators=[Length(max=100, message="Keep the platform name under 100 characters.")],
-        description="Only if the platform is “Other”.",
+        _l("Other platform name"),
+        validators=[Length(max=100, message=_l("Keep the platform name under 100 characters."))],
+        description=_l("Only if the platform is “Other”."),
     )
     handle = StringField(
-        "Handle",
+        _l("Handle"),
         filters=[clean_identifier],
-        validators=[Length(max=200, message="Keep the handle under 200 characters.")],
-        description="The account name on the platform, e.g. @MECPasifika.",
+        validators=[Length(max=200, message=_l("Keep the handle under 200 characters."))],
+        description=_l("The account name on the platform, e.g. @MECPasifika."),
     )
     channel_url = StringField(
-        "Channel URL",
+        _l("Channel URL"),
         filters=[clean_identifier],
         # Whether the address is the channel's own page is the policy check's decision
         # (SMP-CHANNEL-URL), so a draft can be saved and the report says what to fix.
-        validators=[Length(max=500, message="Keep the address under 500 characters.")],
-        description="Leave blank if the account does not exist yet.",
+        validators=[Length(max=500, message=_l("Keep the address under 500 characters."))],
+        description=_l("Leave blank if the account does not exist yet."),
     )
-    business_unit = SelectField("Business unit", coerce=optional_id, validate_choice=False)
+    business_unit = SelectField(_l("Business unit"), coerce=optional_id, validate_choice=False)
     purpose = TextAreaField(
-        "Purpose",
-        validators=[Length(max=5000, message="Keep the purpose under 5,000 characters.")],
-        description="What the channel is for and why existing channels cannot do it.",
+        _l("Purpose"),
+        validators=[Length(max=5000, message=_l("Keep the purpose under 5,000 characters."))],
+        description=_l("What the channel is for and why existing channels cannot do it."),
     )
     audience = TextAreaField(
-        "Audience",
-        validators=[Length(max=5000, message="Keep the audience under 5,000 characters.")],
-        description="Who the channel is for.",
+        _l("Audience"),
+        validators=[Length(max=5000, message=_l("Keep the audience under 5,000 characters."))],
+        description=_l("Who the channel is for."),
     )
     languages = MultiCheckboxField(
-        "Languages", choices=choices((language, language) for language in LANGUAGES)
+        _l("Languages"), choices=choices((language, language) for language in LANGUAGES)
     )
     other_languages = StringField(
-        "Other languages",
-        validators=[Length(max=500, message="Keep this under 500 characters.")],
-        description="Any other languages, separated by commas.",
+        _l("Other languages"),
+        validators=[Length(max=500, message=_l("Keep this under 500 characters."))],
+        description=_l("Any other languages, separated by commas."),
     )
 
     # Terms of use and monitoring
     terms_of_use = TextAreaField(
-        "Terms of use",
-        validators=[Length(max=20000, message="Keep the terms of use under 20,000 characters.")],
-        description="The text you will publish on the channel. It must state the monitoring hours.",
+        _l("Terms of use"),
+        validators=[
+            Length(max=20000, message=_l("Keep the terms of use under 20,000 characters."))
+        ],
+        description=_l(
+            "The text you will publish on the channel. It must state the monitoring hours."
+        ),
     )
     # No max_entries: WTForms would drop rows past it unseen, and refuse (500) the blank
     # rows the page adds below the filled ones. validate_monitoring_windows counts instead;
     # the view keeps row numbers to three digits.
     monitoring_windows = FieldList(FormField(WindowForm), min_entries=1)
     out_of_hours_message = TextAreaField(
-        "Out-of-hours message",
-        validators=[Length(max=2000, message="Keep this message under 2,000 characters.")],
-        description="What people are told when they write outside the monitoring hours.",
+        _l("Out-of-hours message"),
+        validators=[Length(max=2000, message=_l("Keep this message under 2,000 characters."))],
+        description=_l("What people are told when they write outside the monitoring hours."),
     )
 
     # Profile and links
     profile_statement = TextAreaField(
-        "Profile statement",
-        validators=[Length(max=2000, message="Keep the profile statement under 2,000 characters.")],
-        description="The channel's bio or about text. It must say the channel is supported "
-        "by the agency.",
+        _l("Profile statement"),
+        validators=[
+            Length(max=2000, message=_l("Keep the profile statement under 2,000 characters."))
+        ],
+        description=_l(
+            "The channel's bio or about text. It must say the channel is supported by the agency."
+        ),
     )
     profile_links = TextAreaField(
-        "Profile links",
-        validators=[Length(max=MAX_LINKS * 500, message="That is too much text for links.")],
-        description="One web address per line. Include the agency website.",
+        _l("Profile links"),
+        validators=[Length(max=MAX_LINKS * 500, message=_l("That is too much text for links."))],
+        description=_l("One web address per line. Include the agency website."),
     )
     related_channels = MultiCheckboxField(
-        "Related channels", coerce=chosen_id, validate_choice=False
+        _l("Related channels"), coerce=chosen_id, validate_choice=False
     )
     no_related_reason = TextAreaField(
-        "Reason no related channel applies",
-        validators=[Length(max=2000, message="Keep the reason under 2,000 characters.")],
-        description="Only if none of the agency's registered channels is relevant to link to.",
+        _l("Reason no related channel applies"),
+        validators=[Length(max=2000, message=_l("Keep the reason under 2,000 characters."))],
+        description=_l("Only if none of the agency's registered channels is relevant to link to."),
     )
 
     # People
     liaison = SelectField(
-        "Communications liaison",
+        _l("Communications liaison"),
         coerce=optional_id,
         validate_choice=False,
-        description="The member of the Communications team who manages the channel with you.",
+        description=_l("The member of the Communications team who manages the channel with you."),
     )
     spokespeople = MultiCheckboxField(
-        "Authorised spokespeople",
+        _l("Authorised spokespeople"),
         coerce=chosen_id,
         validate_choice=False,
-        description="Only these people post on the channel.",
+        description=_l("Only these people post on the channel."),
     )
     peer_reviewers = MultiCheckboxField(
-        "Peer reviewers",
+        _l("Peer reviewers"),
         coerce=chosen_id,
         validate_choice=False,
-        description="They check each post's facts, tone, spelling and grammar before it goes out.",
+        description=_l(
+            "They check each post's facts, tone, spelling and grammar before it goes out."
+        ),
     )
     information_contact = SelectField(
-        "Information requests contact",
+        _l("Information requests contact"),
         coerce=optional_id,
         validate_choice=False,
-        description="Answers requests for information received via the channel, under the "
-        "Official Information Act.",
+        description=_l(
+            "Answers requests for information received via the channel, under the "
+            "Official Information Act."
+        ),
     )
 
     # Confirmation
     neutrality_confirmed = BooleanField(
-        "I confirm political and commercial neutrality, privacy and copyright",
-        description="Likes, follows and shares stay politically and commercially neutral, and "
-        "posts will not breach privacy (Privacy Act 2020), copyright or other law.",
+        _l("I confirm political and commercial neutrality, privacy and copyright"),
+        description=_l(
+            "Likes, follows and shares stay politically and commercially neutral, and "
+            "posts will not breach privacy (Privacy Act 2020), copyright or other law."
+        ),
     )
 
     def validate_handle(self, field: StringField) -> None:
@@ -232,23 +247,23 @@ class ProposalForm(RegistryForm):
 
     def validate_platform(self, field: SelectField) -> None:
         if field.data and field.data not in PLATFORMS:
-            raise ValidationError("Choose the platform from the list, or “Other”.")
+            raise ValidationError(_("Choose the platform from the list, or “Other”."))
 
     def validate_platform_other(self, field: StringField) -> None:
         if self.platform.data == "other" and not (field.data or "").strip():
-            raise ValidationError("Name the platform, since you chose “Other”.")
+            raise ValidationError(_("Name the platform, since you chose “Other”."))
 
     def validate_profile_links(self, field: TextAreaField) -> None:
         links = [line for line in (field.data or "").splitlines() if line.strip()]
         if len(links) > MAX_LINKS:
-            raise ValidationError(f"List at most {MAX_LINKS} links, one per line.")
+            raise ValidationError(_("List at most %(num)d links, one per line.", num=MAX_LINKS))
         if any(len(line.strip()) > 500 for line in links):
-            raise ValidationError("Each link must be under 500 characters.")
+            raise ValidationError(_("Each link must be under 500 characters."))
 
     def validate_monitoring_windows(self, field: FieldList) -> None:
         filled = [entry for entry in field.entries if not entry.form.is_blank]
         if len(filled) > MAX_WINDOWS:
-            raise ValidationError(f"List at most {MAX_WINDOWS} monitoring windows.")
+            raise ValidationError(_("List at most %(num)d monitoring windows.", num=MAX_WINDOWS))
 
 
 def _split_languages(form: ProposalForm) -> list[str]:

@@ -13,6 +13,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -35,12 +36,12 @@ class ProposalState(enum.StrEnum):
 
 
 STATE_LABELS = {
-    ProposalState.DRAFT: "Draft",
-    ProposalState.AWAITING_SIGNOFF: "Awaiting sign-off",
-    ProposalState.CHANGES_REQUESTED: "Changes requested",
-    ProposalState.APPROVED: "Approved",
-    ProposalState.DECLINED: "Declined",
-    ProposalState.WITHDRAWN: "Withdrawn",
+    ProposalState.DRAFT: _l("Draft"),
+    ProposalState.AWAITING_SIGNOFF: _l("Awaiting sign-off"),
+    ProposalState.CHANGES_REQUESTED: _l("Changes requested"),
+    ProposalState.APPROVED: _l("Approved"),
+    ProposalState.DECLINED: _l("Declined"),
+    ProposalState.WITHDRAWN: _l("Withdrawn"),
 }
 
 # States in which a proposal claims its platform and handle. Once approved, the channel

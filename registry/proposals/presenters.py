@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from registry.auth.models import BusinessUnit
@@ -15,52 +17,52 @@ from registry.policy.hours import format_time
 from registry.policy.platforms import PLATFORMS
 from registry.proposals.models import Proposal, ProposalState
 
-SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
+SECTIONS: list[tuple[Any, list[tuple[str, Any]]]] = [
     (
-        "About the channel",
+        _l("About the channel"),
         [
-            ("channel_name", "Channel name"),
-            ("platform", "Platform"),
-            ("handle", "Handle"),
-            ("channel_url", "Channel URL"),
-            ("business_unit_id", "Business unit"),
-            ("purpose", "Purpose"),
-            ("audience", "Audience"),
-            ("languages", "Languages"),
+            ("channel_name", _l("Channel name")),
+            ("platform", _l("Platform")),
+            ("handle", _l("Handle")),
+            ("channel_url", _l("Channel URL")),
+            ("business_unit_id", _l("Business unit")),
+            ("purpose", _l("Purpose")),
+            ("audience", _l("Audience")),
+            ("languages", _l("Languages")),
         ],
     ),
     (
-        "Terms of use and monitoring",
+        _l("Terms of use and monitoring"),
         [
-            ("terms_of_use", "Terms of use"),
-            ("monitoring_windows", "Monitoring hours"),
-            ("out_of_hours_message", "Out-of-hours message"),
+            ("terms_of_use", _l("Terms of use")),
+            ("monitoring_windows", _l("Monitoring hours")),
+            ("out_of_hours_message", _l("Out-of-hours message")),
         ],
     ),
     (
-        "Profile and links",
+        _l("Profile and links"),
         [
-            ("profile_statement", "Profile statement"),
-            ("profile_links", "Profile links"),
-            ("related_channel_ids", "Related channels"),
-            ("no_related_reason", "Reason no related channel applies"),
+            ("profile_statement", _l("Profile statement")),
+            ("profile_links", _l("Profile links")),
+            ("related_channel_ids", _l("Related channels")),
+            ("no_related_reason", _l("Reason no related channel applies")),
         ],
     ),
     (
-        "People",
+        _l("People"),
         [
-            ("liaison_id", "Communications liaison"),
-            ("spokespeople_ids", "Authorised spokespeople"),
-            ("peer_reviewer_ids", "Peer reviewers"),
-            ("information_contact_id", "Information requests contact"),
+            ("liaison_id", _l("Communications liaison")),
+            ("spokespeople_ids", _l("Authorised spokespeople")),
+            ("peer_reviewer_ids", _l("Peer reviewers")),
+            ("information_contact_id", _l("Information requests contact")),
         ],
     ),
     (
-        "Confirmation",
+        _l("Confirmation"),
         [
             (
                 "neutrality_confirmed",
-                "I confirm political and commercial neutrality, privacy and copyright",
+                _l("I confirm political and commercial neutrality, privacy and copyright"),
             )
         ],
     ),
@@ -131,8 +133,12 @@ class Names:
             return unit.name if unit else ""
         if key == "monitoring_windows":
             return [
-                f"{WEEKDAYS[w['weekday']]}, "
-                f"{format_time(_t(w['starts']))} to {format_time(_t(w['ends']))}"
+                _(
+                    "%(day)s, %(starts)s to %(ends)s",
+                    day=WEEKDAYS[w["weekday"]],
+                    starts=format_time(_t(w["starts"])),
+                    ends=format_time(_t(w["ends"])),
+                )
                 for w in value or []
             ]
         if key in ("liaison_id", "information_contact_id"):
@@ -145,7 +151,7 @@ class Names:
                 for i in value or []
             ]
         if key == "neutrality_confirmed":
-            return "Confirmed" if value else "Not confirmed"
+            return _("Confirmed") if value else _("Not confirmed")
         if isinstance(value, list):
             return [str(v) for v in value]
         return "" if value is None else str(value)
@@ -191,17 +197,24 @@ class ClosedToEdits:
 def closed_to_edits(proposal: Proposal) -> ClosedToEdits:
     """An edit posted after the proposal was approved, declined or withdrawn in the meantime."""
     state = proposal.state_enum
+    said = state.label.lower()
     if state is ProposalState.APPROVED:
-        then = (
-            "To change the channel, propose a change to it from its page in the inventory; "
-            "copy what you need from below."
+        message = _(
+            "%(title)s was %(state)s meanwhile and can no longer be edited, so nothing was "
+            "saved. To change the channel, propose a change to it from its page in the "
+            "inventory; copy what you need from below. What you typed is kept on this page.",
+            title=proposal.title,
+            state=said,
         )
     else:
-        then = "To go on, start a new proposal and copy what you need from below."
+        message = _(
+            "%(title)s was %(state)s meanwhile and can no longer be edited, so nothing was "
+            "saved. To go on, start a new proposal and copy what you need from below. What you "
+            "typed is kept on this page.",
+            title=proposal.title,
+            state=said,
+        )
     return ClosedToEdits(
-        heading=f"This proposal was {state.label.lower()} while you were editing",
-        message=(
-            f"{proposal.title} was {state.label.lower()} meanwhile and can no longer be "
-            f"edited, so nothing was saved. {then} What you typed is kept on this page."
-        ),
+        heading=_("This proposal was %(state)s while you were editing", state=said),
+        message=message,
     )

@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from registry.audit.log import record
 from registry.auth.models import User
 from registry.database import begin_write, locked_row
@@ -76,13 +79,16 @@ class SubmitRefused(ConflictError):
 class StaleEditError(ConflictError):
     """Someone saved the proposal after this form was loaded."""
 
-    heading = "This proposal changed while you were editing"
+    heading = _l("This proposal changed while you were editing")
 
     def __init__(self, proposal: Proposal, saved_content: dict[str, Any]) -> None:
         super().__init__(
-            f"{proposal.title} was changed by someone else (or in another tab) after you "
-            "opened it. Your changes are below, beside the saved version: check both, then "
-            "save again to keep yours."
+            _(
+                "%(title)s was changed by someone else (or in another tab) after you "
+                "opened it. Your changes are below, beside the saved version: check both, then "
+                "save again to keep yours.",
+                title=proposal.title,
+            )
         )
         self.proposal = proposal
         self.saved_content = saved_content
@@ -94,14 +100,15 @@ class VersionMissing(StaleEditError):
     Refused like a stale edit (shown beside the saved version), never taken as "the latest".
     """
 
-    heading = "We could not tell which version you were editing"
+    heading = _l("We could not tell which version you were editing")
 
     def __init__(self, proposal: Proposal, saved_content: dict[str, Any]) -> None:
         super().__init__(proposal, saved_content)
-        self.message = (
-            f"The form did not say which version of {proposal.title} it was opened from, so "
+        self.message = _(
+            "The form did not say which version of %(title)s it was opened from, so "
             "saving it could overwrite someone else's changes. Nothing was saved. Your changes "
-            "are below, beside the saved version: check both, then save again to keep yours."
+            "are below, beside the saved version: check both, then save again to keep yours.",
+            title=proposal.title,
         )
         self.args = (self.message,)
 
@@ -109,7 +116,9 @@ class VersionMissing(StaleEditError):
 class PolicyNotMet(RegistryError):
     def __init__(self, results: list[RuleResult]) -> None:
         ids = ", ".join(r.rule.id for r in results)
-        super().__init__(f"This proposal cannot be submitted until these rules pass: {ids}.")
+        super().__init__(
+            _("This proposal cannot be submitted until these rules pass: %(ids)s.", ids=ids)
+        )
         self.results = results
 
 
@@ -120,10 +129,10 @@ def _check_unit(actor: User, content: dict[str, Any]) -> None:
     allowed = proposable_unit_ids(actor)
     unit_id = content.get("business_unit_id")
     if unit_id is None:
-        raise RegistryError("Choose the business unit proposing this channel.", "business_unit")
+        raise RegistryError(_("Choose the business unit proposing this channel."), "business_unit")
     if allowed is not None and unit_id not in allowed:
         raise RegistryError(
-            "You can propose channels only for your own business unit.", "business_unit"
+            _("You can propose channels only for your own business unit."), "business_unit"
         )
 
 
@@ -177,7 +186,7 @@ def locked(proposal_id: int) -> Proposal:
     """The proposal, read fresh and locked for this transaction."""
     proposal = locked_row(Proposal, proposal_id)
     if proposal is None:
-        raise RegistryError("That proposal does not exist.")
+        raise RegistryError(_("That proposal does not exist."))
     return proposal
 
 
@@ -202,7 +211,7 @@ def save_proposal(
     begin_write()
     proposal = locked(proposal_id)
     if not can_edit(actor, proposal):
-        raise ForbiddenError("Only the proposer can edit this proposal.")
+        raise ForbiddenError(_("Only the proposer can edit this proposal."))
     new_state = next_state(proposal.state_enum, Action.SAVE)
     _check_version(proposal, expected_version)
     _check_unit(actor, content)
@@ -260,7 +269,7 @@ def submit_proposal(proposal_id: int, actor: User, expected_version: int | None)
     begin_write()
     proposal = locked(proposal_id)
     if not can_edit(actor, proposal):
-        raise ForbiddenError("Only the proposer can submit this proposal.")
+        raise ForbiddenError(_("Only the proposer can submit this proposal."))
     new_state = next_state(proposal.state_enum, Action.SUBMIT)
     _check_version(proposal, expected_version)
     # Sign-offs refuse a resubmission that ignores an open request for changes.
@@ -297,7 +306,7 @@ def withdraw_proposal(
     begin_write()
     proposal = locked(proposal_id)
     if not can_edit(actor, proposal):
-        raise ForbiddenError("Only the proposer can withdraw this proposal.")
+        raise ForbiddenError(_("Only the proposer can withdraw this proposal."))
     new_state = next_state(proposal.state_enum, Action.WITHDRAW)
     _check_version(proposal, expected_version)
     before = proposal.state

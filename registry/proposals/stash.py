@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Request, current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from registry.database import begin_write
@@ -95,7 +96,7 @@ def take_stash(token: str, path: str, user_id: int) -> dict[str, Any] | None:
         return None
     if stash.user_id != user_id:
         db.session.rollback()
-        raise StashNotYours("There is no such saved work, or it is not yours.")
+        raise StashNotYours(_("There is no such saved work, or it is not yours."))
     body = json.loads(stash.body_json)
     db.session.delete(stash)
     db.session.commit()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from registry.auth.models import Office
@@ -73,11 +74,28 @@ def _expected_version() -> int | None:
 
 def stale_message(stale: services.StaleEditError, doing: str) -> str:
     """What a refused stale edit says: what happened and what to do (nothing was changed)."""
-    if isinstance(stale, services.VersionMissing):
-        why = "The request did not say which version of the proposal it was made from"
-    else:
-        why = f"{stale.proposal.title} changed after you opened the page"
-    return f"{why}, so nothing was {doing}. Reload the proposal, check it, then try again."
+    missing = isinstance(stale, services.VersionMissing)
+    if doing == "submitted":
+        if missing:
+            return _(
+                "The request did not say which version of the proposal it was made from, so "
+                "nothing was submitted. Reload the proposal, check it, then try again."
+            )
+        return _(
+            "%(title)s changed after you opened the page, so nothing was submitted. Reload the "
+            "proposal, check it, then try again.",
+            title=stale.proposal.title,
+        )
+    if missing:
+        return _(
+            "The request did not say which version of the proposal it was made from, so "
+            "nothing was withdrawn. Reload the proposal, check it, then try again."
+        )
+    return _(
+        "%(title)s changed after you opened the page, so nothing was withdrawn. Reload the "
+        "proposal, check it, then try again.",
+        title=stale.proposal.title,
+    )
 
 
 @blueprint.route("/<int:proposal_id>/submit", methods=["POST"])
@@ -92,11 +110,17 @@ def submit(proposal_id: int):
         flash(refusal.message, "error")
         return redirect(url_for("proposals.show", proposal_id=proposal_id, _anchor="reply"))
     if isinstance(refusal.error, services.PolicyNotMet):
-        flash(refusal.message + " The policy report below says how to fix each.", "error")
+        flash(
+            _(
+                "%(message)s The policy report below says how to fix each.",
+                message=refusal.message,
+            ),
+            "error",
+        )
         return redirect(url_for("proposals.show", proposal_id=proposal_id, _anchor="policy-report"))
     if refusal:
         raise refusal.error  # forbidden or a state conflict: the app's one error page
-    flash("Submitted for sign-off. The signatories have been told.", "success")
+    flash(_("Submitted for sign-off. The signatories have been told."), "success")
     return redirect(url_for("proposals.show", proposal_id=proposal_id))
 
 
@@ -116,7 +140,10 @@ def withdraw(proposal_id: int):
             else refusal.message
         )
         return proposal_page(proposal, status=refusal.status, withdraw_refused=(message, reason))
-    flash(f"{proposal.title} was withdrawn. Its record stays in the registry.", "success")
+    flash(
+        _("%(title)s was withdrawn. Its record stays in the registry.", title=proposal.title),
+        "success",
+    )
     return redirect(url_for("proposals.show", proposal_id=proposal_id))
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import enum
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from registry.errors import ConflictError
 from registry.proposals.models import ProposalState as S
 
@@ -35,22 +38,22 @@ TRANSITIONS: dict[tuple[S, Action], S] = {
 }
 
 _REFUSALS = {
-    S.APPROVED: "it has already been approved",
-    S.DECLINED: "it was declined",
-    S.WITHDRAWN: "it was withdrawn",
-    S.DRAFT: "it has not been submitted for sign-off",
-    S.AWAITING_SIGNOFF: "it is already awaiting sign-off",
-    S.CHANGES_REQUESTED: "changes were requested and it has not been resubmitted",
+    S.APPROVED: _l("it has already been approved"),
+    S.DECLINED: _l("it was declined"),
+    S.WITHDRAWN: _l("it was withdrawn"),
+    S.DRAFT: _l("it has not been submitted for sign-off"),
+    S.AWAITING_SIGNOFF: _l("it is already awaiting sign-off"),
+    S.CHANGES_REQUESTED: _l("changes were requested and it has not been resubmitted"),
 }
 
 _ACTION_WORDS = {
-    Action.SAVE: "edit this proposal",
-    Action.SUBMIT: "submit this proposal",
-    Action.WITHDRAW: "withdraw this proposal",
-    Action.SIGN: "sign off this proposal",
-    Action.APPROVE: "approve this proposal",
-    Action.REQUEST_CHANGES: "request changes to this proposal",
-    Action.DECLINE: "decline this proposal",
+    Action.SAVE: _l("edit this proposal"),
+    Action.SUBMIT: _l("submit this proposal"),
+    Action.WITHDRAW: _l("withdraw this proposal"),
+    Action.SIGN: _l("sign off this proposal"),
+    Action.APPROVE: _l("approve this proposal"),
+    Action.REQUEST_CHANGES: _l("request changes to this proposal"),
+    Action.DECLINE: _l("decline this proposal"),
 }
 
 
@@ -63,4 +66,11 @@ def next_state(state: S, action: Action) -> S:
     try:
         return TRANSITIONS[(state, action)]
     except KeyError:
-        raise ConflictError(f"You cannot {_ACTION_WORDS[action]}: {_REFUSALS[state]}.") from None
+        # The action and the reason are clauses: "You cannot edit this proposal: it was declined."
+        raise ConflictError(
+            _(
+                "You cannot %(action)s: %(reason)s.",
+                action=_ACTION_WORDS[action],
+                reason=_REFUSALS[state],
+            )
+        ) from None

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -10,22 +11,22 @@ class DecisionForm(RegistryForm):
     # The revision the signatory read; a decision on any other revision is refused.
     revision_number = HiddenField()
     content_sha256 = HiddenField()
-    capacity = SelectField("Sign as", validate_choice=False)
+    capacity = SelectField(_l("Sign as"), validate_choice=False)
     comment = TextAreaField(
-        "Comment",
-        validators=[Length(max=5000, message="Keep the comment under 5,000 characters.")],
-        description="Required to request changes or decline: the proposer sees it.",
+        _l("Comment"),
+        validators=[Length(max=5000, message=_l("Keep the comment under 5,000 characters."))],
+        description=_l("Required to request changes or decline: the proposer sees it."),
     )
 
 
 class ReplyForm(RegistryForm):
     body = TextAreaField(
-        "Your reply",
+        _l("Your reply"),
         validators=[
             DataRequired(
-                "Write your reply to the comment: say what you changed or why it should stand."
+                _l("Write your reply to the comment: say what you changed or why it should stand.")
             ),
-            Length(max=5000, message="Keep the reply under 5,000 characters."),
+            Length(max=5000, message=_l("Keep the reply under 5,000 characters.")),
         ],
-        description="The signatories see your reply beside their comment.",
+        description=_l("The signatories see your reply beside their comment."),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -24,9 +25,9 @@ class Decision(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            Decision.APPROVE: "Approved",
-            Decision.REQUEST_CHANGES: "Requested changes",
-            Decision.DECLINE: "Declined",
+            Decision.APPROVE: _("Approved"),
+            Decision.REQUEST_CHANGES: _("Requested changes"),
+            Decision.DECLINE: _("Declined"),
         }[self]
 
 

@@ -3,6 +3,7 @@ before resubmitting, so a signatory is never asked to read the same thing again 
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from registry import notifications
@@ -27,9 +28,13 @@ class ResubmitUnchanged(proposal_services.SubmitRefused):
 
     def __init__(self, request: Signoff) -> None:
         super().__init__(
-            f"{request.capacity} asked for changes to revision {request.revision_number} and "
-            "nothing has changed since. Edit the proposal, or reply to the comment to explain "
-            "why it should stand, before submitting it again."
+            _(
+                "%(capacity)s asked for changes to revision %(number)s and nothing has changed "
+                "since. Edit the proposal, or reply to the comment to explain why it should "
+                "stand, before submitting it again.",
+                capacity=request.capacity,
+                number=request.revision_number,
+            )
         )
         self.request = request
 
@@ -87,12 +92,16 @@ def check_resubmission(proposal: Proposal) -> None:
 def check_can_reply(actor: User, proposal: Proposal) -> Signoff:
     """The open change request ``actor`` may reply to; 403 if not the proposer, 409 if none."""
     if not proposal_access.can_edit(actor, proposal):
-        raise ForbiddenError("Only the proposer can reply to a change request.")
+        raise ForbiddenError(_("Only the proposer can reply to a change request."))
     request = open_change_request(proposal)
     if request is None:
         raise ConflictError(
-            f"{proposal.title} has no open change request to reply to: it is "
-            f"{proposal.state_enum.label.lower()}. Your reply was not recorded."
+            _(
+                "%(title)s has no open change request to reply to: it is %(state)s. Your reply "
+                "was not recorded.",
+                title=proposal.title,
+                state=proposal.state_enum.label.lower(),
+            )
         )
     return request
 
@@ -102,11 +111,11 @@ def reply_to_change_request(proposal_id: int, actor: User, body: str) -> ChangeR
     text = str(clean_text(body or "")).strip()
     if not text:
         raise RegistryError(
-            "Write your reply to the comment: say what you changed or why it should stand.",
+            _("Write your reply to the comment: say what you changed or why it should stand."),
             "body",
         )
     if len(text) > REPLY_MAX:
-        raise RegistryError("Keep the reply under 5,000 characters.", "body")
+        raise RegistryError(_("Keep the reply under 5,000 characters."), "body")
     begin_write()
     proposal = proposal_services.locked(proposal_id)
     request = check_can_reply(actor, proposal)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -15,16 +16,15 @@ from registry import notifications
 from registry.audit.log import record
 from registry.auth.models import Office, User
 from registry.auth.offices import holders, offices_held
-from registry.channels.queries import channel_url_after_approval
 from registry.database import begin_write
 from registry.errors import ConflictError, ForbiddenError, RegistryError
 from registry.extensions import db
 from registry.policy.content import SignoffFact
-from registry.policy.platforms import channel_url_problem
 from registry.proposals import services as proposal_services
 from registry.proposals.models import Proposal, ProposalState
 from registry.proposals.workflow import Action, next_state
 from registry.signals import proposal_approved
+from registry.signoffs.channel_url import refuse_unusable_channel_url
 from registry.signoffs.models import SIGNING_OFFICES, Decision, Signoff
 from registry.timeutil import utcnow
 
@@ -48,7 +48,7 @@ class Position:
 
 def office_title(office: Office, proposal: Proposal) -> str:
     if office is Office.DCE:
-        return f"Deputy Chief Executive, {proposal.business_unit.name}"
+        return _("Deputy Chief Executive, %(unit)s", unit=proposal.business_unit.name)
     return office.title
 
 
@@ -140,7 +140,7 @@ def signoff_facts(approvals: list[Signoff]) -> list[SignoffFact]:
 def who_can_sign(office: Office, proposal: Proposal, exclude: set[int]) -> list[str]:
     unit_id = proposal.business_unit_id if office is Office.DCE else None
     return [
-        a.user.display_name + (" (acting)" if a.acting else "")
+        _("%(name)s (acting)", name=a.user.display_name) if a.acting else a.user.display_name
         for a in holders(office, None, unit_id)
         if a.user_id not in exclude
     ]
@@ -151,24 +151,23 @@ def position(user: User, proposal: Proposal, approvals: list[Signoff] | None = N
     approvals when the caller has them already (the queue reads them for every proposal)."""
     reasons: list[str] = []
     if proposal.state_enum is not ProposalState.AWAITING_SIGNOFF:
-        return Position(
-            [], False, [f"It is {proposal.state_enum.label.lower()}, not awaiting sign-off."]
-        )
+        state = proposal.state_enum.label.lower()
+        return Position([], False, [_("It is %(state)s, not awaiting sign-off.", state=state)])
     if user.id == proposal.proposer_id:
         return Position(
             [],
             False,
-            ["You proposed this channel, so you cannot sign it off in any capacity."],
+            [_("You proposed this channel, so you cannot sign it off in any capacity.")],
         )
     held = capacities(user, proposal)
     if not held:
-        reason = (
+        reason = _(
             "You do not hold an office that signs off this proposal: the Manager "
-            f"Communications, the Deputy Chief Executive of {proposal.business_unit.name}, or "
-            "the Chief Executive."
+            "Communications, the Deputy Chief Executive of %(unit)s, or the Chief Executive.",
+            unit=proposal.business_unit.name,
         )
         if any(a.office_enum is Office.ADMIN for a in offices_held(user)):
-            reason += " Being a registry administrator gives no sign-off power."
+            reason += " " + _("Being a registry administrator gives no sign-off power.")
         return Position([], False, [reason])
 
     approvals = live_approvals(proposal) if approvals is None else approvals
@@ -177,16 +176,19 @@ def position(user: User, proposal: Proposal, approvals: list[Signoff] | None = N
     signers = {s.signer_id for s in approvals} | {proposal.proposer_id}
     if mine:
         remaining = [o for o in SIGNING_OFFICES if o not in signed]
-        reason = f"You have already signed off this revision as {mine[0].capacity}."
+        capacity = mine[0].capacity
+        reason = _("You have already signed off this revision as %(capacity)s.", capacity=capacity)
         if remaining:
+            nobody = _("nobody holds this office now")
             needs = "; ".join(
                 f"{office_title(o, proposal)}: "
-                + (", ".join(who_can_sign(o, proposal, signers)) or "nobody holds this office now")
+                + (", ".join(who_can_sign(o, proposal, signers)) or nobody)
                 for o in remaining
             )
-            reason += (
-                " One person cannot give two of the three sign-offs, so the rest must come from "
-                f"someone else — {needs}."
+            reason += " " + _(
+                "One person cannot give two of the three sign-offs, so the rest must come from "
+                "someone else — %(needs)s.",
+                needs=needs,
             )
         reasons.append(reason)
         return Position([], True, reasons)
@@ -195,7 +197,11 @@ def position(user: User, proposal: Proposal, approvals: list[Signoff] | None = N
         if capacity.office in signed:
             other = signed[capacity.office]
             reasons.append(
-                f"{other.capacity} has already signed off, by {other.signer.display_name}."
+                _(
+                    "%(capacity)s has already signed off, by %(name)s.",
+                    capacity=other.capacity,
+                    name=other.signer.display_name,
+                )
             )
     return Position(open_capacities, True, reasons if not open_capacities else [])
 
@@ -241,9 +247,9 @@ def decide(
     comment = comment.strip()
     if decision is not Decision.APPROVE and not comment:
         raise RegistryError(
-            "Say what needs to change."
+            _("Say what needs to change.")
             if decision is Decision.REQUEST_CHANGES
-            else "Give the reason for declining: the proposer will see it.",
+            else _("Give the reason for declining: the proposer will see it."),
             "comment",
         )
     begin_write()
@@ -259,8 +265,11 @@ def decide(
     revision = proposal.current_revision
     if revision_number != revision.number or content_sha256 != revision.content_sha256:
         raise ConflictError(
-            f"Revision {revision.number} replaced the revision you were reading; read the "
-            "changes, then decide again. Your comment is kept below."
+            _(
+                "Revision %(number)s replaced the revision you were reading; read the "
+                "changes, then decide again. Your comment is kept below.",
+                number=revision.number,
+            )
         )
     where = position(actor, proposal)
     if decision is Decision.APPROVE:
@@ -269,9 +278,11 @@ def decide(
             if any(s.signer_id == actor.id for s in approvals) or any(
                 s.office_enum is office for s in approvals
             ):
-                raise ConflictError(" ".join(where.reasons) or "That sign-off is already given.")
-            raise ForbiddenError(" ".join(where.reasons) or "You cannot sign off in that capacity.")
-        _refuse_unusable_channel_url(proposal, revision.content)
+                raise ConflictError(" ".join(where.reasons) or _("That sign-off is already given."))
+            raise ForbiddenError(
+                " ".join(where.reasons) or _("You cannot sign off in that capacity.")
+            )
+        refuse_unusable_channel_url(proposal, revision.content)
     else:
         if not where.can_comment:
             raise ForbiddenError(" ".join(where.reasons))
@@ -297,8 +308,11 @@ def decide(
     except IntegrityError:
         db.session.rollback()
         raise ConflictError(
-            f"{office_title(chosen.office, proposal)} was signed off by someone else a moment "
-            "ago. Reload the proposal to see who."
+            _(
+                "%(office)s was signed off by someone else a moment ago. Reload the proposal "
+                "to see who.",
+                office=office_title(chosen.office, proposal),
+            )
         ) from None
     before = proposal.state
     proposal.state = new_state.value
@@ -323,20 +337,6 @@ def decide(
     _notify_decision(proposal, signoff)
     db.session.commit()
     return signoff
-
-
-def _refuse_unusable_channel_url(proposal: Proposal, content: dict) -> None:
-    """No sign-off on an address that is not the channel's own page: the revision may predate
-    the check, and an approval puts the address on the channel and its charter."""
-    url = channel_url_after_approval(proposal.channel_id, content)
-    problem = url and channel_url_problem(
-        content.get("platform", ""), content.get("handle", ""), url
-    )
-    if problem:
-        raise RegistryError(
-            f"This revision cannot be approved: {problem} Request changes so the proposer"
-            " fixes the Channel URL."
-        )
 
 
 def _notify_decision(proposal: Proposal, signoff: Signoff) -> None:

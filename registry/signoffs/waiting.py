@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 import holidays
 from flask import current_app
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -54,12 +55,12 @@ def describe_wait(since: datetime | None, now: datetime | None = None) -> str:
     delta = (now or utcnow()) - since
     if delta < timedelta(hours=1):
         minutes = max(1, int(delta.total_seconds() // 60))
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+        return ngettext("%(num)d minute", "%(num)d minutes", minutes)
     if delta < timedelta(days=1):
         hours = int(delta.total_seconds() // 3600)
-        return f"{hours} hour{'s' if hours != 1 else ''}"
+        return ngettext("%(num)d hour", "%(num)d hours", hours)
     days = delta.days
-    return f"{days} day{'s' if days != 1 else ''}"
+    return ngettext("%(num)d day", "%(num)d days", days)
 
 
 def working_days_between(start: date, end: date) -> int:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
 from registry.policy.content import Agency, ProposalContent
+from registry.policy.messages import N_
 from registry.policy.rules.approvals import check_approvals
 from registry.policy.rules.base import Finding, Rule, RuleResult
 from registry.policy.rules.channel_url import check_channel_url
@@ -49,7 +50,7 @@ _TERMS_CLAUSE = "The presence should have terms of use, including hours of monit
 RULES: tuple[Rule, ...] = (
     Rule(
         id="SMP-APPROVALS",
-        title="Manager Communications, business unit DCE and Chief Executive approve",
+        title=N_("Manager Communications, business unit DCE and Chief Executive approve"),
         heading=_SETTING_UP,
         clause=(
             "Any new MEC social media presence requires the express permission of the Manager"
@@ -59,7 +60,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="SMP-CHANNEL-URL",
-        title="The Channel URL is the channel's own page on its platform",
+        title=N_("The Channel URL is the channel's own page on its platform"),
         heading=_SETTING_UP,
         # The permission is for one presence; the address is how everyone finds that one.
         clause=(
@@ -70,42 +71,42 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="SMP-TERMS",
-        title="The channel has terms of use",
+        title=N_("The channel has terms of use"),
         heading=_SETTING_UP,
         clause=_TERMS_CLAUSE,
         check=check_terms,
     ),
     Rule(
         id="SMP-HOURS",
-        title="The terms of use state the hours of monitoring",
+        title=N_("The terms of use state the hours of monitoring"),
         heading=_SETTING_UP,
         clause=_TERMS_CLAUSE,
         check=check_hours,
     ),
     Rule(
         id="SMP-SUPPORTED-BY",
-        title="The channel says it is supported by the agency",
+        title=N_("The channel says it is supported by the agency"),
         heading=_SETTING_UP,
         clause=_SETTING_UP_LINKS,
         check=check_supported_by,
     ),
     Rule(
         id="SMP-WEBSITE-LINK",
-        title="The channel links to the agency website",
+        title=N_("The channel links to the agency website"),
         heading=_SETTING_UP,
         clause=_SETTING_UP_LINKS,
         check=check_website_link,
     ),
     Rule(
         id="SMP-RELATED-LINKS",
-        title="The channel links to the agency's other relevant channels",
+        title=N_("The channel links to the agency's other relevant channels"),
         heading=_SETTING_UP,
         clause=_SETTING_UP_LINKS,
         check=check_related_links,
     ),
     Rule(
         id="SMP-COMMS",
-        title="A Communications team liaison manages the channel",
+        title=N_("A Communications team liaison manages the channel"),
         heading="Ongoing management of a social media presence/channel",
         clause=(
             "The presence must be managed in collaboration with the Communications team or"
@@ -115,7 +116,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="SMP-SPOKESPEOPLE",
-        title="Only authorised spokespeople post",
+        title=N_("Only authorised spokespeople post"),
         heading="Posting",
         clause=(
             "Only an authorised media spokesperson should post on publicly available social"
@@ -125,7 +126,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="SMP-PEER-REVIEW",
-        title="Every post is peer reviewed by someone else",
+        title=N_("Every post is peer reviewed by someone else"),
         heading="Posting",
         clause=(
             "The post must be peer reviewed by another appropriate staff member to ensure that"
@@ -136,7 +137,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="SMP-OIA",
-        title="Someone answers requests for information",
+        title=N_("Someone answers requests for information"),
         heading="Request for information",
         clause=(
             "Any request for information made to MEC via our social media presence should be"
@@ -146,7 +147,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="SMP-NEUTRAL",
-        title="Neutral, lawful use is confirmed",
+        title=N_("Neutral, lawful use is confirmed"),
         heading="'Likes', 'reactions', 'follows' and sharing; Posting",
         # Two clauses from two headings, one per line, in heading order.
         clause=(

@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 from registry.policy.content import Agency, ProposalContent
-from registry.policy.rules.base import Finding, quoted
+from registry.policy.messages import N_
+from registry.policy.rules.base import Finding, shown
 
 _OFFICES = {
-    "manager-communications": "The Manager Communications",
-    "dce": "The business unit DCE",
-    "chief-executive": "The Chief Executive",
+    "manager-communications": N_("The Manager Communications has not signed off yet."),
+    "dce": N_("The business unit DCE has not signed off yet."),
+    "chief-executive": N_("The Chief Executive has not signed off yet."),
 }
-_OFFICE_TITLES = {
-    "manager-communications": "Manager Communications",
-    "dce": "DCE",
-    "chief-executive": "Chief Executive",
+# One person in more than one office, by the offices they signed in (in _OFFICES order).
+_TWO_SIGNOFFS = {
+    ("manager-communications", "dce"): N_(
+        "One person (%(name)s) cannot give two of the three sign-offs. They signed as Manager"
+        " Communications and DCE; someone else must give the missing sign-off."
+    ),
+    ("manager-communications", "chief-executive"): N_(
+        "One person (%(name)s) cannot give two of the three sign-offs. They signed as Manager"
+        " Communications and Chief Executive; someone else must give the missing sign-off."
+    ),
+    ("dce", "chief-executive"): N_(
+        "One person (%(name)s) cannot give two of the three sign-offs. They signed as DCE and"
+        " Chief Executive; someone else must give the missing sign-off."
+    ),
+    ("manager-communications", "dce", "chief-executive"): N_(
+        "One person (%(name)s) cannot give two of the three sign-offs. They signed as Manager"
+        " Communications and DCE and Chief Executive; someone else must give the missing"
+        " sign-off."
+    ),
 }
 
 
@@ -40,9 +56,11 @@ def check_approvals(content: ProposalContent, agency: Agency) -> list[Finding]:
 
     if proposer_signed:
         findings.append(
-            Finding(
-                "The proposer cannot sign off their own proposal. Their sign-off does not count:"
-                " someone else in that office must sign off.",
+            Finding.of(
+                N_(
+                    "The proposer cannot sign off their own proposal. Their sign-off does not"
+                    " count: someone else in that office must sign off."
+                ),
                 "signoffs",
             )
         )
@@ -75,25 +93,21 @@ def check_approvals(content: ProposalContent, agency: Agency) -> list[Finding]:
             names.setdefault(signer, name)
     for signer, offices in offices_by_signer.items():
         if len(offices) > 1:
-            capacities = " and ".join(_OFFICE_TITLES[o] for o in offices)
             findings.append(
-                Finding(
-                    f"One person ({quoted(names[signer])[1:-1]}) cannot give two of the three"
-                    f" sign-offs. They signed as {capacities}; someone else must give the"
-                    " missing sign-off.",
-                    "signoffs",
-                )
+                Finding.of(_TWO_SIGNOFFS[tuple(offices)], "signoffs", name=shown(names[signer]))
             )
     if "dce" not in filled and wrong_unit:
-        who = ", ".join(quoted(n)[1:-1] for n in wrong_unit)
         findings.append(
-            Finding(
-                f"{who} signed off as DCE of a different business unit. The DCE of this"
-                " proposal's business unit must sign off.",
+            Finding.of(
+                N_(
+                    "%(names)s signed off as DCE of a different business unit. The DCE of this"
+                    " proposal's business unit must sign off."
+                ),
                 "signoffs",
+                names=", ".join(shown(n) for n in wrong_unit),
             )
         )
-    for office, label in _OFFICES.items():
+    for office, not_yet in _OFFICES.items():
         if office not in filled:
-            findings.append(Finding(f"{label} has not signed off yet.", "signoffs"))
+            findings.append(Finding.of(not_yet, "signoffs"))
     return findings

@@ -2,20 +2,45 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from registry.policy.content import Agency, Person, ProposalContent
+from registry.policy.messages import Message
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing to fix. ``field`` names the proposal form field the fix belongs to."""
+    """One thing to fix. ``field`` names the proposal form field the fix belongs to.
+
+    ``message`` is the English text (stored in charters, sent by the API and the command
+    line); a page shows ``gettext(template, **values)`` instead, and ``template % values``
+    is ``message``. Make one with ``Finding.of(N_("..."), field, name=value)``.
+    """
 
     message: str
     field: str
+    template: str = dataclasses.field(default="", compare=False)
+    values: Mapping[str, str] = dataclasses.field(
+        default_factory=lambda: MappingProxyType({}), compare=False
+    )
+
+    def __post_init__(self) -> None:
+        if not self.template:  # a bare message: its own template, with any "%" kept literal
+            object.__setattr__(self, "template", self.message.replace("%", "%%"))
+
+    @classmethod
+    def of(cls, template: str, form_field: str, /, **values: object) -> Finding:
+        """The finding ``template`` (marked with ``N_``) filled in with ``values``."""
+        return cls.from_message(Message.of(template, **values), form_field)
+
+    @classmethod
+    def from_message(cls, message: Message, form_field: str) -> Finding:
+        return cls(message.text, form_field, message.template, message.values)
 
 
 @dataclass(frozen=True)
@@ -57,18 +82,23 @@ def visible_length(text: str) -> int:
     return sum(1 for ch in text if not is_blank_char(ch))
 
 
-def quoted(value: str) -> str:
-    """A user's value quoted for a message, on one line and cut short so messages stay short."""
+def shown(value: str) -> str:
+    """A user's value as a message shows it: on one line and cut short so messages stay short.
+    The template puts the quotation marks round it."""
     flat = " ".join(value.split())
     flat = "".join(ch for ch in flat if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
     if len(flat) > _MAX_SHOWN:
         flat = flat[: _MAX_SHOWN - 1].rstrip() + "…"
-    return f"“{flat}”"
+    return flat
+
+
+def quoted(value: str) -> str:
+    """A user's value quoted for a message: ``shown(value)`` in quotation marks."""
+    return f"“{shown(value)}”"
 
 
 def name_of(person: Person) -> str:
-    shown = quoted(person.name)[1:-1].strip()
-    return shown or f"User {person.id}"
+    return shown(person.name).strip() or f"User {person.id}"
 
 
 def _plain(text: str) -> str:

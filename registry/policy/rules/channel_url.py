@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from registry.policy.content import Agency, ProposalContent
-from registry.policy.platforms import channel_url_problem
+from registry.policy.platforms import channel_url_message
 from registry.policy.rules.base import Finding
 
 
@@ -12,5 +12,5 @@ def check_channel_url(content: ProposalContent, agency: Agency) -> list[Finding]
     # for the address through the same check.
     if not content.channel_url.strip():
         return []
-    problem = channel_url_problem(content.platform, content.handle, content.channel_url)
-    return [Finding(problem, "channel_url")] if problem else []
+    problem = channel_url_message(content.platform, content.handle, content.channel_url)
+    return [Finding.from_message(problem, "channel_url")] if problem else []

@@ -7,8 +7,9 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from registry.policy.content import Agency, ProposalContent
+from registry.policy.messages import N_
 from registry.policy.platforms import ascii_host
-from registry.policy.rules.base import Finding, is_blank_char, quoted, visible_length
+from registry.policy.rules.base import Finding, is_blank_char, shown, visible_length
 
 # --- SMP-WEBSITE-LINK ----------------------------------------------------------------------
 
@@ -67,41 +68,55 @@ def check_website_link(content: ProposalContent, agency: Agency) -> list[Finding
         link = raw.strip()
         if visible_length(link) == 0:
             continue
-        shown = quoted(link)
+        typed = shown(link)
         url = _web_url(link)
         if url is None:
             suggestion = _https_suggestion(link)
-            if suggestion is not None:
-                near_miss = near_miss or domain in link.lower()
-                if link.lower().startswith(("http", "/")):
-                    message = (
-                        f"{shown} in the Profile links is not a full web address: write it as"
-                        f" {quoted(suggestion)}."
+            if suggestion is None:
+                findings.append(
+                    Finding.of(
+                        N_(
+                            "“%(link)s” in the Profile links is not a web address. Use a full"
+                            " address starting with https://, or remove it."
+                        ),
+                        "profile_links",
+                        link=typed,
                     )
-                else:
-                    message = (
-                        f"Add https:// to the start of {shown} in the Profile links:"
-                        f" {quoted(suggestion)}."
-                    )
-            else:
-                message = (
-                    f"{shown} in the Profile links is not a web address. Use a full address"
-                    " starting with https://, or remove it."
                 )
-            findings.append(Finding(message, "profile_links"))
+                continue
+            near_miss = near_miss or domain in link.lower()
+            if link.lower().startswith(("http", "/")):
+                template = N_(
+                    "“%(link)s” in the Profile links is not a full web address: write it as"
+                    " “%(suggestion)s”."
+                )
+            else:
+                template = N_(
+                    "Add https:// to the start of “%(link)s” in the Profile links:"
+                    " “%(suggestion)s”."
+                )
+            findings.append(
+                Finding.of(template, "profile_links", link=typed, suggestion=shown(suggestion))
+            )
             continue
 
         mentions_agency = bool(domain) and domain in url.netloc
         if url.has_userinfo:
             near_miss = near_miss or mentions_agency
-            instead = f", or link to {home} instead" if mentions_agency else ""
-            findings.append(
-                Finding(
-                    f"{shown} in the Profile links does not go where it seems: the part before"
-                    f" “@” hides the real site, {url.host}. Remove everything up to and"
-                    f" including “@”{instead}.",
-                    "profile_links",
+            if mentions_agency:
+                template = N_(
+                    "“%(link)s” in the Profile links does not go where it seems: the part before"
+                    " “@” hides the real site, %(host)s. Remove everything up to and including"
+                    " “@”, or link to %(home)s instead."
                 )
+            else:
+                template = N_(
+                    "“%(link)s” in the Profile links does not go where it seems: the part before"
+                    " “@” hides the real site, %(host)s. Remove everything up to and including"
+                    " “@”."
+                )
+            findings.append(
+                Finding.of(template, "profile_links", link=typed, host=url.host, home=home)
             )
         elif _on_domain(url.host, domain):
             if url.scheme == "https":
@@ -109,23 +124,34 @@ def check_website_link(content: ProposalContent, agency: Agency) -> list[Finding
             else:
                 near_miss = True
                 findings.append(
-                    Finding(
-                        f"Change {shown} in the Profile links to use https:"
-                        f" {quoted('https' + link[4:])}.",
+                    Finding.of(
+                        N_("Change “%(link)s” in the Profile links to use https: “%(fixed)s”."),
                         "profile_links",
+                        link=typed,
+                        fixed=shown("https" + link[4:]),
                     )
                 )
         elif mentions_agency:
             near_miss = True
             findings.append(
-                Finding(
-                    f"{shown} in the Profile links goes to {url.host}, not {domain}. Link to"
-                    f" {home} or a page on it instead.",
+                Finding.of(
+                    N_(
+                        "“%(link)s” in the Profile links goes to %(host)s, not %(domain)s. Link"
+                        " to %(home)s or a page on it instead."
+                    ),
                     "profile_links",
+                    link=typed,
+                    host=url.host,
+                    domain=domain,
+                    home=home,
                 )
             )
     if not linked and not near_miss:
-        findings.append(Finding(f"Add a link to {home} to the Profile links.", "profile_links"))
+        findings.append(
+            Finding.of(
+                N_("Add a link to %(home)s to the Profile links."), "profile_links", home=home
+            )
+        )
     return findings
 
 
@@ -136,10 +162,10 @@ _MIN_REASON = 10
 
 def check_related_links(content: ProposalContent, agency: Agency) -> list[Finding]:
     findings = [
-        Finding(
-            f"{quoted(channel.name)} is no longer an active channel: remove it from Related"
-            " channels.",
+        Finding.of(
+            N_("“%(channel)s” is no longer an active channel: remove it from Related channels."),
             "related_channels",
+            channel=shown(channel.name),
         )
         for channel in content.related_channels
         if not channel.active
@@ -151,18 +177,23 @@ def check_related_links(content: ProposalContent, agency: Agency) -> list[Findin
         return findings
     if reason == 0:
         findings.append(
-            Finding(
-                "Select at least one active channel under Related channels, or explain under"
-                " Reason no related channel applies why no other channel of ours is relevant.",
+            Finding.of(
+                N_(
+                    "Select at least one active channel under Related channels, or explain under"
+                    " Reason no related channel applies why no other channel of ours is relevant."
+                ),
                 "related_channels",
             )
         )
     else:
         findings.append(
-            Finding(
-                "Explain in a full sentence (at least 10 characters) why no other channel of"
-                " ours is relevant, or select a related channel instead.",
+            Finding.of(
+                N_(
+                    "Explain in a full sentence (at least %(minimum)s characters) why no other"
+                    " channel of ours is relevant, or select a related channel instead."
+                ),
                 "no_related_reason",
+                minimum=_MIN_REASON,
             )
         )
     return findings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from registry.policy.content import Agency, ProposalContent
+from registry.policy.messages import N_
 from registry.policy.rules.base import Finding
 
 
@@ -10,10 +11,12 @@ def check_neutral(content: ProposalContent, agency: Agency) -> list[Finding]:
     if content.neutrality_confirmed is True:
         return []
     return [
-        Finding(
-            "Tick “I confirm political and commercial neutrality, privacy and copyright” to"
-            " confirm that likes, follows and shares stay politically and commercially neutral"
-            " and that posts will not breach privacy, copyright or other laws.",
+        Finding.of(
+            N_(
+                "Tick “I confirm political and commercial neutrality, privacy and copyright” to"
+                " confirm that likes, follows and shares stay politically and commercially"
+                " neutral and that posts will not breach privacy, copyright or other laws."
+            ),
             "neutrality_confirmed",
         )
     ]

@@ -17,6 +17,12 @@ BASE_DIR = Path(__file__).resolve().parent
 MIN_SECRET_KEY_LENGTH = 32
 
 
+def env_list(name: str) -> tuple[str, ...]:
+    """A comma-separated setting, each item lower-cased: "a.govt.nz, b.govt.nz"."""
+    items = os.environ.get(name, "").split(",")
+    return tuple(item.strip().lower() for item in items if item.strip())
+
+
 def env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -85,6 +91,21 @@ class Config:
         self.SIGN_IN_LIMIT_PER_ADDRESS = env(
             "SIGN_IN_LIMIT_PER_ADDRESS", "20 per minute;200 per hour"
         )
+        # Signing in with the agency's identity provider (OpenID Connect), off until
+        # OIDC_ISSUER is set (README "Signing in with the agency's identity provider").
+        self.OIDC_ISSUER = env("OIDC_ISSUER", "")
+        self.OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", "")
+        self.OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", "")
+        self.OIDC_ALLOWED_DOMAINS = env_list("OIDC_ALLOWED_DOMAINS")
+        # A verified person the registry does not know: "refuse", or "staff" (an account in
+        # no business unit and no office, until an administrator places them).
+        self.OIDC_NEW_PEOPLE = env("OIDC_NEW_PEOPLE", "refuse")
+        # Signing off needs a sign-in the provider says used a second factor.
+        self.SIGNOFF_REQUIRES_MFA = env_bool("SIGNOFF_REQUIRES_MFA", False)
+        # "on", or "break-glass": registry passwords work only for the emails listed in
+        # BREAK_GLASS_EMAILS (an administrator's, for when the provider is down).
+        self.PASSWORD_SIGN_IN = env("PASSWORD_SIGN_IN", "on")
+        self.BREAK_GLASS_EMAILS = env_list("BREAK_GLASS_EMAILS")
         # One-time links emailed to set a password: failed uses count per address.
         self.PASSWORD_INVITATION_HOURS = env_int("PASSWORD_INVITATION_HOURS", 72)
         self.PASSWORD_RESET_HOURS = env_int("PASSWORD_RESET_HOURS", 2)

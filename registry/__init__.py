@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template, request, session
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -55,6 +56,17 @@ def _refuse_weak_secret(app: Flask) -> None:
         raise SystemExit(1)
 
 
+def _refuse_missing_base_url(app: Flask) -> None:
+    if app.config.get("ENV_NAME") != "production" or app.config.get("BASE_URL"):
+        return
+    print(
+        "Refusing to start: set REGISTRY_BASE_URL to the registry's public address (e.g. "
+        "https://registry.example.govt.nz); charters and emails print it.",
+        file=sys.stderr,
+    )
+    raise SystemExit(1)
+
+
 def create_app(config_name_or_object: str | Config | type | None = None) -> Flask:
     app = Flask(
         __name__,
@@ -66,6 +78,7 @@ def create_app(config_name_or_object: str | Config | type | None = None) -> Flas
     app.url_map.converters["int"] = RowIdConverter
     app.config.from_object(_load_config(config_name_or_object))
     _refuse_weak_secret(app)
+    _refuse_missing_base_url(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
@@ -74,6 +87,9 @@ def create_app(config_name_or_object: str | Config | type | None = None) -> Flas
     login_manager.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
+    from registry.auth import oidc
+
+    oidc.init_app(app)
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -154,6 +170,7 @@ def _register_blueprints(app: Flask) -> None:
     from registry.admin.views import blueprint as admin_bp
     from registry.api.views import account_blueprint as account_bp
     from registry.api.views import blueprint as api_bp
+    from registry.auth.oidc_views import blueprint as oidc_bp
     from registry.auth.views import blueprint as auth_bp
     from registry.charters.views import blueprint as charters_bp
     from registry.dashboard.views import blueprint as dashboard_bp
@@ -165,6 +182,7 @@ def _register_blueprints(app: Flask) -> None:
     from registry.signoffs.views import blueprint as signoffs_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(oidc_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(elections_bp)
@@ -261,7 +279,8 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):  # noqa: ANN202
         return render_error(
-            400, "The form had expired or came from somewhere else. Reload the page and try again."
+            400,
+            _("The form had expired or came from somewhere else. Reload the page and try again."),
         )
 
     @app.errorhandler(HTTPException)

@@ -6,6 +6,8 @@ import hashlib
 import re
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from registry.audit.log import record
@@ -25,14 +27,17 @@ def normalise_email(email: str) -> str:
     try:
         result = validate_email(email.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
-        raise RegistryError(f"Enter a valid email address: {exc}", "email") from exc
+        raise RegistryError(
+            _("Enter a valid email address: %(problem)s", problem=str(exc)), "email"
+        ) from exc
     return email_lookup_key(result.normalized)
 
 
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise RegistryError(
-            f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.", "password"
+            _("Use a password of at least %(num)d characters.", num=MIN_PASSWORD_LENGTH),
+            "password",
         )
 
 
@@ -49,11 +54,15 @@ def authenticate(email: str, password: str, remote_addr: str | None) -> User | N
     begin_write()
     user = find_user_by_email(email)
     ok = verify_password(user.password_hash if user else None, password)
-    if ok and user is not None and user.is_active_account:
+    allowed = password_sign_in_allowed(email)
+    if ok and allowed and user is not None and user.is_active_account:
         record("sign-in", "user", user.id, actor=user, address=remote_addr)
         db.session.commit()
         return user
-    reason = "deactivated" if ok and user is not None else "bad credentials"
+    if ok and not allowed:
+        reason = "registry passwords are off for this account"
+    else:
+        reason = "deactivated" if ok and user is not None else "bad credentials"
     record(
         "sign-in-failed",
         "user",
@@ -64,6 +73,14 @@ def authenticate(email: str, password: str, remote_addr: str | None) -> User | N
     )
     db.session.commit()
     return None
+
+
+def password_sign_in_allowed(email: str) -> bool:
+    """Registry passwords are on, or this is a break-glass account (PASSWORD_SIGN_IN)."""
+    config = current_app.config
+    if config.get("PASSWORD_SIGN_IN", "on") == "on":
+        return True
+    return email_lookup_key(email) in config.get("BREAK_GLASS_EMAILS", ())
 
 
 def sign_out(user: User) -> None:
@@ -80,15 +97,17 @@ def create_unit(code: str, name: str, actor: User | None = None) -> BusinessUnit
     name = " ".join(name.split())
     if not _UNIT_CODE.match(code):
         raise RegistryError(
-            "Use a short code of letters, digits and hyphens (up to 20), e.g. POL or COMMS.",
+            _("Use a short code of letters, digits and hyphens (up to 20), e.g. POL or COMMS."),
             "code",
         )
     if not name:
-        raise RegistryError("Enter the business unit's name.", "name")
+        raise RegistryError(_("Enter the business unit's name."), "name")
     if find_unit_by_code(code):
-        raise RegistryError(f"A business unit with the code {code} already exists.", "code")
+        raise RegistryError(
+            _("A business unit with the code %(code)s already exists.", code=code), "code"
+        )
     if db.session.scalar(select(BusinessUnit).where(BusinessUnit.name == name)):
-        raise RegistryError(f"A business unit called {name} already exists.", "name")
+        raise RegistryError(_("A business unit called %(name)s already exists.", name=name), "name")
     unit = BusinessUnit(code=code, name=name)
     db.session.add(unit)
     db.session.flush()
@@ -103,12 +122,12 @@ def rename_unit(unit: BusinessUnit, name: str, actor: User) -> None:
     begin_write()
     name = " ".join(name.split())
     if not name:
-        raise RegistryError("Enter the business unit's name.", "name")
+        raise RegistryError(_("Enter the business unit's name."), "name")
     clash = db.session.scalar(
         select(BusinessUnit).where(BusinessUnit.name == name, BusinessUnit.id != unit.id)
     )
     if clash:
-        raise RegistryError(f"A business unit called {name} already exists.", "name")
+        raise RegistryError(_("A business unit called %(name)s already exists.", name=name), "name")
     before = unit.name
     unit.name = name
     record("unit-renamed", "business_unit", unit.id, actor=actor, before=before, after=name)
@@ -129,11 +148,13 @@ def create_user(
     email = normalise_email(email)
     display_name = " ".join(display_name.split())
     if not display_name:
-        raise RegistryError("Enter the person's name as it should appear on sign-offs.", "name")
+        raise RegistryError(_("Enter the person's name as it should appear on sign-offs."), "name")
     if password is not None:
         check_password_strength(password)
     if find_user_by_email(email):
-        raise RegistryError(f"Someone is already registered with {email}.", "email")
+        raise RegistryError(
+            _("Someone is already registered with %(email)s.", email=email), "email"
+        )
     user = User(
         email=email,
         display_name=display_name,
@@ -163,6 +184,42 @@ def account_version(user: User) -> str:
     return hashlib.sha256(shown.encode()).hexdigest()[:16]
 
 
+def _changed_meanwhile(user: User) -> str:
+    """The refusal of a save made from a page showing the account as it no longer is."""
+    if user.business_unit is None:
+        if user.is_active_account:
+            text = _(
+                "%(name)s's account changed since you opened this page: it is now named "
+                "%(name)s, in no business unit, active. Nothing was saved. Check the details "
+                "below and save again if they are what you mean.",
+                name=user.display_name,
+            )
+        else:
+            text = _(
+                "%(name)s's account changed since you opened this page: it is now named "
+                "%(name)s, in no business unit, deactivated. Nothing was saved. Check the "
+                "details below and save again if they are what you mean.",
+                name=user.display_name,
+            )
+    elif user.is_active_account:
+        text = _(
+            "%(name)s's account changed since you opened this page: it is now named %(name)s, "
+            "in %(unit)s, active. Nothing was saved. Check the details below and save again if "
+            "they are what you mean.",
+            name=user.display_name,
+            unit=user.business_unit.name,
+        )
+    else:
+        text = _(
+            "%(name)s's account changed since you opened this page: it is now named %(name)s, "
+            "in %(unit)s, deactivated. Nothing was saved. Check the details below and save "
+            "again if they are what you mean.",
+            name=user.display_name,
+            unit=user.business_unit.name,
+        )
+    return text
+
+
 def update_user(
     user: User,
     actor: User,
@@ -181,18 +238,12 @@ def update_user(
     begin_write()
     db.session.refresh(user)
     if expected_version is not None and expected_version != account_version(user):
-        unit = user.business_unit.name if user.business_unit else "no business unit"
-        state = "active" if user.is_active_account else "deactivated"
-        raise RegistryError(
-            f"{user.display_name}'s account changed since you opened this page: it is now "
-            f"named {user.display_name}, in {unit}, {state}. Nothing was saved. Check the "
-            "details below and save again if they are what you mean."
-        )
+        raise RegistryError(_changed_meanwhile(user))
     display_name = " ".join(display_name.split())
     if not display_name:
-        raise RegistryError("Enter the person's name as it should appear on sign-offs.", "name")
+        raise RegistryError(_("Enter the person's name as it should appear on sign-offs."), "name")
     if user.id == actor.id and not active:
-        raise RegistryError("You cannot deactivate your own account.", "active")
+        raise RegistryError(_("You cannot deactivate your own account."), "active")
     if active and not user.is_active_account:
         _refuse_reviving_offices(user)
     before = _user_summary(user)
@@ -270,9 +321,13 @@ def _refuse_reviving_offices(user: User) -> None:
     ]
     if waiting:
         raise RegistryError(
-            f"Reactivating {user.display_name} would give back {', '.join(waiting)} without a "
-            "second administrator. End that appointment first (it stays on record), then ask "
-            "for a new one, which another administrator confirms.",
+            _(
+                "Reactivating %(name)s would give back %(offices)s without a second "
+                "administrator. End that appointment first (it stays on record), then ask for "
+                "a new one, which another administrator confirms.",
+                name=user.display_name,
+                offices=", ".join(waiting),
+            ),
             "active",
         )
 

@@ -12,6 +12,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import bindparam, select
@@ -24,16 +26,20 @@ from registry.auth.passwords import prepare as prepare_passwords
 from registry.auth.permissions import current_actor
 from registry.extensions import db, limiter, login_manager
 from registry.forms import redisplay_on_refusal
+from registry.i18n import N_
 
 blueprint = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.sign_in"
-login_manager.login_message = "Sign in to continue."
+login_manager.login_message = _l("Sign in to continue.")
+# Flashed in the session, so as a str in the page's language, never the lazy string itself.
+login_manager.localize_callback = str
 login_manager.login_message_category = "info"
 login_manager.session_protection = "basic"
 
-SIGN_IN_FAILED = "The email or password is not right, or the account is not active."
-SIGN_IN_THROTTLED = (
+# In English, as tests read them; each page shows them translated: _(SIGN_IN_FAILED).
+SIGN_IN_FAILED = N_("The email or password is not right, or the account is not active.")
+SIGN_IN_THROTTLED = N_(
     "Too many failed sign-in attempts. Wait a few minutes, then try again. If you have "
     "forgotten your password, ask a registry administrator to send you a reset link."
 )
@@ -61,7 +67,7 @@ def _failed(response) -> bool:  # noqa: ANN001
 def _parse_user_token(user_token: object) -> tuple[int, int] | None:
     if not isinstance(user_token, str):
         return None
-    user_id, _, generation = user_token.partition(":")
+    user_id, _sep, generation = user_token.partition(":")
     if not (
         user_id.isascii() and user_id.isdigit() and generation.isascii() and generation.isdigit()
     ):
@@ -149,7 +155,20 @@ def sign_in():
             return redirect(safe_next(request.args.get("next")) or url_for("dashboard.home"))
         failed = True
         form.password.data = ""
-    return render_template("auth/sign_in.html", form=form, failed=failed, message=SIGN_IN_FAILED)
+    return _sign_in_page(form, failed, _(SIGN_IN_FAILED))
+
+
+def _sign_in_page(form: SignInForm, failed: bool, message: str, status: int = 200):  # noqa: ANN202
+    config = current_app.config
+    return render_template(
+        "auth/sign_in.html",
+        form=form,
+        failed=failed,
+        message=message,
+        # The identity provider's button, when one is configured (registry/auth/oidc.py).
+        agency_sign_in=bool(config.get("OIDC_ISSUER")),
+        passwords_for_everyone=config.get("PASSWORD_SIGN_IN", "on") == "on",
+    ), status
 
 
 @blueprint.route("/sign-out", methods=["POST"])
@@ -157,7 +176,7 @@ def sign_in():
 def sign_out():
     services.sign_out(current_actor())
     logout_user()
-    flash("You have signed out.", "success")
+    flash(_("You have signed out."), "success")
     return redirect(url_for("auth.sign_in"))
 
 
@@ -169,7 +188,7 @@ def _link_failed(response) -> bool:  # noqa: ANN001
 def _link_not_usable():  # noqa: ANN202
     # The same page and status whatever the reason: unknown, used, voided, expired, another
     # purpose's or a deactivated person's link.
-    return render_template("auth/link_not_usable.html", message=LINK_NOT_USABLE), 404
+    return render_template("auth/link_not_usable.html", message=_(LINK_NOT_USABLE)), 404
 
 
 # One bucket for both kinds of link, per address, failures only (as for signing in).
@@ -207,7 +226,7 @@ def _set_password(token: str, purpose: Purpose):  # noqa: ANN202
         if not refusal:
             # Whoever was signed in at this browser is not the person who just chose a password.
             logout_user()
-            flash("Your password is set. Sign in with it.", "success")
+            flash(_("Your password is set. Sign in with it."), "success")
             return redirect(url_for("auth.sign_in"))
     return render_template("auth/set_password.html", form=form, user=user, purpose=purpose)
 
@@ -217,14 +236,11 @@ def throttled(error: RateLimitExceeded):
     if request.endpoint == "auth.sign_in":
         form = SignInForm()
         form.password.data = ""
-        return (
-            render_template("auth/sign_in.html", form=form, failed=True, message=SIGN_IN_THROTTLED),
-            429,
-        )
+        return _sign_in_page(form, True, _(SIGN_IN_THROTTLED), 429)
     return render_template(
         "errors/error.html",
         code=429,
-        title="Too many requests",
-        advice="Wait a few minutes, then try again.",
+        title=_("Too many requests"),
+        advice=_("Wait a few minutes, then try again."),
         detail=None,
     ), 429

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
+from registry.auth import oidc
 from registry.auth.models import Office
 from registry.auth.permissions import current_actor
 from registry.forms import choices, form_has_errors, parse_id, redisplay_on_refusal
@@ -84,12 +86,13 @@ def decide(proposal_id: int):
     decision = BUTTONS.get(request.form.get("decision", ""))
     if decision is None or not form.validate():
         if decision is None:
-            form.form_errors.append("Choose Approve, Request changes or Decline.")
+            form.form_errors.append(_("Choose Approve, Request changes or Decline."))
         return _page(proposal, form)
     revision_raw = form.revision_number.data or ""
     office_raw = form.capacity.data or ""
     office = Office(office_raw) if office_raw in {o.value for o in Office} else None
     with redisplay_on_refusal(form) as refusal:
+        oidc.require_second_factor_to_sign_off()
         signoff = services.decide(
             proposal.id,
             current_actor(),
@@ -103,14 +106,16 @@ def decide(proposal_id: int):
         # The decision page again, with the reason and the comment as typed (never lost); a
         # forbidden or stale decision shows the current revision to decide on instead.
         return _page(proposal, form, refusal.status, refused=refusal.status in (403, 409))
-    messages = {
-        Decision.APPROVE: f"You signed off {proposal.title} as {signoff.capacity}.",
-        Decision.REQUEST_CHANGES: (
-            f"You asked for changes to {proposal.title}; the proposer has been told."
-        ),
-        Decision.DECLINE: f"You declined {proposal.title}; the proposer has been told.",
-    }
-    flash(messages[decision], "success")
+    title = proposal.title
+    if decision is Decision.APPROVE:
+        message = _(
+            "You signed off %(title)s as %(capacity)s.", title=title, capacity=signoff.capacity
+        )
+    elif decision is Decision.REQUEST_CHANGES:
+        message = _("You asked for changes to %(title)s; the proposer has been told.", title=title)
+    else:
+        message = _("You declined %(title)s; the proposer has been told.", title=title)
+    flash(message, "success")
     return redirect(url_for("signoffs.decide", proposal_id=proposal.id))
 
 
@@ -127,5 +132,7 @@ def reply(proposal_id: int):
     if refusal or form_has_errors(form):
         # The proposal page again, with the reply as typed and why it was not recorded.
         return proposal_page(proposal, form, refusal.status)
-    flash("Your reply is recorded; the signatories will see it. You can submit again.", "success")
+    flash(
+        _("Your reply is recorded; the signatories will see it. You can submit again."), "success"
+    )
     return redirect(url_for("proposals.show", proposal_id=proposal.id))

@@ -31,7 +31,7 @@ from tests.inventory_data import seed_channels
 from tests.proposal_data import good_form
 from tests.workflow import accept_security_risk, approved_proposal, submitted_proposal
 
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 # WCAG 2.1 still has 4.1.1 Parsing (2.2 made it obsolete, so axe turns its rules off by default).
 PARSING_RULES = {"duplicate-id": {"enabled": True}, "duplicate-id-active": {"enabled": True}}
 AXE_OPTIONS = {

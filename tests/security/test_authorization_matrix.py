@@ -33,6 +33,10 @@ MATRIX: dict[str, str] = {
     "/":                                            "302 200 200 200 200 200 200 200 200 200",
     "/sign-in":                                     "200 302 302 302 302 302 302 302 302 302",
     "/sign-out":                                    "302 302 302 302 302 302 302 302 302 302",
+    # Signing in with the agency's identity provider: no such page until OIDC_ISSUER is set
+    # (tests/app/test_oidc.py runs it against a real provider).
+    "/sign-in/agency":                              "404 404 404 404 404 404 404 404 404 404",
+    "/sign-in/agency/return":                       "404 404 404 404 404 404 404 404 404 404",
     # The emailed links to choose a password: public; a link that opens nothing is a 404.
     "/invitation/<token>":                          "404 404 404 404 404 404 404 404 404 404",
     "/reset-password/<token>":                      "404 404 404 404 404 404 404 404 404 404",

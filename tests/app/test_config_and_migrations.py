@@ -20,9 +20,12 @@ from tests.conftest import build_app, make_config
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_production_refuses_to_start_without_a_real_secret_key():
-    env = {**os.environ, "REGISTRY_ENV": "production", "SECRET_KEY": "changeme"}
-    result = subprocess.run(
+def start_in_production(**settings: str) -> subprocess.CompletedProcess:
+    """Load the app as the WSGI server would, in production, with these settings."""
+    env = {**os.environ, "REGISTRY_ENV": "production"}
+    env.pop("REGISTRY_BASE_URL", None)
+    env.update(settings)
+    return subprocess.run(
         [sys.executable, "-c", "import wsgi"],
         cwd=ROOT,
         env=env,
@@ -30,22 +33,17 @@ def test_production_refuses_to_start_without_a_real_secret_key():
         text=True,
         check=False,
     )
+
+
+def test_production_refuses_to_start_without_a_real_secret_key():
+    result = start_in_production(SECRET_KEY="changeme", REGISTRY_BASE_URL="https://r.example")
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Refusing to start: set SECRET_KEY")
 
 
 def test_production_refuses_to_start_without_its_public_address():
-    env = {**os.environ, "REGISTRY_ENV": "production", "SECRET_KEY": "k" * 64}
-    env.pop("REGISTRY_BASE_URL", None)
-    result = subprocess.run(
-        [sys.executable, "-c", "import wsgi"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = start_in_production(SECRET_KEY="k" * 64)
     assert result.returncode == 1
     assert result.stderr.strip().startswith("Refusing to start: set REGISTRY_BASE_URL")
 

@@ -3,15 +3,14 @@ provider's own page (oidc-provider-mock on loopback), and back, signed in; or to
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import httpx
 import pytest
 from oidc_provider_mock import run_server_in_thread
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
+from tests.browser.conftest import serving
 from tests.browser.test_accessibility import Audit
 from tests.conftest import build_app, make_config
 
@@ -34,12 +33,8 @@ def agency_registry(database_url: str, provider: str) -> Iterator[str]:
             SIGNOFF_REQUIRES_MFA=True,
         )
     )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(app) as address:
+        yield address
 
 
 def test_signing_in_with_the_agency_account(page, people, provider, agency_registry, artifacts_dir):

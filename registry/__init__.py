@@ -151,6 +151,7 @@ def connect_receivers() -> None:
     signals.proposal_approved.connect(charters.schedule_charter)
     signals.proposal_page.connect(signoffs.proposal_page)
     signals.proposal_page.connect(charters.proposal_page)
+    signals.proposals_listed.connect(charters.proposals_listed)
     signals.channel_page.connect(oia.channel_page)
 
 
@@ -201,13 +202,17 @@ def _register_template_helpers(app: Flask) -> None:
 
     from registry.auth.models import Office
     from registry.auth.offices import offices_held
-    from registry.forms import error_items
+    from registry.forms import error_items, page_shows_errors
+    from registry.policy.platforms import platform_name, shown_handle
     from registry.timeutil import format_date, format_local
 
     tz = app.config["AGENCY_TIMEZONE"]
     app.jinja_env.filters["local_time"] = lambda moment: format_local(moment, tz)
     app.jinja_env.filters["long_date"] = format_date
+    app.jinja_env.filters["platform_name"] = platform_name
+    app.jinja_env.globals["shown_handle"] = shown_handle
     app.jinja_env.globals["error_items"] = error_items
+    app.jinja_env.globals["page_shows_errors"] = page_shows_errors
 
     @app.context_processor
     def inject_navigation() -> dict[str, Any]:

@@ -10,8 +10,10 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
-from wtforms import EmailField, FieldList, FormField, PasswordField, TextAreaField
+from wtforms import EmailField, FieldList, Form, FormField, PasswordField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import Select
@@ -181,6 +183,27 @@ def error_items(form: FlaskForm) -> list[tuple[str | None, str]]:
     for field in form:
         walk(field)
     return items
+
+
+def _forms_in(value: object) -> Iterator[Form]:
+    if isinstance(value, Form):
+        yield value
+    elif isinstance(value, dict | list | tuple):
+        for item in value.values() if isinstance(value, dict) else value:
+            if isinstance(item, Form):
+                yield item
+
+
+@pass_context
+def page_shows_errors(context: Context) -> bool:
+    """Whether the page being rendered is shown again after a failed submit: a form on it
+    carries errors, or its template set ``page_error`` (a summary of its own, e.g. a file that
+    cannot be imported). base.html then starts the title with "Error:", once for every page."""
+    if context.get("page_error"):
+        return True
+    return any(
+        error_items(form) for value in context.get_all().values() for form in _forms_in(value)
+    )
 
 
 _ID = re.compile(r"[0-9]{1,10}")

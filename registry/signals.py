@@ -101,6 +101,15 @@ proposal_page = _signals.signal(
     above proposals know without proposals importing them.""",
 )
 
+proposals_listed = _signals.signal(
+    "proposals-listed",
+    doc="""A person's proposals are being listed (``proposals.views.mine``).
+
+    Sender: the list of ``Proposal`` rows. Read only: receivers must not write. Each receiver
+    returns a dict of names for the list's template (the charters issued for them), so "My
+    proposals" can say how far each has got without proposals importing the packages above.""",
+)
+
 channel_page = _signals.signal(
     "channel-page",
     doc="""A channel's page is being shown (``inventory.views``).
@@ -120,6 +129,7 @@ ALL: tuple[Signal, ...] = (
     proposal_submitted,
     proposal_approved,
     proposal_page,
+    proposals_listed,
     channel_page,
 )
 

@@ -19,3 +19,8 @@ def proposal_page(proposal: Proposal, **_: Any) -> dict[str, Any]:
     # Without a charter yet: being prepared (its job waits or runs), or failed.
     progress = jobs.progress(proposal) if charter is None else None
     return {"charter": charter, "charter_progress": progress}
+
+
+def proposals_listed(proposals: list[Proposal], **_: Any) -> dict[str, Any]:
+    """Which of ``proposals`` have their charter: "My proposals" says so."""
+    return {"charters": services.charters_for([p.id for p in proposals])}

@@ -48,6 +48,14 @@ def charter_for(proposal: Proposal) -> Charter | None:
     return db.session.scalar(select(Charter).where(Charter.proposal_id == proposal.id))
 
 
+def charters_for(proposal_ids: list[int]) -> dict[int, Charter]:
+    """Each of the proposals' charters, by proposal id (one statement for a whole list)."""
+    if not proposal_ids:
+        return {}
+    found = db.session.scalars(select(Charter).where(Charter.proposal_id.in_(proposal_ids)))
+    return {charter.proposal_id: charter for charter in found}
+
+
 _NUMBER = re.compile(r"[A-Za-z0-9-]{1,40}")
 
 

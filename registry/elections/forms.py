@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, StringField
+from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from registry.form_dates import DateField
 from registry.forms import RegistryForm, plausible_date
 
 

@@ -13,6 +13,7 @@ from registry.auth.models import email_lookup_key
 from registry.inventory.csv_columns import COLUMN_LIMITS, IMPORT_COLUMNS, MAX_CELL_CHARS, quoted
 from registry.inventory.csv_lookups import (
     Lookups,
+    date_problem,
     live_channel_handles,
     load_units,
     load_users,
@@ -220,7 +221,8 @@ def check_cells(line: int, cells: dict[str, str], today: date) -> tuple[Draft, l
         elif started is None:
             error(
                 "date started",
-                _(
+                date_problem(raw)
+                or _(
                     "%(value)s is not a date: write it as YYYY-MM-DD (2021-03-15) or DD/MM/YYYY "
                     "(15/03/2021).",
                     value=quoted(raw),

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from registry.auth.models import BusinessUnit, User
 from registry.channels.models import Channel, ChannelState
 from registry.extensions import db
+from registry.form_dates import missing_date
 from registry.inventory.csv_columns import quoted
 from registry.policy.platforms import PLATFORMS
 from registry.proposals.models import CLAIMING_STATES, Proposal
@@ -46,16 +47,37 @@ _NZ_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
 def parse_date(text: str) -> date | None:
+    parts = _date_parts(text)
+    if parts is None or missing_date(*parts):
+        return None
+    return date(*parts)
+
+
+def date_problem(text: str) -> str | None:
+    """Why a cell written as a date names no day ("30 February 2026 does not exist",
+    "There is no month 13"), or None: a cell that is a date, or is not written as one."""
+    parts = _date_parts(text)
+    if parts is None:
+        return None
+    if not 1 <= parts[1] <= 12:
+        # Most often a month-first date (03/15/2021): say which order the file takes.
+        return _(
+            "There is no month %(month)d: write the date as DD/MM/YYYY (15/03/2021) or "
+            "YYYY-MM-DD (2021-03-15).",
+            month=parts[1],
+        )
+    return missing_date(*parts)
+
+
+def _date_parts(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a cell written as YYYY-MM-DD or DD/MM/YYYY."""
     if match := _ISO_DATE.fullmatch(text):
         year, month, day = (int(g) for g in match.groups())
     elif match := _NZ_DATE.fullmatch(text):
         day, month, year = (int(g) for g in match.groups())
     else:
         return None
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+    return year, month, day
 
 
 def platform_of(text: str) -> str:

@@ -233,5 +233,5 @@ def checked_page(
         if past_the_end is None:
             return filters, page, []
         problems = [past_the_end]
-    nothing = Page([], 0, 1, 1, {state.value: 0 for state in ChannelState})
+    nothing = Page([], 0, 1, 1, {state.value: 0 for state in ChannelState}, 0)
     return filters, nothing, problems

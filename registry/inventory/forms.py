@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     RadioField,
     SelectField,
@@ -13,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from registry.form_dates import DateField
 from registry.forms import RegistryForm, choices, chosen_id, clean_identifier, plausible_date
 from registry.proposals.forms import MultiCheckboxField
 

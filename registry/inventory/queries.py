@@ -80,6 +80,14 @@ class InventoryFilters:
             per_page=per_page if per_page in PER_PAGE_CHOICES else 25,
         )
 
+    @property
+    def narrowed(self) -> bool:
+        """Whether filters other than the state leave channels out: the state counts are then
+        for these filters, not the whole inventory."""
+        return bool(
+            self.unit or self.platform or self.review or self.attention or self.no_charter or self.q
+        )
+
     def args(self, **changes: Any) -> dict[str, str]:
         """Query-string arguments for this view (with ``changes``), defaults left out."""
         view = replace(self, **changes)
@@ -197,6 +205,7 @@ class Page:
     page: int
     pages: int
     counts: dict[str, int]
+    everything: int  # channels in the scope, whatever the filters: what "of N" counts
 
 
 def inventory_page(filters: InventoryFilters, scope: list[int] | None) -> Page:
@@ -211,6 +220,10 @@ def inventory_page(filters: InventoryFilters, scope: list[int] | None) -> Page:
     ):
         counts[state] = count
     total = counts.get(filters.state, 0) if filters.state else sum(counts.values())
+    everything = sum(counts.values())
+    if filters.narrowed:
+        in_scope = conditions(InventoryFilters(), scope)
+        everything = db.session.scalar(select(func.count(Channel.id)).where(*in_scope))
     pages = max(1, -(-total // filters.per_page))
     page = min(filters.page, pages)
     channels = list(
@@ -220,7 +233,7 @@ def inventory_page(filters: InventoryFilters, scope: list[int] | None) -> Page:
             .offset((page - 1) * filters.per_page)
         ).unique()
     )
-    return Page(channels, total, page, pages, counts)
+    return Page(channels, total, page, pages, counts, everything)
 
 
 def channel_people(channel: Channel) -> dict[str, Any]:
@@ -283,15 +296,14 @@ class TimelineEvent:
     at: datetime
     label: str
     actor: str
-    details: dict[str, Any]
+    lines: list[str]  # what the row says, in sentences
 
 
 def timeline(channel: Channel) -> list[TimelineEvent]:
     """The channel's history, from the audit log: its proposals, sign-offs, charters and life."""
-    import json
-
     from registry.audit.models import AuditEntry
     from registry.charters.models import Charter
+    from registry.inventory.history import causal_order, describe
 
     proposal_ids = set(
         db.session.scalars(select(Proposal.id).where(Proposal.channel_id == channel.id))
@@ -324,53 +336,20 @@ def timeline(channel: Channel) -> list[TimelineEvent]:
                 ),
             )
         )
-    entries = list(
-        db.session.scalars(select(AuditEntry).where(or_(*conditions)).order_by(AuditEntry.id))
-    )
+    entries = causal_order(list(db.session.scalars(select(AuditEntry).where(or_(*conditions)))))
     actor_ids = {e.actor_id for e in entries if e.actor_id}
     names = dict(
         db.session.execute(select(User.id, User.display_name).where(User.id.in_(actor_ids))).all()
     )
-    events = []
-    for entry in entries:
-        summary = json.loads(entry.summary)
-        # Rows written before the log escaped bidirectional overrides keep them: shown here
-        # escaped too, so no row can display as something other than what it holds.
-        details = {
-            k: escape_invisible(v) if isinstance(v, str) else v
-            for k, v in summary.items()
-            if k
-            in (
-                "capacity",
-                "comment",
-                "reason",
-                "url",
-                "review_due",
-                "notes",
-                "revision",
-                "request",
-                "due_on",
-                "to",
-                "person",
-                "problem",
-                "failing",
-                "reply",
-            )
-        }
-        if entry.action == "channel-imported" or entry.object_type == "charter":
-            details.setdefault("reference", entry.object_id)
-        actor = names.get(entry.actor_id, escape_invisible(entry.actor_label))
-        if entry.action == "channels-imported" and channel.started_on:
-            details["started"] = f"{channel.started_on:%-d %B %Y}"
-        events.append(
-            TimelineEvent(
-                entry.occurred_at,
-                str(TIMELINE_LABELS.get(entry.action, entry.action)),
-                actor,
-                details,
-            )
+    return [
+        TimelineEvent(
+            entry.occurred_at,
+            str(TIMELINE_LABELS.get(entry.action, entry.action)),
+            names.get(entry.actor_id, escape_invisible(entry.actor_label)),
+            describe(entry, channel.started_on),
         )
-    return events
+        for entry in entries
+    ]
 
 
 def current_charter(channel: Channel):  # noqa: ANN201

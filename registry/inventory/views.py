@@ -66,7 +66,7 @@ def index():
         filters=filters,
         form=form,
         problems=problems,
-        platforms=PLATFORMS,
+        scoped=scope is not None,
         charters=_charter_numbers(page.channels),
         today=agency_today(),
         is_comms=access.is_comms(current_actor()),

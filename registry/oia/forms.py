@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DateField,
     SelectField,
     StringField,
     TextAreaField,
@@ -10,6 +9,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from registry.form_dates import DateField
 from registry.forms import RegistryForm, optional_id, plausible_date
 
 

@@ -22,7 +22,9 @@ __all__ = [
     "expected_channel_url",
     "handle_problem",
     "normalise_handle",
+    "platform_name",
     "platform_of_host",
+    "shown_handle",
 ]
 
 PLATFORMS: Mapping[str, str] = MappingProxyType(
@@ -41,6 +43,9 @@ PLATFORMS: Mapping[str, str] = MappingProxyType(
         "other": "Other",
     }
 )
+
+# Platforms whose names start with a vowel sound, so take "an": "an Instagram", "an X".
+_SAID_WITH_A_VOWEL = frozenset({"instagram", "x"})
 
 _MAX_SHOWN = 60
 
@@ -69,6 +74,22 @@ def normalise_handle(platform: str, handle: str) -> str:
     """The form two handles are compared in to find duplicates: no spaces, no leading "@",
     lower case (every platform here treats handles case-insensitively)."""
     return _bare(handle).strip().lower()
+
+
+# Where people write a handle with "@" (@EthnicCommsNZ); elsewhere it is a page name, bare.
+_AT_HANDLES = frozenset({"x", "instagram", "threads", "tiktok", "youtube", "bluesky"})
+
+
+def platform_name(platform: str, other: str = "") -> str:
+    """The platform as people write it ("LinkedIn"); "Other: Mastodon" as charters show it."""
+    label = PLATFORMS.get(platform, platform)
+    return f"{label}: {other.strip()}" if platform == "other" and other.strip() else label
+
+
+def shown_handle(platform: str, handle: str) -> str:
+    """A handle one way on every page, typed with its "@" or not: "@" where people write one."""
+    bare = _bare(handle)
+    return f"@{bare}" if bare and platform in _AT_HANDLES else bare
 
 
 # --- Handles -------------------------------------------------------------------------------
@@ -343,7 +364,13 @@ def channel_url_message(platform: str, handle: str, url: str) -> Message | None:
     # but shows on the register as something else.
     if host not in shape.hosts or (raw_host or "").rstrip(".") != host:
         return fix(
+            # "An Instagram", "an X" (said "ex"): a whole sentence each, for translators.
             N_(
+                "An %(platform)s Channel URL must be on %(site)s, but “%(url)s” is on"
+                " “%(host)s”: use %(example)s."
+            )
+            if platform in _SAID_WITH_A_VOWEL
+            else N_(
                 "A %(platform)s Channel URL must be on %(site)s, but “%(url)s” is on"
                 " “%(host)s”: use %(example)s."
             ),

@@ -199,7 +199,8 @@ def _edit(proposal: Proposal | None):
 
     if action == "add_window":
         form.monitoring_windows.append_entry()
-        return _render_form(form, proposal)
+        # The page comes back focused on the new row, saying which row it is.
+        return _render_form(form, proposal, added_window=len(form.monitoring_windows.entries))
     if action == "insert_hours":
         form.validate()
         if _insert_statement(form):

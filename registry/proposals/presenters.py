@@ -14,7 +14,7 @@ from registry.auth.people import people_by_id
 from registry.extensions import db
 from registry.policy.content import WEEKDAYS
 from registry.policy.hours import format_time
-from registry.policy.platforms import PLATFORMS
+from registry.policy.platforms import PLATFORMS, shown_handle
 from registry.proposals.models import Proposal, ProposalState
 
 SECTIONS: list[tuple[Any, list[tuple[str, Any]]]] = [
@@ -128,6 +128,8 @@ class Names:
         if key == "platform":
             label = PLATFORMS.get(value or "", value or "")
             return f"{label}: {content.get('platform_other', '')}" if value == "other" else label
+        if key == "handle":
+            return shown_handle(content.get("platform") or "", value or "")
         if key == "business_unit_id":
             unit = self.units.get(value)
             return unit.name if unit else ""

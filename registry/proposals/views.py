@@ -17,11 +17,11 @@ from registry.auth.permissions import current_actor
 from registry.errors import ConflictError
 from registry.forms import parse_id, redisplay_on_refusal
 from registry.policy.text import TextKind, clean_text
-from registry.proposals import access, policy_view, presenters, services
+from registry.proposals import access, policy_view, presenters, progress, services
 from registry.proposals.models import Proposal
 from registry.proposals.workflow import Action, allowed
 from registry.signals import proposal_page as proposal_page_shown
-from registry.signals import values_from
+from registry.signals import proposals_listed, values_from
 
 blueprint = Blueprint("proposals", __name__, url_prefix="/proposals")
 
@@ -29,7 +29,13 @@ blueprint = Blueprint("proposals", __name__, url_prefix="/proposals")
 @blueprint.route("/")
 @login_required
 def mine():
-    return render_template("proposals/mine.html", proposals=access.proposals_of(current_actor()))
+    proposals = access.proposals_of(current_actor())
+    # The charters belong to a package above: it says which of these have theirs.
+    shown: dict[str, Any] = {}
+    for part in values_from(proposals_listed, proposals):
+        shown.update(part)
+    rows = progress.progress_of(proposals, shown.get("charters", {}))
+    return render_template("proposals/mine.html", rows=rows)
 
 
 @blueprint.route("/<int:proposal_id>")

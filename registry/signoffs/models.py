@@ -26,7 +26,7 @@ class Decision(enum.StrEnum):
     def label(self) -> str:
         return {
             Decision.APPROVE: _("Approved"),
-            Decision.REQUEST_CHANGES: _("Requested changes"),
+            Decision.REQUEST_CHANGES: _("Changes requested"),
             Decision.DECLINE: _("Declined"),
         }[self]
 

@@ -119,7 +119,8 @@ def history(proposal: Proposal) -> list[Signoff]:
         db.session.scalars(
             select(Signoff)
             .where(Signoff.proposal_id == proposal.id)
-            .order_by(Signoff.signed_at, Signoff.id)
+            # Append order: two decisions in the same second still read in the order made.
+            .order_by(Signoff.id)
         ).unique()
     )
 
@@ -317,11 +318,6 @@ def decide(
     before = proposal.state
     proposal.state = new_state.value
     proposal.version += 1
-    if new_state is ProposalState.APPROVED:
-        proposal.approved_at = signoff.signed_at
-        # Same transaction: an approved proposal always has its channel (the inventory) and
-        # its charter job (the charters package queues it; a worker renders it).
-        proposal_approved.send(proposal)
     record(
         f"signoff-{decision.value}",
         "proposal",
@@ -334,6 +330,12 @@ def decide(
         sha256=revision.content_sha256,
         comment=comment[:500],
     )
+    if new_state is ProposalState.APPROVED:
+        proposal.approved_at = signoff.signed_at
+        # After the sign-off's row, so the log reads in causal order. Same transaction: an
+        # approved proposal always has its channel (the inventory) and its charter job (the
+        # charters package queues it; a worker renders it).
+        proposal_approved.send(proposal)
     _notify_decision(proposal, signoff)
     db.session.commit()
     return signoff
@@ -357,7 +359,7 @@ def _notify_decision(proposal: Proposal, signoff: Signoff) -> None:
         subject = f"Signed off by {signoff.capacity}: {proposal.title}"
         body = f"{who} signed off {proposal.title}.\n\n{link}\n"
     elif decision is Decision.REQUEST_CHANGES:
-        subject = f"Changes requested: {proposal.title}"
+        subject = f"Changes requested by {signoff.signer.display_name}: {proposal.title}"
         body = (
             f"{who} asked for changes to {proposal.title}:\n\n{signoff.comment}\n\n"
             f"Edit the proposal and submit it again: {link}\n"

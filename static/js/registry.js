@@ -1,7 +1,10 @@
 // Progressive enhancement only: every page works without this file.
 document.addEventListener("DOMContentLoaded", () => {
-  // After a failed submit, move focus to the error summary so screen readers announce it.
-  const summary = document.querySelector("[data-autofocus]");
+  // After a failed submit, move focus to the error summary so screen readers announce it; after
+  // an action, to its outcome (the notice). A problem goes first: it is what needs doing next.
+  const summary =
+    document.querySelector("[role=alert][data-autofocus]") ||
+    document.querySelector("[data-autofocus]");
   if (summary) {
     summary.focus();
   }

@@ -182,7 +182,7 @@ def test_the_page_with_good_filters_lists_channels(client_as, seeded):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "There is a problem" not in page
-    assert "5 channels match." in page
+    assert "5 channels match these filters (of 30 in the inventory)." in page
 
 
 def test_exporting_with_a_bad_filter_exports_nothing_and_says_why(client_as, seeded):

@@ -145,7 +145,7 @@ def test_errors_on_lines_3_and_7_import_nothing_and_name_line_and_column(import_
     result = import_file(csv_text(*rows))
     assert result.exit_code == 1
     assert "line 3, column platform: “Myspace” is not a platform" in result.output
-    assert "line 7, column date started: “2020-13-45” is not a date" in result.output
+    assert "line 7, column date started: There is no month 13" in result.output
     assert "2 problems in the file; nothing was imported." in result.output
     assert "Imported" not in result.output
     assert channel_count(db) == 0

@@ -105,7 +105,7 @@ def test_a_dce_sees_only_their_units(client_as, people, db):
     comms_page = client_as("comms").get("/inventory/?per_page=100").get_data(as_text=True)
     assert "Seeded channel 00000" in policy_page and "Seeded channel 00001" not in policy_page
     assert "Seeded channel 00001" in community_page and "Seeded channel 00000" not in community_page
-    assert "20 channels match." in comms_page
+    assert "20 channels in the inventory." in comms_page
     # Another unit's channel by id is not there for them either.
     other = db.session.scalar(select(Channel).where(Channel.name == "Seeded channel 00001"))
     assert client_as("dce_policy").get(f"/channels/{other.id}").status_code == 404
@@ -115,7 +115,7 @@ def test_filters_search_sort_and_pagination(client_as, people, db):
     seed_channels(120, [people.policy, people.community])
     comms = client_as("comms")
     page = comms.get("/inventory/").get_data(as_text=True)
-    assert "120 channels match." in page and "Page 1 of 5." in page
+    assert "120 channels in the inventory." in page and "Page 1 of 5." in page
     assert "<strong>96</strong> active" in page and "<strong>12</strong> decommissioned" in page
     page = comms.get("/inventory/?platform=x&state=active").get_data(as_text=True)
     rows = re.findall(r"Seeded channel (\d{5})", page)
@@ -126,8 +126,10 @@ def test_filters_search_sort_and_pagination(client_as, people, db):
         .count("Seeded channel 00042")
         == 1
     )
-    assert "1 channel match." in comms.get("/inventory/?q=SEED_00042").get_data(as_text=True)
-    assert "0 channels match." in comms.get("/inventory/?q=%25").get_data(
+    assert "1 channel matches these filters" in comms.get("/inventory/?q=SEED_00042").get_data(
+        as_text=True
+    )
+    assert "0 channels match these filters" in comms.get("/inventory/?q=%25").get_data(
         as_text=True
     )  # % is literal
     desc = comms.get("/inventory/?sort=name&direction=desc").get_data(as_text=True)
@@ -136,7 +138,7 @@ def test_filters_search_sort_and_pagination(client_as, people, db):
     assert "Page 3 of 3." in page3 and "Seeded channel 00100" in page3
     assert 'href="?page=2&amp;per_page=50" rel="prev"' in page3
     no_charter = comms.get("/inventory/?no_charter=1&per_page=100").get_data(as_text=True)
-    assert "40 channels match." in no_charter
+    assert "40 channels match these filters (of 120 in the inventory)." in no_charter
     overdue = comms.get("/inventory/?review=overdue").get_data(as_text=True)
     assert "Overdue" in overdue
     # Odd values are named on the page, never a 500 (tests/app/test_filter_checks.py).
@@ -228,7 +230,9 @@ def test_review_recertify_then_decommission_frees_the_handle(client_as, people, 
     ):
         assert label in page, label
     assert "Download charter (PDF)" in page  # the record and charter stay
-    assert "1 channel match." not in comms.get("/inventory/?state=active").get_data(as_text=True)
+    assert "0 channels match these filters" in comms.get("/inventory/?state=active").get_data(
+        as_text=True
+    )
     # The handle can be proposed again.
     again = client_as("staff_policy").post("/proposals/new", data=good_form(people))
     assert again.status_code == 302
@@ -379,3 +383,44 @@ def test_channel_page_shows_people_and_history(client_as, people, db):
     assert ">Review</a>" not in page  # only the Communications team reviews
     reviews = db.session.scalars(select(ChannelReview)).all()
     assert reviews == []
+
+
+def test_the_counts_say_whether_they_are_for_the_whole_inventory_or_the_filters(
+    client_as, people, db
+):
+    seed_channels(30, [people.policy, people.community])
+    comms = client_as("comms")
+    everything = comms.get("/inventory/").get_data(as_text=True)
+    assert "Every channel in the inventory, by state:" in everything
+    assert "30 channels in the inventory." in everything
+    filtered = comms.get("/inventory/?platform=linkedin").get_data(as_text=True)
+    assert "Channels matching these filters, in each state:" in filtered
+    assert "5 channels match these filters (of 30 in the inventory)." in filtered
+    assert "<strong>4</strong> active" in filtered  # the state counts follow the filters
+    # The state filter alone: the counts are still the whole inventory's, the total is not.
+    active = comms.get("/inventory/?state=active").get_data(as_text=True)
+    assert "Every channel in the inventory, by state:" in active
+    assert "24 channels match these filters (of 30 in the inventory)." in active
+    # A business unit's DCE sees their units only, and is told so.
+    dce = client_as("dce_policy").get("/inventory/").get_data(as_text=True)
+    assert "15 channels in your business units." in dce
+    assert "Every channel in your business units, by state:" in dce
+
+
+def test_platforms_and_handles_are_written_as_people_write_them(client_as, people, db):
+    seed_channels(6, [people.policy])
+    comms = client_as("comms")
+    listing = comms.get("/inventory/").get_data(as_text=True)
+    for name in ("Facebook", "Instagram", "X", "LinkedIn", "YouTube", "TikTok"):
+        assert f">{name}</td>" in listing
+    assert ">linkedin<" not in listing and ">youtube<" not in listing
+    # "@" where the platform's people write it, bare for a Facebook page or LinkedIn company.
+    assert '<bdi class="handle">@seed_00002</bdi>' in listing  # X
+    assert '<bdi class="handle">seed_00000</bdi>' in listing  # Facebook
+    linkedin = db.session.scalar(select(Channel).where(Channel.platform == "linkedin"))
+    page = comms.get(f"/channels/{linkedin.id}").get_data(as_text=True)
+    assert "<dd>LinkedIn</dd>" in page
+    assert '<dd><bdi class="handle">seed_00003</bdi></dd>' in page
+    instagram = db.session.scalar(select(Channel).where(Channel.platform == "instagram"))
+    page = comms.get(f"/channels/{instagram.id}").get_data(as_text=True)
+    assert "<dd>Instagram</dd>" in page and '<bdi class="handle">@seed_00001</bdi>' in page

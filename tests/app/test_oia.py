@@ -204,9 +204,9 @@ def test_account_security_checklist_and_inventory_filter(client_as, people, db):
     )
     assert complete.status_code == 302
     assert "All 5 checks pass" in comms.get(f"/channels/{channel.id}").get_data(as_text=True)
-    assert "0 channels match." in comms.get("/inventory/?attention=security-incomplete").get_data(
-        as_text=True
-    )
+    assert "0 channels match these filters" in comms.get(
+        "/inventory/?attention=security-incomplete"
+    ).get_data(as_text=True)
     assert client_as("staff_policy").post(f"/channels/{channel.id}/security").status_code == 403
 
 
@@ -224,9 +224,9 @@ def test_a_departing_spokesperson_flags_the_channel(client_as, people, db):
     listing = comms.get("/inventory/people-changes").get_data(as_text=True)
     assert "MEC Pasifika Communities" in listing and "SMP-SPOKESPEOPLE" in listing
     assert "SMP-OIA" in listing
-    assert "1 channel match." in comms.get("/inventory/?attention=policy-unmet").get_data(
-        as_text=True
-    )
+    assert "1 channel matches these filters" in comms.get(
+        "/inventory/?attention=policy-unmet"
+    ).get_data(as_text=True)
     page = comms.get(f"/channels/{channel.id}").get_data(as_text=True)
     assert "The policy's people rules no longer hold" in page
 

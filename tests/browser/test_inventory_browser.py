@@ -35,7 +35,7 @@ def test_review_recertify_and_decommission(page, client_as, people, db, artifact
     page.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(r"review=overdue"))  # the view is a shareable link
     expect(page.get_by_role("status").filter(has_text="channels match")).to_have_text(
-        "2 channels match."
+        "2 channels match these filters (of 2 in the inventory)."
     )
     page.screenshot(path=str(artifacts_dir / "inventory-overdue.png"), full_page=True)
 

@@ -129,8 +129,11 @@ def _findings() -> list:
 def _channel_url_messages() -> list[Message]:
     """The Channel URL messages every door gives, with the one the rule never gives (blank)."""
     blank = channel_url_message("facebook", "EthnicCommunitiesNZ", "")
-    assert blank is not None
-    return [blank]
+    # "An Instagram Channel URL must be on …": platforms read with "an" have their own wording.
+    elsewhere = channel_url_message("instagram", "mecnz", "https://www.facebook.com/mecnz")
+    assert blank is not None and elsewhere is not None
+    assert elsewhere.text.startswith("An Instagram Channel URL must be on instagram.com")
+    return [blank, elsewhere]
 
 
 @pytest.fixture(scope="module")

@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
 from sqlalchemy import select, text
 
 from registry.audit.models import AuditEntry
+from tests.audit_tampering import tampering
 from tests.conftest import run_isolated
 from tests.workflow import decide, submitted_proposal
-
-
-@contextmanager
-def tampering(db):  # noqa: ANN001
-    """On PostgreSQL the log refuses changes; an attacker with the owner's rights drops that."""
-    postgres = db.engine.dialect.name == "postgresql"
-    if postgres:
-        with db.engine.begin() as conn:
-            conn.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_no_change"))
-    try:
-        with db.engine.begin() as conn:
-            yield conn
-    finally:
-        if postgres:
-            with db.engine.begin() as conn:
-                conn.execute(text("ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_no_change"))
-        db.session.expire_all()
 
 
 @pytest.fixture

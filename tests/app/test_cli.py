@@ -8,6 +8,7 @@ from sqlalchemy import select, text
 from registry.audit.models import AuditEntry
 from registry.auth.models import Office, User
 from registry.auth.offices import holders
+from tests.audit_tampering import tampering
 from tests.conftest import build_app, make_config, run_isolated
 
 
@@ -180,21 +181,11 @@ def test_audit_verify_reports_intact_then_names_the_tampered_row(cli, db):
         # The database itself refuses to change the log; an attacker would have to drop the trigger.
         with pytest.raises(Exception, match="append-only"), db.engine.begin() as conn:
             conn.execute(text("UPDATE audit_entry SET summary = '{}' WHERE id = 2"))
-        with db.engine.begin() as conn:
-            conn.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_no_change"))
-    try:
-        with db.engine.begin() as conn:
-            conn.execute(
-                text('UPDATE audit_entry SET summary = \'{"after": "forged"}\' WHERE id = 2')
-            )
-        db.session.expire_all()
-        broken = cli("audit", "verify")
-        assert broken.exit_code == 1
-        assert "broken at row 2" in broken.output
-    finally:
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_no_change"))
+    with tampering(db) as conn:
+        conn.execute(text('UPDATE audit_entry SET summary = \'{"after": "forged"}\' WHERE id = 2'))
+    broken = cli("audit", "verify")
+    assert broken.exit_code == 1
+    assert "broken at row 2" in broken.output
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.id == 3)) is not None
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 
 from registry.audit.models import AuditEntry
 from registry.timeutil import format_date
+from tests.audit_tampering import tampering
 from tests.public_channels import channel_of, go_live
 from tests.workflow import approved_proposal, decide, submitted_proposal
 
@@ -38,9 +39,10 @@ def test_an_approval_logged_before_its_sign_off_is_still_shown_after_it(client_a
         .order_by(AuditEntry.id.desc())
     )
     first, second = approval.id, last_signoff.id
-    for old, new in ((first, -1), (second, first), (-1, second)):
-        db.session.execute(update(AuditEntry).where(AuditEntry.id == old).values(id=new))
     db.session.commit()
+    with tampering(db) as conn:
+        for old, new in ((first, -1), (second, first), (-1, second)):
+            conn.execute(update(AuditEntry).where(AuditEntry.id == old).values(id=new))
     text = _history(client_as("comms").get(f"/channels/{channel.id}").get_data(as_text=True))
     assert text.rindex("Signed off") < text.index("Approved"), text
 

@@ -15,9 +15,9 @@ from registry.proposals import policy_view as proposal_policy
 from registry.proposals import presenters
 from registry.proposals.models import Proposal
 from registry.proposals.views import proposal_page
-from registry.signoffs import services, waiting
+from registry.signoffs import acting, changes_since, services, waiting
 from registry.signoffs.forms import DecisionForm, ReplyForm
-from registry.signoffs.models import Decision
+from registry.signoffs.models import SIGNING_OFFICES, Decision
 from registry.signoffs.replies import (
     check_can_reply,
     replies_by_request,
@@ -36,9 +36,22 @@ BUTTONS = {
 @blueprint.route("/signoffs/")
 @login_required
 def queue():
+    actor = current_actor()
+    office_holders = acting.OfficeHolders()
     rows = [
-        (proposal, waiting.describe_wait(proposal.submitted_at), approvals)
-        for proposal, approvals in waiting.awaiting_for(current_actor())
+        (
+            proposal,
+            waiting.describe_wait(proposal.submitted_at),
+            approvals,
+            acting.others_who_can_sign(
+                actor.id,
+                proposal,
+                [o for o in SIGNING_OFFICES if o not in {s.office_enum for s in approvals}],
+                {s.signer_id for s in approvals} | {proposal.proposer_id},
+                office_holders,
+            ),
+        )
+        for proposal, approvals in waiting.awaiting_for(actor)
     ]
     return render_template("signoffs/queue.html", rows=rows)
 
@@ -70,6 +83,8 @@ def _page(proposal: Proposal, form: DecisionForm, status: int = 200, refused: bo
             ),
             offices=[(o, services.office_title(o, proposal)) for o in services.SIGNING_OFFICES],
             refused=refused,
+            acting=acting.acting_notes(proposal),
+            changes=changes_since.changes_for(actor, proposal, history),
         ),
         status,
     )

@@ -234,6 +234,56 @@ def test_signatory_pages(page, people, client_as, db, audit):
     audit.assert_clean()
 
 
+def test_sign_off_page_states(page, people, client_as, db, audit, artifacts_dir):
+    """The sign-off page as a returning signatory reads it: who is acting, what changed since
+    they last decided, the proposal and report, the decision last; then, once signed, only
+    what is left to do."""
+    from registry.proposals import services as proposal_services
+
+    proposal = submitted_proposal(client_as, people)
+    client_as("ce").post(
+        f"/proposals/{proposal.id}/signoff",
+        data={
+            "decision": "request-changes",
+            "revision_number": "1",
+            "content_sha256": proposal.current_revision.content_sha256,
+            "comment": "Sharpen the purpose.",
+        },
+    )
+    db.session.expire_all()
+    proposal = db.session.get(Proposal, proposal.id)
+    content = {**proposal.current_revision.content, "purpose": "A sharper purpose, as asked."}
+    saved = proposal_services.save_proposal(
+        proposal.id, people.staff_policy, content, proposal.version
+    )
+    proposal_services.submit_proposal(proposal.id, people.staff_policy, saved.proposal.version)
+
+    sign_in(page, people.ce.email, factories.PASSWORD)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"/proposals/{proposal.id}/signoff")
+    expect(page.locator("#acting-notes")).to_contain_text("Sam Acting is Acting Chief Executive")
+    expect(page.locator("#changes")).to_contain_text("A sharper purpose, as asked.")
+    expect(page.locator("tr.waiting")).to_contain_text("Waiting for sign-off")
+    audit.check("sign-off decision, returning with changes")
+    page.screenshot(path=str(artifacts_dir / "signoff-page.png"), full_page=True)
+    # The skip link goes straight to the decision.
+    page.get_by_role("link", name="Go to your decision").click()
+    page.get_by_role("button", name="Approve").click()
+    expect(page.locator(".notice-success")).to_contain_text("You signed off")
+    expect(page.get_by_role("button", name="Approve")).to_have_count(0)
+    audit.check("sign-off decision, after signing")
+    page.get_by_text("Request changes or decline instead").click()
+    expect(page.get_by_role("button", name="Decline")).to_be_visible()
+    audit.check("sign-off decision, after signing, raising a problem")
+    page.screenshot(path=str(artifacts_dir / "signoff-page-after.png"), full_page=True)
+    page.goto("/signoffs/")
+    audit.check("sign-off queue")
+    switch_person(page, people.acting_ce.email)
+    page.goto("/signoffs/")
+    audit.check("sign-off queue, nothing waiting")
+    audit.assert_clean()
+
+
 def test_communications_pages(page, people, client_as, db, audit):
     approved = approved_proposal(client_as, people)
     seed_channels(45, [people.policy, people.community], liaison_id=people.comms.id)

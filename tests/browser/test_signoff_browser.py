@@ -39,7 +39,7 @@ def test_the_proposer_is_told_why_they_cannot_sign(page, client_as, people):
     proposal = submitted_proposal(client_as, people)
     sign_in(page, people.staff_policy.email, factories.PASSWORD)
     page.goto(f"/proposals/{proposal.id}/signoff")
-    expect(page.get_by_role("note")).to_contain_text(
+    expect(page.locator("#decision").get_by_role("note")).to_contain_text(
         "You proposed this channel, so you cannot sign it off in any capacity."
     )
     expect(page.get_by_role("button", name="Approve")).to_have_count(0)

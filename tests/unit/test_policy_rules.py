@@ -230,6 +230,24 @@ def test_one_person_cannot_give_two_signoffs() -> None:
     assert all(f.field == "signoffs" for f in findings("SMP-APPROVALS", content))
 
 
+def _approvals_result(content: ProposalContent) -> RuleResult:
+    return check(content, AGENCY, [RULES_BY_ID["SMP-APPROVALS"]])[0]
+
+
+def test_sign_offs_still_to_come_wait_and_a_wrong_one_fails() -> None:
+    # Missing sign-offs are a step still to come: not passed, but nothing to fix.
+    waiting = _approvals_result(replace(good_content(), signoffs=(MANAGER_SIGNS,)))
+    assert not waiting.passed and waiting.waiting
+    # One person in two offices is a fault, even though a sign-off is also still missing.
+    dce_acting_ce = SignoffFact("chief-executive", DCE_SIGNS.signer_id, "Daniel Chen", acting=True)
+    doubled = _approvals_result(
+        replace(good_content(), signoffs=(MANAGER_SIGNS, DCE_SIGNS, dce_acting_ce))
+    )
+    assert not doubled.passed and not doubled.waiting
+    complete = _approvals_result(good_content())
+    assert complete.passed and not complete.waiting
+
+
 def test_proposer_cannot_sign_off_their_own_proposal() -> None:
     proposer_as_ce = SignoffFact("chief-executive", PROPOSER.id, PROPOSER.name)
     content = replace(good_content(), signoffs=(MANAGER_SIGNS, DCE_SIGNS, proposer_as_ce))

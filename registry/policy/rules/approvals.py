@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from registry.policy.content import Agency, ProposalContent
 from registry.policy.messages import N_
 from registry.policy.rules.base import Finding, shown
@@ -109,5 +111,5 @@ def check_approvals(content: ProposalContent, agency: Agency) -> list[Finding]:
         )
     for office, not_yet in _OFFICES.items():
         if office not in filled:
-            findings.append(Finding.of(not_yet, "signoffs"))
+            findings.append(dataclasses.replace(Finding.of(not_yet, "signoffs"), waiting=True))
     return findings

@@ -28,6 +28,9 @@ class Finding:
     values: Mapping[str, str] = dataclasses.field(
         default_factory=lambda: MappingProxyType({}), compare=False
     )
+    # Nothing is wrong, a step is still to come (a sign-off not given yet): pages say
+    # "waiting", not "fails", though the rule has not passed.
+    waiting: bool = False
 
     def __post_init__(self) -> None:
         if not self.template:  # a bare message: its own template, with any "%" kept literal
@@ -60,6 +63,11 @@ class RuleResult:
     @property
     def passed(self) -> bool:
         return not self.findings
+
+    @property
+    def waiting(self) -> bool:
+        """Not passed yet only because a step is still to come, nothing to fix."""
+        return bool(self.findings) and all(finding.waiting for finding in self.findings)
 
 
 # --- Reading user text ---------------------------------------------------------------------

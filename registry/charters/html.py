@@ -75,8 +75,13 @@ def _qr_svg(url: str) -> Markup:
     svg = code.svg_inline(scale=1, border=4, omitsize=True, svgclass="qr", lineclass=None)
     # Safe to mark as Markup: segno writes only an <svg> and a <path> whose attributes are
     # numbers and move/line commands derived from the QR modules. The URL's characters are
-    # encoded into that bit pattern and never copied into the markup (no title or desc given).
-    return Markup(svg)  # noqa: S704 - see above
+    # encoded into that bit pattern and never copied into the markup (no title or desc given);
+    # the title added here, the figure's alternative text in the PDF, is escaped.
+    title = Markup("<title>{}</title>").format(
+        f"QR code: scan it to open this charter's verification page, {url}"
+    )
+    opening = svg.index(">") + 1
+    return Markup(svg[:opening]) + title + Markup(svg[opening:])  # noqa: S704 - see above
 
 
 def _wordmark(agency_name: str) -> str:

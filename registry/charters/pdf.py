@@ -13,7 +13,7 @@ from typing import Any
 
 import weasyprint
 
-from registry.charters import cluster_text
+from registry.charters import cluster_text, structure
 from registry.charters.document import CharterDocument
 from registry.charters.fetcher import ASSET_BASE_URL, ASSETS_DIR, BundledAssetFetcher
 from registry.charters.limits import CharterTooLarge
@@ -21,6 +21,8 @@ from registry.charters.limits import CharterTooLarge
 # Text in every script reads back as typed (see the module): before any charter is drawn, in
 # every process that draws one (this module is what the render process imports).
 cluster_text.install()
+# The structure says what the HTML says: languages, and decoration not read aloud.
+structure.install()
 
 # WeasyPrint options shared by our render and the bare benchmark render. PDF/A-3u: embedded
 # fonts, an sRGB output intent, XMP metadata and Unicode text that extracts with macrons intact.

@@ -240,6 +240,57 @@ def test_the_pdf_declares_pdf_a_3u(sample_pdf: bytes) -> None:
     assert root["/MarkInfo"]["/Marked"]
 
 
+def _structure_elements(pdf: bytes) -> list:
+    """Every structure element reachable from the structure tree's root, depth first."""
+    found = []
+    pending = list(read(pdf).trailer["/Root"]["/StructTreeRoot"]["/K"])
+    while pending:
+        kid = pending.pop()
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if not hasattr(kid, "get") or kid.get("/Type") != "/StructElem":
+            continue  # a marked-content id or an annotation reference
+        found.append(kid)
+        kids = kid.get("/K", [])
+        pending.extend(kids if isinstance(kids, list) else [kids])
+    return found
+
+
+def _text_by_marking(pdf: bytes) -> list[tuple[str, bool]]:
+    """(text drawn, whether it was drawn as an artifact) for the first page, in drawing order."""
+    marks: list[str] = []
+    drawn: list[tuple[str, bool]] = []
+
+    def before(operator: bytes, operands: list, *_: object) -> None:
+        if operator in (b"BMC", b"BDC"):
+            marks.append(str(operands[0]))
+        elif operator == b"EMC" and marks:
+            marks.pop()
+
+    def text(chunk: str, *_: object) -> None:
+        if chunk.strip():
+            drawn.append((chunk, "/Artifact" in marks))
+
+    read(pdf).pages[0].extract_text(visitor_operand_before=before, visitor_text=text)
+    return drawn
+
+
+def test_a_screen_reader_hears_te_reo_as_te_reo_and_not_the_wordmark(sample_pdf: bytes) -> None:
+    elements = _structure_elements(sample_pdf)
+    in_te_reo = [e for e in elements if e.get("/Lang") == "mi"]
+    assert in_te_reo and in_te_reo[0]["/S"] == "/P"
+    # The QR code is a figure with words for what it is and where it goes.
+    figures = [e for e in elements if e["/S"] == "/Figure"]
+    assert len(figures) == 1
+    assert figures[0]["/Alt"].startswith("QR code: scan it to open this charter's verification")
+    # The wordmark ("MEC", decoration) is an artifact; the agency's names are content.
+    drawn = _text_by_marking(sample_pdf)
+    artifacts = "".join(chunk for chunk, artifact in drawn if artifact)
+    content = "".join(chunk for chunk, artifact in drawn if not artifact)
+    assert "MEC" in artifacts
+    # What is read starts with the agency's names, not the initials drawn above them.
+    assert content.startswith("Ministry for Ethnic CommunitiesTe Tari Mātāwaka"), content[:80]
+
+
 def test_the_charter_embeds_no_files(sample_pdf: bytes) -> None:
     assert_no_embedded_files(sample_pdf)
 

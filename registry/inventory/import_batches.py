@@ -28,9 +28,9 @@ from registry.database import begin_write, locked_row
 from registry.errors import ConflictError, ForbiddenError, NotFoundError, RegistryError
 from registry.extensions import db
 from registry.forms import clean_text
-from registry.inventory.csv_checks import ImportPreview, ImportRow, RowError
 from registry.inventory.csv_import import recheck_rows
-from registry.inventory.importing import HandleTakenMeanwhile, add_imported_channels
+from registry.inventory.csv_results import ImportPreview, ImportRow, RowError
+from registry.inventory.importing import HandleTakenMeanwhile, apply_import
 from registry.inventory.models import ImportBatch, ImportBatchStatus
 from registry.timeutil import utcnow
 
@@ -75,7 +75,18 @@ class BatchRow:
     line: int
     cells: dict[str, str]
     business_unit_id: int
-    liaison_id: int
+    liaison_id: int | None
+    channel_id: int | None = None  # the channel the row changes; None adds one
+    before: dict[str, str] | None = None  # that channel's cells when the file was checked
+    changes: tuple[str, ...] = ()
+
+    @property
+    def reference(self) -> str:
+        return f"C-{self.channel_id:04d}" if self.channel_id else ""
+
+    def change_list(self) -> list[tuple[str, str, str]]:
+        before = self.before or {}
+        return [(c, before.get(c, ""), self.cells.get(c, "")) for c in self.changes]
 
 
 def check_may_see_imports(user: User) -> None:
@@ -102,6 +113,11 @@ def _rows_json(rows: Sequence[ImportRow]) -> str:
                 "cells": row.cells(),
                 "business_unit_id": row.business_unit_id,
                 "liaison_id": row.liaison_id,
+                **(
+                    {"channel_id": row.channel_id, "before": row.before, "changes": row.changes}
+                    if row.channel_id
+                    else {}
+                ),
             }
             for row in rows
         ],
@@ -116,7 +132,10 @@ def batch_rows(batch: ImportBatch) -> list[BatchRow]:
             line=int(item["line"]),
             cells={str(k): str(v) for k, v in item["cells"].items()},
             business_unit_id=int(item["business_unit_id"]),
-            liaison_id=int(item["liaison_id"]),
+            liaison_id=None if item["liaison_id"] is None else int(item["liaison_id"]),
+            channel_id=int(item["channel_id"]) if item.get("channel_id") else None,
+            before={str(k): str(v) for k, v in item.get("before", {}).items()},
+            changes=tuple(str(c) for c in item.get("changes", ())),
         )
         for item in json.loads(batch.rows_json)
     ]
@@ -232,7 +251,19 @@ def confirm_batch(actor: User, batch_id: int, sha256: str) -> ImportBatch:
     by_line = {row.line: row for row in stored}
     for row in preview.rows:
         kept = by_line.get(row.line)
-        if kept and (row.business_unit_id, row.liaison_id) != (
+        if kept and (row.channel_id, row.before or None) != (kept.channel_id, kept.before or None):
+            errors.append(
+                RowError(
+                    row.line,
+                    "reference",
+                    _(
+                        "The channel this row names has changed since the import was "
+                        "submitted, or the row now names a channel it did not: export the "
+                        "inventory again, make the changes and submit that file."
+                    ),
+                )
+            )
+        elif kept and (row.business_unit_id, row.liaison_id) != (
             kept.business_unit_id,
             kept.liaison_id,
         ):
@@ -240,8 +271,10 @@ def confirm_batch(actor: User, batch_id: int, sha256: str) -> ImportBatch:
                 RowError(
                     row.line,
                     "business unit",
-                    "The business unit or liaison this row names is not the one it named when "
-                    "the import was submitted: submit the file again.",
+                    _(
+                        "The business unit or liaison this row names is not the one it named "
+                        "when the import was submitted: submit the file again."
+                    ),
                 )
             )
     if preview.file_error or errors or len(preview.rows) != batch.row_count:
@@ -263,7 +296,7 @@ def confirm_batch(actor: User, batch_id: int, sha256: str) -> ImportBatch:
         db.session.commit()
         raise RowsNoLongerPass(batch, errors, preview.file_error)
     try:
-        count = add_imported_channels(preview.rows)
+        count, updated = apply_import(preview.rows, actor)
         _decide(batch, actor, ImportBatchStatus.CONFIRMED, "")
         record(
             "channels-imported",
@@ -272,6 +305,7 @@ def confirm_batch(actor: User, batch_id: int, sha256: str) -> ImportBatch:
             actor=actor,
             batch=batch.reference,
             count=count,
+            **({"updated": updated} if updated else {}),
             confirmed_by=actor.email,
             state=ChannelState.ACTIVE.value,
             no_charter=True,

@@ -54,6 +54,7 @@ class Draft:
     business_unit_id: int | None = None
     liaison_id: int | None = None
     problems: dict[str, str] = field(default_factory=dict)  # column -> the first problem
+    live: bool = True  # False for a row that is a decommissioned channel: it holds no handle
 
     @property
     def ok(self) -> bool:

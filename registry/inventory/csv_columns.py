@@ -175,13 +175,15 @@ FORMULA_STARTS = frozenset(_FORMULA_TRIGGERS)  # each one character: ``cell[:1] 
 
 
 def safe_cell(value: str) -> str:
-    """``value`` as a spreadsheet shows it literally: a would-be formula gets a leading "'"."""
-    return "'" + value if value.startswith(_FORMULA_TRIGGERS) else value
+    """``value`` as a spreadsheet shows it literally: a would-be formula gets a leading "'".
+    So does a value that already starts with "'" before one, so that unformula gives back
+    "'=x" as itself rather than as "=x"."""
+    return "'" + value if value.lstrip("'").startswith(_FORMULA_TRIGGERS) else value
 
 
 def unformula(cell: str) -> str:
     """Undo safe_cell's "'" so an exported value reads back as itself."""
-    if cell.startswith("'") and cell[1:].startswith(_FORMULA_TRIGGERS):
+    if cell.startswith("'") and cell.lstrip("'").startswith(_FORMULA_TRIGGERS):
         return cell[1:]
     return cell
 

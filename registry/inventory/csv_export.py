@@ -163,7 +163,10 @@ def _lines(
             # safe_cell, inlined: it runs on every cell of every channel.
             writer.writerow(
                 [
-                    "'" + cell if cell[:1] in FORMULA_STARTS else cell
+                    "'" + cell
+                    if cell[:1] in FORMULA_STARTS
+                    or (cell[:1] == "'" and cell.lstrip("'")[:1] in FORMULA_STARTS)
+                    else cell
                     for cell in _cells(row, numbers, zone)
                 ]
             )

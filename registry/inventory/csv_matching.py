@@ -146,34 +146,39 @@ def _channel_of(draft: Draft, lookups: Lookups, by_handle: bool) -> ChannelNow |
     return lookups.channels.get((draft.platform, draft.handle_key))
 
 
-def _refused_change(channel: ChannelNow, column: str) -> str | None:
+def _refused_change(channel: ChannelNow, changed: Sequence[str]) -> str | None:
     """Why the import may not change ``channel`` at all, or None where it may."""
-    was = quoted(channel.cells()[column]) if channel.cells()[column] else _("empty")
+    columns = ", ".join(f"“{column}”" for column in changed)
+    if len(changed) == 1:
+        was = channel.cells()[changed[0]]
+        put_back = _("put it back to %(was)s", was=quoted(was) if was else _("empty"))
+    else:
+        put_back = _("put them back as the export wrote them")
     if channel.state == ChannelState.DECOMMISSIONED.value:
         return _(
-            "%(reference)s is decommissioned, so its record stays as it was: put its "
-            "%(column)s back to %(was)s, or leave the row out.",
+            "%(reference)s is decommissioned, so its record stays as it was: %(put_back)s "
+            "(%(columns)s), or leave the row out.",
             reference=channel.reference,
-            column=column,
-            was=was,
+            put_back=put_back,
+            columns=columns,
         )
     if not channel.no_charter:
         return _(
-            "%(reference)s runs under its charter, so its %(column)s changes only through a "
-            "change proposal (Start a change on the channel's page), not by import: put it back "
-            "to %(was)s, or leave the row out.",
+            "%(reference)s runs under its charter, so %(columns)s change only through a change "
+            "proposal (Start a change on the channel's page), not by import: %(put_back)s, or "
+            "leave the row out.",
             reference=channel.reference,
-            column=column,
-            was=was,
+            columns=columns,
+            put_back=put_back,
         )
     if channel.change_under_way:
         return _(
             "%(reference)s has a change under way (%(proposal)s): let it finish before changing "
-            "the channel by import, and put its %(column)s back to %(was)s for now.",
+            "the channel by import, and %(put_back)s (%(columns)s) for now.",
             reference=channel.reference,
             proposal=channel.change_under_way,
-            column=column,
-            was=was,
+            put_back=put_back,
+            columns=columns,
         )
     return None
 
@@ -270,6 +275,7 @@ def import_row(
             return None
         return _row(draft)
     draft.channel_id = channel.id
+    draft.live = channel.state != ChannelState.DECOMMISSIONED.value
     changed = [c for c in _COMPARED if not _same(c, draft, channel, lookups.units)]
     for column in list(draft.problems):
         if column in _COMPARED and column not in changed:
@@ -278,7 +284,9 @@ def import_row(
         draft.liaison_id = channel.liaison_id
     if "date started" not in changed:
         draft.started_on = channel.started_on
-    if changed and (refusal := _refused_change(channel, changed[0])):
+    if changed and (refusal := _refused_change(channel, changed)):
+        # What is wrong with the changed cells matters no more: none of them may change.
+        draft.problems.clear()
         draft.problem(changed[0], refusal)
         return None
     _check_against_registry(draft, lookups, changed)
@@ -334,7 +342,8 @@ def check_drafts(
         outcome = import_row(draft, lookups, by_handle)
         # Repeats are looked for after the row is matched, which drops problems of cells
         # that read as the channel has them: a channel listed twice is a problem all the same.
-        note_duplicate(draft, first_line)
+        if draft.live:
+            note_duplicate(draft, first_line)
         if draft.channel_id is not None and "reference" not in draft.problems:
             first = first_of_channel.setdefault(draft.channel_id, draft.line)
             if first != draft.line:

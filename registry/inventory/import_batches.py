@@ -11,17 +11,13 @@ step and recorded as such.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-from dataclasses import dataclass
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from registry.audit.log import record
-from registry.auth.models import BusinessUnit, Office, User
+from registry.auth.models import Office, User
 from registry.auth.offices import holds
 from registry.channels.models import ChannelState
 from registry.database import begin_write, locked_row
@@ -29,7 +25,8 @@ from registry.errors import ConflictError, ForbiddenError, NotFoundError, Regist
 from registry.extensions import db
 from registry.forms import clean_text
 from registry.inventory.csv_import import recheck_rows
-from registry.inventory.csv_results import ImportPreview, ImportRow, RowError
+from registry.inventory.csv_results import ImportPreview, RowError
+from registry.inventory.import_rows import batch_rows, rows_json
 from registry.inventory.importing import HandleTakenMeanwhile, apply_import
 from registry.inventory.models import ImportBatch, ImportBatchStatus
 from registry.timeutil import utcnow
@@ -68,27 +65,6 @@ class RowsNoLongerPass(RegistryError):
         self.errors = errors
 
 
-@dataclass(frozen=True)
-class BatchRow:
-    """A stored row as the review page shows it."""
-
-    line: int
-    cells: dict[str, str]
-    business_unit_id: int
-    liaison_id: int | None
-    channel_id: int | None = None  # the channel the row changes; None adds one
-    before: dict[str, str] | None = None  # that channel's cells when the file was checked
-    changes: tuple[str, ...] = ()
-
-    @property
-    def reference(self) -> str:
-        return f"C-{self.channel_id:04d}" if self.channel_id else ""
-
-    def change_list(self) -> list[tuple[str, str, str]]:
-        before = self.before or {}
-        return [(c, before.get(c, ""), self.cells.get(c, "")) for c in self.changes]
-
-
 def check_may_see_imports(user: User) -> None:
     """403 unless ``user`` is in the Communications team or is the Manager Communications."""
     if not (holds(user, Office.COMMUNICATIONS_TEAM) or holds(user, Office.MANAGER_COMMUNICATIONS)):
@@ -103,42 +79,6 @@ def load_batch(batch_id: int) -> ImportBatch:
     if batch is None:
         raise NotFoundError(_("There is no such import."))
     return batch
-
-
-def _rows_json(rows: Sequence[ImportRow]) -> str:
-    return json.dumps(
-        [
-            {
-                "line": row.line,
-                "cells": row.cells(),
-                "business_unit_id": row.business_unit_id,
-                "liaison_id": row.liaison_id,
-                **(
-                    {"channel_id": row.channel_id, "before": row.before, "changes": row.changes}
-                    if row.channel_id
-                    else {}
-                ),
-            }
-            for row in rows
-        ],
-        ensure_ascii=False,
-        sort_keys=True,
-    )
-
-
-def batch_rows(batch: ImportBatch) -> list[BatchRow]:
-    return [
-        BatchRow(
-            line=int(item["line"]),
-            cells={str(k): str(v) for k, v in item["cells"].items()},
-            business_unit_id=int(item["business_unit_id"]),
-            liaison_id=None if item["liaison_id"] is None else int(item["liaison_id"]),
-            channel_id=int(item["channel_id"]) if item.get("channel_id") else None,
-            before={str(k): str(v) for k, v in item.get("before", {}).items()},
-            changes=tuple(str(c) for c in item.get("changes", ())),
-        )
-        for item in json.loads(batch.rows_json)
-    ]
 
 
 def _summary(batch: ImportBatch) -> dict[str, object]:
@@ -161,7 +101,7 @@ def submit_batch(actor: User, preview: ImportPreview, file_name: str, sha256: st
         file_name=str(clean_text(file_name or "")).strip()[:255],
         sha256=sha256,
         row_count=len(preview.rows),
-        rows_json=_rows_json(preview.rows),
+        rows_json=rows_json(preview.rows),
         status=ImportBatchStatus.PENDING.value,
         submitted_by=actor,
         submitted_at=utcnow(),
@@ -410,18 +350,3 @@ def waiting_for(user: User) -> list[ImportBatch]:
             .order_by(ImportBatch.submitted_at, ImportBatch.id)
         ).unique()
     )
-
-
-def names_for(rows: Sequence[BatchRow]) -> tuple[dict[int, str], dict[int, str]]:
-    """Business unit and liaison names for the review page, in two queries."""
-    unit_ids = {row.business_unit_id for row in rows}
-    user_ids = {row.liaison_id for row in rows}
-    units = dict(
-        db.session.execute(
-            select(BusinessUnit.id, BusinessUnit.name).where(BusinessUnit.id.in_(unit_ids))
-        ).all()
-    )
-    people = dict(
-        db.session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids))).all()
-    )
-    return units, people

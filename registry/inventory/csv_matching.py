@@ -277,8 +277,15 @@ def import_row(
     draft.channel_id = channel.id
     draft.live = channel.state != ChannelState.DECOMMISSIONED.value
     changed = [c for c in _COMPARED if not _same(c, draft, channel, lookups.units)]
+    # A handle is checked on its platform, and an address against both: a new platform or
+    # handle has the cells that depend on it checked again, changed or not.
+    checked = set(changed)
+    if "platform" in checked:
+        checked |= {"handle", "url"}
+    if "handle" in checked:
+        checked.add("url")
     for column in list(draft.problems):
-        if column in _COMPARED and column not in changed:
+        if column in _COMPARED and column not in checked:
             del draft.problems[column]  # it reads as the channel has it: nothing to check
     if "liaison email" not in changed:
         draft.liaison_id = channel.liaison_id

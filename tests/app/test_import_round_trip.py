@@ -307,3 +307,30 @@ def test_a_date_in_the_future_for_a_change_is_refused(client_as, people, db):
     [(line, column, message)] = row_errors(upload(comms, written(rows))[1])
     assert (line, column) == (2, "date_started")
     assert "in the future" in message
+
+
+def test_a_new_platform_checks_the_handle_kept_from_the_old_one(client_as, people, db):
+    imported_channel(handle="Ethnic.Voices.NZ")  # a Facebook page name, not an X handle
+    comms = client_as("comms")
+    rows = records(exported(comms))
+    rows[0]["platform"] = "X"
+    rows[0]["url"] = ""
+    [(line, column, message)] = row_errors(upload(comms, written(rows))[1])
+    assert (line, column) == (2, "handle")
+
+
+def test_business_units_are_read_once_for_an_import_of_many_batches(db, people):
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def count(*args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        statements.append(args[2])
+
+    rows = [f"Many {n},Facebook,EthnicMany{n:05d},,POL,{LIAISON},2020-01-01" for n in range(2_500)]
+    event.listen(_db.engine, "before_cursor_execute", count)
+    try:
+        assert import_channels(csv_text(*rows).encode(), None).count == 2_500
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", count)
+    assert sum("FROM business_unit" in s for s in statements) == 1  # not once a batch of 1,000

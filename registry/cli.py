@@ -346,7 +346,8 @@ def audit_verify() -> None:
 @click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
 def import_channels_command(path: str) -> None:
     """Import existing channels from a CSV file (columns: name, platform, handle, url,
-    business unit, liaison email, date started). All rows or none."""
+    business unit, liaison email, date started; the inventory's export will do, and its rows
+    change the channels they name). All rows or none."""
     from registry.inventory.importing import ImportRefused, import_channels
 
     try:
@@ -363,8 +364,17 @@ def import_channels_command(path: str) -> None:
             click.echo(str(error), err=True)
         count = len(refused.errors)
         fail(f"{count} problem{'' if count == 1 else 's'} in the file; nothing was imported.")
+    if not result.count and not result.updated:
+        noun = "channel" if result.unchanged == 1 else "channels"
+        click.echo(f"Nothing to import: the registry has the file's {result.unchanged} {noun}.")
+        return
     noun = "channel" if result.count == 1 else "channels"
-    click.echo(f"Imported {result.count} {noun} (no charter on record).")
+    line = f"Imported {result.count} {noun} (no charter on record)"
+    if result.updated:
+        line += f"; changed {result.updated}"
+    if result.unchanged:
+        line += f"; {result.unchanged} unchanged"
+    click.echo(line + ".")
 
 
 def register_cli(app: Flask) -> None:

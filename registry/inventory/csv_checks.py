@@ -1,26 +1,24 @@
-"""Checking the rows of an imported file: each cell, then the whole file against the registry."""
+"""Checking one row of an imported file on its own: its shape, then each cell.
+
+A row's problems are kept by column, the first found for each, and reported as one error for
+the row: the first problem in the header's order, naming the other columns to check too. A
+problem that only follows from another (a handle on a platform the registry does not know,
+every cell of a row whose cells are shifted) is never looked for.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from registry.auth.models import email_lookup_key
-from registry.inventory.csv_columns import COLUMN_LIMITS, IMPORT_COLUMNS, MAX_CELL_CHARS, quoted
-from registry.inventory.csv_lookups import (
-    Lookups,
-    date_problem,
-    live_channel_handles,
-    load_units,
-    load_users,
-    open_proposal_handles,
-    parse_date,
-    platform_of,
-)
+from registry.inventory.csv_columns import COLUMN_LIMITS, COLUMNS, MAX_CELL_CHARS, quoted
+from registry.inventory.csv_lookups import date_problem, parse_date, platform_of
+from registry.inventory.csv_results import RowError
 from registry.policy.platforms import (
     PLATFORMS,
     channel_url_problem,
@@ -28,135 +26,80 @@ from registry.policy.platforms import (
     normalise_handle,
 )
 
-__all__ = [
-    "Draft",
-    "ImportPreview",
-    "ImportRow",
-    "RowError",
-    "check_cells",
-    "check_drafts",
-    "failed",
-    "import_row",
-    "note_duplicate",
-    "registry_lookups",
-    "sort_errors",
-]
+__all__ = ["ROW", "Draft", "check_cells", "parse_reference", "row_error", "shape_problem"]
 
+ROW = "(row)"  # a problem with the row as a whole, not one cell
 _EARLIEST_START = date(1990, 1, 1)
-
-
-# --- results ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    line: int  # the file's line number; the header is line 1
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}, column {self.column}: {self.message}"
-
-
-@dataclass(frozen=True, slots=True)
-class ImportRow:
-    """One valid-looking row, ready to become a Channel."""
-
-    line: int
-    name: str
-    platform: str
-    handle: str
-    handle_key: str
-    channel_url: str
-    business_unit_id: int
-    liaison_id: int
-    started_on: date
-    # The cells as written, so the row can be checked again later (see recheck_rows).
-    business_unit: str = ""
-    liaison_email: str = ""
-
-    def cells(self) -> dict[str, str]:
-        """The row as cleaned cells by IMPORT_COLUMNS, as recheck_rows takes them."""
-        return {
-            "name": self.name,
-            "platform": self.platform,
-            "handle": self.handle,
-            "url": self.channel_url,
-            "business unit": self.business_unit,
-            "liaison email": self.liaison_email,
-            "date started": self.started_on.isoformat(),
-        }
-
-
-@dataclass
-class ImportPreview:
-    rows: list[ImportRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    file_error: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.file_error is None and not self.errors and bool(self.rows)
-
-    def summary(self) -> str:
-        """One sentence for a flash message or an exception."""
-        if self.file_error:
-            return self.file_error
-        if self.errors:
-            return ngettext(
-                "The file has %(num)d problem, so nothing was imported. The first: %(first)s",
-                "The file has %(num)d problems, so nothing was imported. The first: %(first)s",
-                len(self.errors),
-                first=self.errors[0],
-            )
-        if not self.rows:
-            return _("The file has a header row but no channels under it.")
-        return ngettext(
-            "%(num)d channel ready to import.", "%(num)d channels ready to import.", len(self.rows)
-        )
-
-
-def failed(message: str) -> ImportPreview:
-    """A preview that refuses the whole file with one message."""
-    return ImportPreview(file_error=message)
-
-
-# --- checking each row --------------------------------------------------------------------
+_ORDER = {column: index for index, column in enumerate((ROW, *(c.key for c in COLUMNS)))}
+_REFERENCE = re.compile(r"c-?0*([0-9]{1,9})", re.IGNORECASE)
 
 
 @dataclass(slots=True)
 class Draft:
-    """A row's cleaned cells, before the checks that need the whole file or the database."""
+    """A row's cleaned cells and what they name, before the checks that need the whole file
+    or the database."""
 
     line: int
+    cells: dict[str, str] = field(default_factory=dict)  # cleaned, by the import's column names
     name: str = ""
     platform: str = ""
     handle: str = ""
     handle_key: str = ""
     url: str = ""
     unit: str = ""
+    unit_name: str = ""  # the export's read-only unit name column, where the file has it
     email: str = ""
     started_on: date | None = None
+    channel_id: int | None = None  # the row's reference, then the channel it turns out to be
     business_unit_id: int | None = None
     liaison_id: int | None = None
-    ok: bool = True
+    problems: dict[str, str] = field(default_factory=dict)  # column -> the first problem
+    live: bool = True  # False for a row that is a decommissioned channel: it holds no handle
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def problem(self, column: str, message: str) -> None:
+        self.problems.setdefault(column, message)
 
 
-def check_cells(line: int, cells: dict[str, str], today: date) -> tuple[Draft, list[RowError]]:
-    """Checks that need nothing but the row itself."""
-    errors: list[RowError] = []
-    draft = Draft(line)
+def parse_reference(text: str) -> int | None:
+    """The channel id a reference names ("C-0012", "c12"), or None."""
+    match = _REFERENCE.fullmatch(text.strip())
+    return int(match.group(1)) if match else None
 
-    def error(column: str, message: str) -> None:
-        errors.append(RowError(line, column, message))
-        draft.ok = False
 
+def shape_problem(draft: Draft, cells: int, columns: int) -> None:
+    """A row with more or fewer cells than the header: its cells are shifted, so none of them
+    is checked, and this is the row's one problem."""
+    if cells > columns:
+        message = _(
+            "This row has %(cells)d cells but the header has %(columns)d: a comma inside a "
+            'cell needs the cell in quotation marks ("Policy, Research").',
+            cells=cells,
+            columns=columns,
+        )
+    else:
+        message = _(
+            "This row has %(cells)d cells but the header has %(columns)d: add the missing "
+            "cells (empty ones too), or join the row back together if it was split across "
+            "lines.",
+            cells=cells,
+            columns=columns,
+        )
+    draft.problem(ROW, message)
+
+
+def check_cells(line: int, cells: Mapping[str, str], today: date) -> Draft:
+    """The checks that need nothing but the row itself. ``cells`` are by the import's column
+    names; "reference" and "business unit name" may be absent."""
+    draft = Draft(line, cells=dict(cells))
     usable: dict[str, str] = {}
-    for column in IMPORT_COLUMNS:
-        value = cells[column]
+    for column, value in cells.items():
         limit = min(MAX_CELL_CHARS, COLUMN_LIMITS.get(column, MAX_CELL_CHARS))
         if len(value) > limit:
-            error(
+            draft.problem(
                 column,
                 _(
                     "Shorten this to at most %(limit)d characters (it has %(length)d).",
@@ -167,241 +110,121 @@ def check_cells(line: int, cells: dict[str, str], today: date) -> tuple[Draft, l
         else:
             usable[column] = value
 
-    if "name" in usable:
-        draft.name = " ".join(usable["name"].split())
-        if not draft.name:
-            error("name", _("Enter the channel's name."))
-
-    if "platform" in usable:
-        raw = usable["platform"]
-        draft.platform = platform_of(raw)
-        if not draft.platform:
-            choices = ", ".join(PLATFORMS.values())
-            error(
-                "platform",
-                _("Enter the platform (%(choices)s).", choices=choices)
-                if not raw
-                else _(
-                    "%(value)s is not a platform the registry knows. Use one of: %(choices)s.",
-                    value=quoted(raw),
-                    choices=choices,
+    if reference := usable.get("reference", ""):
+        draft.channel_id = parse_reference(reference)
+        if draft.channel_id is None:
+            draft.problem(
+                "reference",
+                _(
+                    "%(value)s is not a reference: write it as the export does (C-0012), or "
+                    "leave it empty for a channel new to the registry.",
+                    value=quoted(reference),
                 ),
             )
 
-    if "handle" in usable and draft.platform:
-        draft.handle = usable["handle"]
-        problem = handle_problem(draft.platform, draft.handle)
-        if problem:
-            error("handle", problem)
-        else:
-            draft.handle_key = normalise_handle(draft.platform, draft.handle)
+    if "name" in usable:
+        draft.name = " ".join(usable["name"].split())
+        if not draft.name:
+            draft.problem("name", _("Enter the channel's name."))
 
-    if "url" in usable and usable["url"] and draft.platform:
-        draft.url = usable["url"]
-        handle = draft.handle if draft.handle_key else ""
-        problem = channel_url_problem(draft.platform, handle, draft.url)
-        if problem:
-            error("url", problem)
+    if "platform" in usable:
+        _check_platform(draft, usable)
 
     if "business unit" in usable:
         draft.unit = " ".join(usable["business unit"].split())
         if not draft.unit:
-            error("business unit", _("Enter the business unit's code or name, e.g. POL or Policy."))
+            draft.problem(
+                "business unit", _("Enter the business unit's code or name, e.g. POL or Policy.")
+            )
+    draft.unit_name = " ".join(usable.get("business unit name", "").split())
 
     if "liaison email" in usable:
         draft.email = email_lookup_key(usable["liaison email"])
         if not draft.email:
-            error("liaison email", _("Enter the email address of the Communications liaison."))
+            draft.problem(
+                "liaison email", _("Enter the email address of the Communications liaison.")
+            )
 
     if "date started" in usable:
-        raw = usable["date started"]
-        started = parse_date(raw)
-        if not raw:
-            error("date started", _("Enter the date the channel started, e.g. 2021-03-15."))
-        elif started is None:
-            error(
-                "date started",
-                date_problem(raw)
-                or _(
-                    "%(value)s is not a date: write it as YYYY-MM-DD (2021-03-15) or DD/MM/YYYY "
-                    "(15/03/2021).",
-                    value=quoted(raw),
-                ),
-            )
-        elif started > today:
-            error(
-                "date started",
-                _(
-                    "%(day)s is in the future: give the date the channel started.",
-                    day=started.isoformat(),
-                ),
-            )
-        elif started < _EARLIEST_START:
-            error(
-                "date started", _("%(day)s is too early: check the year.", day=started.isoformat())
-            )
-        else:
-            draft.started_on = started
-    return draft, errors
+        _check_date(draft, usable["date started"], today)
+    return draft
 
 
-def _check_against_registry(draft: Draft, lookups: Lookups) -> list[RowError]:
-    errors: list[RowError] = []
-
-    def error(column: str, message: str) -> None:
-        errors.append(RowError(draft.line, column, message))
-
-    unit_id = None
-    if draft.unit:
-        unit_id = lookups.units_by_code.get(draft.unit.upper()) or lookups.units_by_name.get(
-            draft.unit
+def _check_platform(draft: Draft, usable: dict[str, str]) -> None:
+    """The platform, then the handle and address, which only mean something on a platform."""
+    raw = usable["platform"]
+    draft.platform = platform_of(raw)
+    if not draft.platform:
+        choices = ", ".join(PLATFORMS.values())
+        draft.problem(
+            "platform",
+            _("Enter the platform (%(choices)s).", choices=choices)
+            if not raw
+            else _(
+                "%(value)s is not a platform the registry knows. Use one of: %(choices)s.",
+                value=quoted(raw),
+                choices=choices,
+            ),
         )
-        if unit_id is None:
-            candidates = lookups.units_by_folded_name.get(draft.unit.casefold(), [])
-            unit_id = candidates[0] if len(candidates) == 1 else None
-        if unit_id is None:
-            error(
-                "business unit",
-                _(
-                    "No business unit has the code or name %(unit)s. Use one of: %(choices)s.",
-                    unit=quoted(draft.unit),
-                    choices=lookups.unit_choices,
-                ),
-            )
-    liaison_id = None
-    if draft.email:
-        user = lookups.users.get(draft.email)
-        if user is None:
-            error(
-                "liaison email",
-                _(
-                    "No one in the registry has the email %(email)s: use the email of someone "
-                    "already registered, or add them first.",
-                    email=quoted(draft.email),
-                ),
-            )
-        elif not user[1]:
-            error(
-                "liaison email",
-                _(
-                    "%(name)s's account (%(email)s) is deactivated: choose an active liaison.",
-                    name=user[2],
-                    email=draft.email,
-                ),
-            )
-        else:
-            liaison_id = user[0]
-    if draft.handle_key:
-        key = (draft.platform, draft.handle_key)
-        label = PLATFORMS[draft.platform]
-        for holders in (lookups.channels, lookups.proposals):
-            if key in holders:
-                error(
-                    "handle",
-                    _(
-                        "%(handle)s on %(platform)s is already %(holder)s; leave it out of the "
-                        "file.",
-                        handle=quoted(draft.handle),
-                        platform=label,
-                        holder=holders[key],
-                    ),
-                )
-                break
-    draft.business_unit_id = unit_id
-    draft.liaison_id = liaison_id
-    return errors
-
-
-def _error_order(error: RowError) -> tuple[int, int]:
-    column = IMPORT_COLUMNS.index(error.column) if error.column in IMPORT_COLUMNS else -1
-    return error.line, column
-
-
-# --- checking the whole file --------------------------------------------------------------
-
-
-def note_duplicate(
-    draft: Draft, first_line: dict[tuple[str, str], int], errors: list[RowError]
-) -> None:
-    """Duplicates within the file: the first line keeps the handle, each later one is an
-    error. ``first_line`` maps (platform, handle key) to that first line."""
-    if not draft.handle_key:
         return
-    key = (draft.platform, draft.handle_key)
-    if key in first_line:
-        errors.append(
-            RowError(
-                draft.line,
-                "handle",
-                _(
-                    "%(handle)s on %(platform)s is on lines %(first)d and %(line)d: list each "
-                    "channel once.",
-                    handle=quoted(draft.handle),
-                    platform=PLATFORMS[draft.platform],
-                    first=first_line[key],
-                    line=draft.line,
-                ),
-            )
+    if "handle" in usable:
+        draft.handle = usable["handle"]
+        problem = handle_problem(draft.platform, draft.handle)
+        if problem:
+            draft.problem("handle", problem)
+        else:
+            draft.handle_key = normalise_handle(draft.platform, draft.handle)
+    if usable.get("url"):
+        draft.url = usable["url"]
+        # Against a handle that is wrong itself, the address would only repeat its problem.
+        if draft.handle_key or "handle" not in usable:
+            problem = channel_url_problem(draft.platform, draft.handle, draft.url)
+            if problem:
+                draft.problem("url", problem)
+
+
+def _check_date(draft: Draft, raw: str, today: date) -> None:
+    started = parse_date(raw)
+    if not raw:
+        draft.problem("date started", _("Enter the date the channel started, e.g. 2021-03-15."))
+    elif started is None:
+        draft.problem(
+            "date started",
+            date_problem(raw)
+            or _(
+                "%(value)s is not a date: write it as YYYY-MM-DD (2021-03-15) or DD/MM/YYYY "
+                "(15/03/2021).",
+                value=quoted(raw),
+            ),
         )
-        draft.ok = False
+    elif started > today:
+        draft.problem(
+            "date started",
+            _(
+                "%(day)s is in the future: give the date the channel started.",
+                day=started.isoformat(),
+            ),
+        )
+    elif started < _EARLIEST_START:
+        draft.problem(
+            "date started", _("%(day)s is too early: check the year.", day=started.isoformat())
+        )
     else:
-        first_line[key] = draft.line
+        draft.started_on = started
 
 
-def registry_lookups(
-    handle_keys: Collection[tuple[str, str]], emails: Iterable[str], *, channels: bool = True
-) -> Lookups:
-    """What the file's rows refer to in the registry, read in a handful of queries.
-    ``handle_keys`` are (platform, handle key), each once. Without ``channels`` the live
-    channels holding those handles are not read: for a caller whose inserts the unique index
-    on live handles checks anyway."""
-    return Lookups(
-        *load_units(),
-        users=load_users(emails),
-        channels=live_channel_handles(handle_keys) if channels else {},
-        proposals=open_proposal_handles(handle_keys),
-    )
-
-
-def import_row(draft: Draft, lookups: Lookups, errors: list[RowError]) -> ImportRow | None:
-    """The row ``draft`` becomes if it passes the checks against the registry; what does not
-    pass is added to ``errors``."""
-    row_errors = _check_against_registry(draft, lookups)
-    errors.extend(row_errors)
-    if (
-        not draft.ok
-        or row_errors
-        or draft.started_on is None
-        or draft.business_unit_id is None
-        or draft.liaison_id is None
-    ):
+def row_error(draft: Draft, headings: Mapping[str, str] | None = None) -> RowError | None:
+    """The row's one error: its first problem in the header's order, naming any other column
+    with a problem of its own. None when the row has no problem."""
+    if not draft.problems:
         return None
-    return ImportRow(
-        line=draft.line,
-        name=draft.name,
-        platform=draft.platform,
-        handle=draft.handle,
-        handle_key=draft.handle_key,
-        channel_url=draft.url,
-        business_unit_id=draft.business_unit_id,
-        liaison_id=draft.liaison_id,
-        started_on=draft.started_on,
-        business_unit=draft.unit,
-        liaison_email=draft.email,
-    )
-
-
-def sort_errors(errors: list[RowError]) -> None:
-    """In the file's order: by line, then by column as the header lists them."""
-    errors.sort(key=_error_order)
-
-
-def check_drafts(drafts: list[Draft], errors: list[RowError]) -> ImportPreview:
-    """The checks that need the whole file or the registry, and the rows that pass them."""
-    first_line: dict[tuple[str, str], int] = {}
-    for draft in drafts:
-        note_duplicate(draft, first_line, errors)
-    lookups = registry_lookups(first_line, (d.email for d in drafts if d.email))
-    rows = [row for draft in drafts if (row := import_row(draft, lookups, errors)) is not None]
-    sort_errors(errors)
-    return ImportPreview(rows=rows, errors=errors)
+    headings = headings or {}
+    columns = sorted(draft.problems, key=lambda column: _ORDER.get(column, len(_ORDER)))
+    first, others = columns[0], columns[1:]
+    message = draft.problems[first]
+    if others:
+        message += " " + _(
+            "Also check %(columns)s in this row.",
+            columns=", ".join(f"“{headings.get(c, c)}”" for c in others),
+        )
+    return RowError(draft.line, first, message, headings.get(first, ""))

@@ -52,6 +52,7 @@ class ExportRow(NamedTuple):
     unit_name: str
     state: str
     liaison_email: str | None
+    started_on: date | None
     approved_at: datetime | None
     went_live_at: datetime | None
     review_due: date | None
@@ -75,6 +76,7 @@ def export_select(filters: InventoryFilters, scope: list[int] | None) -> Select:
             BusinessUnit.name,
             Channel.state,
             liaison.email,
+            Channel.started_on,
             Channel.approved_at,
             Channel.went_live_at,
             Channel.review_due,
@@ -120,6 +122,7 @@ def _row_of(channel: Channel) -> ExportRow:
         channel.business_unit.name,
         channel.state,
         channel.liaison.email if channel.liaison else None,
+        channel.started_on,
         channel.approved_at,
         channel.went_live_at,
         channel.review_due,
@@ -160,7 +163,10 @@ def _lines(
             # safe_cell, inlined: it runs on every cell of every channel.
             writer.writerow(
                 [
-                    "'" + cell if cell[:1] in FORMULA_STARTS else cell
+                    "'" + cell
+                    if cell[:1] in FORMULA_STARTS
+                    or (cell[:1] == "'" and cell.lstrip("'")[:1] in FORMULA_STARTS)
+                    else cell
                     for cell in _cells(row, numbers, zone)
                 ]
             )
@@ -183,6 +189,7 @@ def _cells(row: ExportRow, numbers: Mapping[int, str], zone: ZoneInfo) -> tuple[
         row.unit_name,
         row.state,
         row.liaison_email or "",
+        _iso(row.started_on),
         _local_iso(row.approved_at, zone),
         _local_iso(row.went_live_at, zone),
         _iso(row.review_due),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from registry.auth.models import BusinessUnit, User
 from registry.channels.models import Channel, ChannelState
@@ -85,17 +86,72 @@ def platform_of(text: str) -> str:
     return _PLATFORM_LOOKUP.get(_platform_token(text), "")
 
 
+@dataclass(frozen=True, slots=True)
+class ChannelNow:
+    """A channel the file's rows may name, as the registry has it now."""
+
+    id: int
+    name: str
+    platform: str
+    handle: str
+    handle_key: str
+    url: str
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    liaison_id: int | None
+    liaison_email: str
+    started_on: date | None
+    state: str
+    no_charter: bool
+    change_under_way: str = ""  # the reference of an open change proposal for it, if any
+
+    @property
+    def reference(self) -> str:
+        return "C-" + format(self.id, "04d")
+
+    def cells(self) -> dict[str, str]:
+        """Its editable columns as the export writes them (before the formula guard)."""
+        return {
+            "reference": self.reference,
+            "name": self.name,
+            "platform": self.platform,
+            "handle": self.handle,
+            "url": self.url,
+            "business unit": self.unit_code,
+            "liaison email": self.liaison_email,
+            "date started": self.started_on.isoformat() if self.started_on else "",
+        }
+
+
 @dataclass
 class Lookups:
     """What the rows refer to, loaded in a handful of queries rather than one per row."""
 
-    units_by_code: dict[str, int]
-    units_by_name: dict[str, int]
-    units_by_folded_name: dict[str, list[int]]
-    unit_choices: str
+    units: Units
     users: dict[str, tuple[int, bool, str]]  # email key -> (id, active, display name)
-    channels: dict[tuple[str, str], str]  # (platform, handle key) -> how to name the channel
-    proposals: dict[tuple[str, str], str]
+    # Live channels by (platform, handle key), and the channels the rows name by reference.
+    channels: dict[tuple[str, str], ChannelNow]
+    by_id: dict[int, ChannelNow]
+    proposals: dict[tuple[str, str], str]  # (platform, handle key) -> how to name it
+
+
+@dataclass(frozen=True)
+class Units:
+    """Every business unit, loaded once for a whole import."""
+
+    by_code: dict[str, int]
+    by_name: dict[str, int]
+    by_folded_name: dict[str, list[int]]
+    choices: str
+
+    def find(self, text: str) -> int | None:
+        """The unit a cell names by code or name (case aside, where only one has it)."""
+        unit_id = self.by_code.get(text.upper()) or self.by_name.get(text)
+        if unit_id is None:
+            candidates = self.by_folded_name.get(text.casefold(), [])
+            unit_id = candidates[0] if len(candidates) == 1 else None
+        return unit_id
 
 
 def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
@@ -104,7 +160,7 @@ def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
         yield ordered[start : start + _BATCH]
 
 
-def load_units() -> tuple[dict[str, int], dict[str, int], dict[str, list[int]], str]:
+def load_units() -> Units:
     by_code: dict[str, int] = {}
     by_name: dict[str, int] = {}
     folded: dict[str, list[int]] = {}
@@ -117,7 +173,7 @@ def load_units() -> tuple[dict[str, int], dict[str, int], dict[str, list[int]], 
         folded.setdefault(" ".join(name.split()).casefold(), []).append(unit_id)
         shown.append(f"{code} ({name})")
     choices = ", ".join(shown[:15]) + (", …" if len(shown) > 15 else "")
-    return (
+    return Units(
         by_code,
         by_name,
         folded,
@@ -150,25 +206,79 @@ def _key_chunks(keys: Collection[tuple[str, str]]) -> Iterator[list[str]]:
         yield chunk
 
 
-def live_channel_handles(wanted: Collection[tuple[str, str]]) -> dict[tuple[str, str], str]:
+def _channel_select():  # noqa: ANN202
+    liaison = aliased(User)
+    return (
+        select(
+            Channel.id,
+            Channel.name,
+            Channel.platform,
+            Channel.handle,
+            Channel.handle_key,
+            Channel.channel_url,
+            Channel.business_unit_id,
+            BusinessUnit.code,
+            BusinessUnit.name,
+            Channel.liaison_id,
+            func.coalesce(liaison.email, ""),
+            Channel.started_on,
+            Channel.state,
+            Channel.no_charter,
+        )
+        .join(BusinessUnit, BusinessUnit.id == Channel.business_unit_id)
+        .outerjoin(liaison, liaison.id == Channel.liaison_id)
+    )
+
+
+def live_channel_handles(wanted: Collection[tuple[str, str]]) -> dict[tuple[str, str], ChannelNow]:
     """Channels not decommissioned that hold any of ``wanted`` (platform, handle key)."""
-    found: dict[tuple[str, str], str] = {}
+    found: dict[tuple[str, str], ChannelNow] = {}
     for chunk in _key_chunks(wanted):
-        query = select(
-            Channel.id, Channel.platform, Channel.handle_key, Channel.name, Channel.state
-        ).where(
+        query = _channel_select().where(
             Channel.handle_key.in_(chunk),
             Channel.state != ChannelState.DECOMMISSIONED.value,
         )
-        for channel_id, platform, key, name, state in db.session.execute(query):
-            if (platform, key) in wanted:
-                found[(platform, key)] = _(
-                    "the registry's channel %(reference)s %(name)s (%(state)s)",
-                    reference="C-" + format(channel_id, "04d"),
-                    name=quoted(name),
-                    state=ChannelState(state).label.lower(),
-                )
+        for row in db.session.execute(query):
+            channel = ChannelNow(*row)
+            if (channel.platform, channel.handle_key) in wanted:
+                found[(channel.platform, channel.handle_key)] = channel
     return found
+
+
+def channels_by_id(ids: Iterable[int]) -> dict[int, ChannelNow]:
+    """The channels ``ids`` name, those the registry has."""
+    found: dict[int, ChannelNow] = {}
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), _BATCH):
+        query = _channel_select().where(Channel.id.in_(ordered[start : start + _BATCH]))
+        found.update((row[0], ChannelNow(*row)) for row in db.session.execute(query))
+    return found
+
+
+def with_changes_under_way(channels: dict[int, ChannelNow]) -> dict[int, ChannelNow]:
+    """``channels``, each with the open change proposal for it named, where there is one."""
+    ordered = sorted(channels)
+    states = [s.value for s in CLAIMING_STATES]
+    found = dict(channels)
+    for start in range(0, len(ordered), _BATCH):
+        query = select(Proposal.id, Proposal.channel_id).where(
+            Proposal.channel_id.in_(ordered[start : start + _BATCH]), Proposal.state.in_(states)
+        )
+        for proposal_id, channel_id in db.session.execute(query):
+            found[channel_id] = replace(
+                found[channel_id], change_under_way="P-" + format(proposal_id, "04d")
+            )
+    return found
+
+
+def holder_name(channel: ChannelNow) -> str:
+    """How a message names a channel holding a handle."""
+    return _(
+        "the registry's channel %(reference)s %(name)s (%(state)s)",
+        reference=channel.reference,
+        name=quoted(channel.name),
+        state=ChannelState(channel.state).label.lower(),
+    )
 
 
 def open_proposal_handles(wanted: Collection[tuple[str, str]]) -> dict[tuple[str, str], str]:

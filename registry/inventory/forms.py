@@ -98,7 +98,8 @@ class ImportForm(RegistryForm):
         validators=[FileRequired(_l("Choose the CSV file to import."))],
         description=_l(
             "Columns: name, platform, handle, url, business unit, liaison email, date "
-            "started. Save from Excel as “CSV UTF-8”."
+            "started (the template and the export have them; see the columns below). Save "
+            "from Excel as “CSV UTF-8”."
         ),
     )
 

@@ -11,26 +11,23 @@ step and recorded as such.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-from dataclasses import dataclass
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from registry.audit.log import record
-from registry.auth.models import BusinessUnit, Office, User
+from registry.auth.models import Office, User
 from registry.auth.offices import holds
 from registry.channels.models import ChannelState
 from registry.database import begin_write, locked_row
 from registry.errors import ConflictError, ForbiddenError, NotFoundError, RegistryError
 from registry.extensions import db
 from registry.forms import clean_text
-from registry.inventory.csv_checks import ImportPreview, ImportRow, RowError
 from registry.inventory.csv_import import recheck_rows
-from registry.inventory.importing import HandleTakenMeanwhile, add_imported_channels
+from registry.inventory.csv_results import ImportPreview, RowError
+from registry.inventory.import_rows import batch_rows, rows_json
+from registry.inventory.importing import HandleTakenMeanwhile, apply_import
 from registry.inventory.models import ImportBatch, ImportBatchStatus
 from registry.timeutil import utcnow
 
@@ -68,16 +65,6 @@ class RowsNoLongerPass(RegistryError):
         self.errors = errors
 
 
-@dataclass(frozen=True)
-class BatchRow:
-    """A stored row as the review page shows it."""
-
-    line: int
-    cells: dict[str, str]
-    business_unit_id: int
-    liaison_id: int
-
-
 def check_may_see_imports(user: User) -> None:
     """403 unless ``user`` is in the Communications team or is the Manager Communications."""
     if not (holds(user, Office.COMMUNICATIONS_TEAM) or holds(user, Office.MANAGER_COMMUNICATIONS)):
@@ -92,34 +79,6 @@ def load_batch(batch_id: int) -> ImportBatch:
     if batch is None:
         raise NotFoundError(_("There is no such import."))
     return batch
-
-
-def _rows_json(rows: Sequence[ImportRow]) -> str:
-    return json.dumps(
-        [
-            {
-                "line": row.line,
-                "cells": row.cells(),
-                "business_unit_id": row.business_unit_id,
-                "liaison_id": row.liaison_id,
-            }
-            for row in rows
-        ],
-        ensure_ascii=False,
-        sort_keys=True,
-    )
-
-
-def batch_rows(batch: ImportBatch) -> list[BatchRow]:
-    return [
-        BatchRow(
-            line=int(item["line"]),
-            cells={str(k): str(v) for k, v in item["cells"].items()},
-            business_unit_id=int(item["business_unit_id"]),
-            liaison_id=int(item["liaison_id"]),
-        )
-        for item in json.loads(batch.rows_json)
-    ]
 
 
 def _summary(batch: ImportBatch) -> dict[str, object]:
@@ -142,7 +101,7 @@ def submit_batch(actor: User, preview: ImportPreview, file_name: str, sha256: st
         file_name=str(clean_text(file_name or "")).strip()[:255],
         sha256=sha256,
         row_count=len(preview.rows),
-        rows_json=_rows_json(preview.rows),
+        rows_json=rows_json(preview.rows),
         status=ImportBatchStatus.PENDING.value,
         submitted_by=actor,
         submitted_at=utcnow(),
@@ -232,7 +191,19 @@ def confirm_batch(actor: User, batch_id: int, sha256: str) -> ImportBatch:
     by_line = {row.line: row for row in stored}
     for row in preview.rows:
         kept = by_line.get(row.line)
-        if kept and (row.business_unit_id, row.liaison_id) != (
+        if kept and (row.channel_id, row.before or None) != (kept.channel_id, kept.before or None):
+            errors.append(
+                RowError(
+                    row.line,
+                    "reference",
+                    _(
+                        "The channel this row names has changed since the import was "
+                        "submitted, or the row now names a channel it did not: export the "
+                        "inventory again, make the changes and submit that file."
+                    ),
+                )
+            )
+        elif kept and (row.business_unit_id, row.liaison_id) != (
             kept.business_unit_id,
             kept.liaison_id,
         ):
@@ -240,8 +211,10 @@ def confirm_batch(actor: User, batch_id: int, sha256: str) -> ImportBatch:
                 RowError(
                     row.line,
                     "business unit",
-                    "The business unit or liaison this row names is not the one it named when "
-                    "the import was submitted: submit the file again.",
+                    _(
+                        "The business unit or liaison this row names is not the one it named "
+                        "when the import was submitted: submit the file again."
+                    ),
                 )
             )
     if preview.file_error or errors or len(preview.rows) != batch.row_count:
@@ -263,7 +236,7 @@ def confirm_batch(actor: User, batch_id: int, sha256: str) -> ImportBatch:
         db.session.commit()
         raise RowsNoLongerPass(batch, errors, preview.file_error)
     try:
-        count = add_imported_channels(preview.rows)
+        count, updated = apply_import(preview.rows, actor)
         _decide(batch, actor, ImportBatchStatus.CONFIRMED, "")
         record(
             "channels-imported",
@@ -272,6 +245,7 @@ def confirm_batch(actor: User, batch_id: int, sha256: str) -> ImportBatch:
             actor=actor,
             batch=batch.reference,
             count=count,
+            **({"updated": updated} if updated else {}),
             confirmed_by=actor.email,
             state=ChannelState.ACTIVE.value,
             no_charter=True,
@@ -376,18 +350,3 @@ def waiting_for(user: User) -> list[ImportBatch]:
             .order_by(ImportBatch.submitted_at, ImportBatch.id)
         ).unique()
     )
-
-
-def names_for(rows: Sequence[BatchRow]) -> tuple[dict[int, str], dict[int, str]]:
-    """Business unit and liaison names for the review page, in two queries."""
-    unit_ids = {row.business_unit_id for row in rows}
-    user_ids = {row.liaison_id for row in rows}
-    units = dict(
-        db.session.execute(
-            select(BusinessUnit.id, BusinessUnit.name).where(BusinessUnit.id.in_(unit_ids))
-        ).all()
-    )
-    people = dict(
-        db.session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids))).all()
-    )
-    return units, people

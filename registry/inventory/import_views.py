@@ -13,7 +13,7 @@ from registry.auth.offices import holds
 from registry.auth.permissions import current_actor, office_required
 from registry.errors import ForbiddenError
 from registry.forms import redisplay_on_refusal
-from registry.inventory import import_batches
+from registry.inventory import import_batches, import_rows
 from registry.inventory.forms import ImportRefusalForm
 from registry.inventory.models import ImportBatch
 from registry.inventory.views import IMPORT_STASH_PATH, blueprint
@@ -72,8 +72,8 @@ def _import_page(  # noqa: ANN202
     status: int = 200,
 ):
     user = current_actor()
-    rows = import_batches.batch_rows(batch)
-    units, people = import_batches.names_for(rows)
+    rows = import_rows.batch_rows(batch)
+    units, people = import_rows.names_for(rows)
     pending = batch.status == "pending"
     return render_template(
         "inventory/import_batch.html",
@@ -113,14 +113,16 @@ def confirm_import(batch_id: int):
     if refusal:
         flash(refusal.message, "error")
         return redirect(url_for("inventory.show_import", batch_id=batch_id))
-    flash(
-        ngettext(
-            "Imported %(num)d channel. They are active and flagged “no charter on record”.",
-            "Imported %(num)d channels. They are active and flagged “no charter on record”.",
-            batch.row_count,
-        ),
-        "success",
+    rows = import_rows.batch_rows(batch)
+    changed = sum(1 for row in rows if row.channel_id)
+    message = ngettext(
+        "Imported %(num)d channel. They are active and flagged “no charter on record”.",
+        "Imported %(num)d channels. They are active and flagged “no charter on record”.",
+        len(rows) - changed,
     )
+    if changed:
+        message += " " + ngettext("Changed %(num)d channel.", "Changed %(num)d channels.", changed)
+    flash(message, "success")
     return redirect(url_for("inventory.index", no_charter=1))
 
 

@@ -29,6 +29,7 @@ from registry.errors import ConflictError, RegistryError
 from registry.extensions import db
 from registry.forms import choices, redisplay_on_refusal, show_error
 from registry.inventory import access, lifecycle, queries
+from registry.inventory.csv_columns import COLUMNS, template_csv
 from registry.inventory.filters import checked_page, filter_problems, units_in_scope
 from registry.inventory.forms import (
     DecommissionForm,
@@ -362,7 +363,20 @@ def import_channels():
                 current_actor().id,
                 max_bytes=len(data) * 6 + 1024,
             )
-    return render_template("inventory/import.html", form=form, preview=preview, token=token)
+    return render_template(
+        "inventory/import.html", form=form, preview=preview, token=token, columns=COLUMNS
+    )
+
+
+@blueprint.route("/inventory/import/template.csv")
+@office_required(Office.COMMUNICATIONS_TEAM)
+def import_template():
+    # With a byte-order mark, as Excel needs to read it (and save it back) as UTF-8.
+    return Response(
+        "\ufeff" + template_csv(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="channels-template.csv"'},
+    )
 
 
 # Registers the routes kept in their own module (they use this module's helpers).

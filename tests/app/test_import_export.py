@@ -18,7 +18,7 @@ from registry.auth.offices import agency_today
 from registry.channels.models import Channel, ChannelState
 from registry.charters.models import Charter
 from registry.errors import RegistryError
-from registry.inventory import csv_checks, csv_export
+from registry.inventory import csv_export, csv_matching
 from registry.inventory.csv_columns import EXPORT_COLUMNS
 from registry.inventory.csv_export import export_rows
 from registry.inventory.csv_import import parse_channels_csv
@@ -265,20 +265,24 @@ def test_duplicate_handles_against_the_registry(import_file, db, people):
     db.session.add_all([proposal, gone])
     db.session.commit()
     rows = (
-        f"Again,Facebook,ethniccommunitiesnz,,POL,{LIAISON},2020-01-01",
+        # The live channel C-0001's handle: this row is that channel, with a new name.
+        f"Again,Facebook,ethniccommunitiesnz,,POL,{LIAISON},2019-07-01",
         f"Clash,TikTok,EthnicVoices,,POL,{LIAISON},2020-01-01",
         f"Reopened,YouTube,EthnicClosed,,POL,{LIAISON},2020-01-01",  # a closed one frees it
     )
     result = import_file(csv_text(*rows))
     assert result.exit_code == 1
-    assert "line 2, column handle:" in result.output
-    assert "already the registry's channel C-0001 “Ethnic Communities NZ” (active)" in (
-        result.output
-    )
     assert "line 3, column handle:" in result.output
     assert f"already the open proposal {proposal.reference} “Proposed voices”" in result.output
-    assert "line 4" not in result.output
+    assert "line 2" not in result.output and "line 4" not in result.output
     assert channel_count(db) == 2
+
+    result = import_file(csv_text(rows[0], rows[2]))
+    assert result.exit_code == 0, result.output
+    assert "Imported 1 channel (no charter on record); changed 1." in result.output
+    assert channel_count(db) == 3
+    first = db.session.get(Channel, 1)
+    assert (first.name, first.channel_url) == ("Again", "")
 
 
 def test_a_race_on_a_handle_rolls_back_the_whole_import(db, people, monkeypatch):
@@ -295,7 +299,7 @@ def test_a_race_on_a_handle_rolls_back_the_whole_import(db, people, monkeypatch)
     )
     db.session.commit()
     # As if the channel was registered after the check: the check sees nothing.
-    monkeypatch.setattr(csv_checks, "live_channel_handles", lambda keys: {})
+    monkeypatch.setattr(csv_matching, "live_channel_handles", lambda keys: {})
     rows = [f"Race {n},Facebook,EthnicRace{n:05d},,POL,{LIAISON},2020-01-01" for n in range(1500)]
     entries_before = db.session.scalar(select(func.count(AuditEntry.id)))
     with pytest.raises(RegistryError, match="Nothing was imported"):
@@ -759,7 +763,7 @@ def test_an_import_failing_midway_leaves_the_search_index_whole(client_as, peopl
     db.session.commit()
     # As if the handle was registered after the check: the unique index trips mid-insert,
     # while the search trigger is dropped for the import.
-    monkeypatch.setattr(csv_checks, "live_channel_handles", lambda keys: {})
+    monkeypatch.setattr(csv_matching, "live_channel_handles", lambda keys: {})
     clash = [f"New {n},Facebook,EthnicNew{n},,POL,{LIAISON},2020-01-01" for n in range(3)]
     with pytest.raises(RegistryError):
         import_channels(csv_text(*clash, existing).encode(), None)

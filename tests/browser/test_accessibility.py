@@ -361,9 +361,7 @@ def test_communications_pages(page, people, client_as, db, audit):
         {"name": "channels.csv", "mimeType": "text/csv", "buffer": good_csv.encode()}
     )
     page.get_by_role("button", name="Check the file").click()
-    expect(
-        page.get_by_role("heading", name="Ready to submit 1 channel for confirmation")
-    ).to_be_visible()
+    expect(page.get_by_role("heading", name="What the import will do")).to_be_visible()
     audit.check("import, preview ready")
     page.get_by_role("button", name="Submit the import for confirmation").click()
     expect(
@@ -396,6 +394,65 @@ def test_import_confirmation_pages(page, people, client_as, db, audit):
     page.get_by_role("button", name="Refuse the import").click()
     expect(page.locator(".notice-success")).to_be_visible()
     audit.check("import, refused")
+    audit.assert_clean()
+
+
+def test_import_export_round_trip_preview_then_submit(page, people, db, audit):
+    """The export, edited in a spreadsheet, uploaded: the preview says what changes, and the
+    button to submit comes after it, never before."""
+    from registry.inventory.importing import import_channels
+
+    sheet = (
+        "Name,Platform,Handle,URL,Business unit,Liaison email,Date started\r\n"
+        "MEC Voices,facebook,MECVoices,https://www.facebook.com/MECVoices,POL,"
+        "mere.comms@example.govt.nz,2020-02-01\r\n"
+    )
+    assert import_channels(sheet.encode(), None).count == 1
+    db.session.commit()
+    sign_in(page, people.comms.email, factories.PASSWORD)
+    page.goto("/inventory/import")
+    submit = page.get_by_role("button", name="Submit the import for confirmation")
+    expect(submit).to_have_count(0)  # nothing to submit before a file is checked
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export the inventory (CSV)").click()
+    exported = download.value.path().read_text(encoding="utf-8")
+    edited = exported.replace("MEC Voices", "MEC Voices of the Communities") + (
+        "C-9999,Ghost,facebook,MECGhost,,POL,,active,mere.comms@example.govt.nz,2020-01-01"
+        ",,,,,,\r\n"
+    )
+    page.get_by_label("Channels spreadsheet (CSV)").set_input_files(
+        {"name": "edited.csv", "mimeType": "text/csv", "buffer": edited.encode()}
+    )
+    page.get_by_role("button", name="Check the file").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("1 row to fix")
+    expect(summary.get_by_role("row")).to_have_count(2)  # the heading row and one error
+    expect(summary).to_contain_text("The registry has no channel C-9999")
+    expect(submit).to_have_count(0)
+    audit.check("import, export edited, a row to fix")
+
+    page.get_by_label("Channels spreadsheet (CSV)").set_input_files(
+        {
+            "name": "edited.csv",
+            "mimeType": "text/csv",
+            "buffer": edited.rsplit("C-9999", 1)[0].encode(),
+        }
+    )
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("heading", name="What the import will do")).to_be_visible()
+    changes = page.get_by_role("table", name="Channels changed")
+    expect(changes).to_contain_text("MEC Voices of the Communities")
+    expect(submit).to_be_visible()
+    # Read top to bottom: what changes, then the button.
+    assert (
+        submit.bounding_box()["y"] > changes.bounding_box()["y"] + changes.bounding_box()["height"]
+    )
+    audit.check("import, preview of a change")
+    submit.click()
+    expect(page.get_by_role("table", name="Channels this import changes")).to_contain_text(
+        "MEC Voices of the Communities"
+    )
+    audit.check("import, a change waiting for the Manager Communications")
     audit.assert_clean()
 
 

@@ -68,6 +68,7 @@ MATRIX: dict[str, str] = {
     "/inventory/export.csv":                        "302 403 403 200 200 200 200 200 200 403",
     "/inventory/import":                            "302 403 403 200 200 403 403 403 403 403",
     "/inventory/import/submit":                     "302 403 403 302 302 403 403 403 403 403",
+    "/inventory/import/template.csv":               "302 403 403 200 200 403 403 403 403 403",
     # The pending import Mere (comms) submitted: the Manager Communications decides it.
     "/inventory/imports/":                          "302 403 403 200 200 403 403 403 403 403",
     "/inventory/imports/<int:batch_id>":            "302 403 403 200 200 403 403 403 403 403",

@@ -64,8 +64,8 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
-// A people question (templates/macros/forms.html): the server's search box and "Find people"
-// button become a combobox that searches as you type, following the WAI-ARIA Authoring
+// A people question (templates/macros/people_picker.html): the server's search box and "Find
+// people" button become a combobox that searches as you type, following the WAI-ARIA Authoring
 // Practices' combobox with a listbox popup (list autocomplete, manual selection). The people
 // chosen become a list with a "Remove <name>" button each; their ids are posted in hidden
 // inputs under the question's name, exactly as the checkboxes or radios posted them.
@@ -129,6 +129,9 @@ function enhancePeoplePicker(root) {
   listbox.setAttribute("role", "listbox");
   listbox.setAttribute("aria-labelledby", label.id);
   listbox.hidden = true;
+  // Pressing an option (or the list's scroll bar) keeps focus in the search box, so the list
+  // stays open; releasing the button on an option chooses it.
+  listbox.addEventListener("mousedown", (event) => event.preventDefault());
   combobox.append(listbox);
   const status = document.createElement("p");
   status.className = "person-status visually-hidden";
@@ -227,6 +230,9 @@ function enhancePeoplePicker(root) {
   };
 
   const show = (data, query) => {
+    if (input.value.trim() !== query) {
+      return; // typed on (or chose someone) meanwhile: another answer is coming, or none is due
+    }
     const people = (data.people || [])
       .map((person) => ({ ...person, id: String(person.id), unit: person.unit || "" }))
       .filter((person) => !chosen.has(person.id));
@@ -238,8 +244,6 @@ function enhancePeoplePicker(root) {
       option.setAttribute("role", "option");
       option.setAttribute("aria-selected", "false");
       personText(person, option);
-      // Pressing an option keeps focus in the search box; releasing it chooses.
-      option.addEventListener("mousedown", (event) => event.preventDefault());
       option.addEventListener("click", () => {
         choose(person);
         input.focus();

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, url_for
+from flask import get_template_attribute, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 from wtforms import Field
@@ -32,10 +32,15 @@ def _shown(user: Any) -> Found:
 
 
 class PeoplePickerWidget:
-    """Draws the question from ``templates/macros/people_picker.html``."""
+    """Draws the question with the macro in ``templates/macros/people_picker.html`` (escaped as
+    every template is: a macro's call returns markup Jinja built)."""
 
     def __call__(self, field: PeoplePickerField, **kwargs: Any) -> Markup:
-        return Markup(render_template("macros/people_picker.html", f=field, **kwargs))  # noqa: S704
+        # From the field macro: its hint, the ids describing the group, its classes (WTForms
+        # hands "class_" on as "class").
+        draw = get_template_attribute("macros/people_picker.html", "people_picker")
+        classes = kwargs.get("class", kwargs.get("class_", ""))
+        return draw(field, kwargs.get("hint_text"), list(kwargs.get("described", ())), classes)
 
 
 class PeoplePickerField(Field):

@@ -179,6 +179,7 @@ def _register_blueprints(app: Flask) -> None:
     from registry.inventory.register_views import register_blueprint as register_bp
     from registry.inventory.views import blueprint as inventory_bp
     from registry.oia.views import blueprint as oia_bp
+    from registry.proposals.people_views import blueprint as people_bp
     from registry.proposals.views import blueprint as proposals_bp
     from registry.signoffs.views import blueprint as signoffs_bp
 
@@ -188,6 +189,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(elections_bp)
     app.register_blueprint(proposals_bp)
+    app.register_blueprint(people_bp)
     app.register_blueprint(signoffs_bp)
     app.register_blueprint(charters_bp)
     app.register_blueprint(inventory_bp)

@@ -23,6 +23,7 @@ from registry.policy.content import MonitoringWindow
 from registry.policy.hours import monitoring_statement
 from registry.proposals import access, policy_view, presenters, services
 from registry.proposals.forms import (
+    PEOPLE_FIELDS,
     WINDOW_ROWS_BLANK,
     ProposalForm,
     content_from_form,
@@ -34,6 +35,7 @@ from registry.proposals.views import blueprint
 from registry.proposals.workflow import Action, allowed
 
 STATEMENT_START = "We monitor this page"
+FIND_PEOPLE = "find:"  # the "Find people" button of each people question: "find:liaison"
 
 
 def keeps_post_when_signed_out(view: Callable) -> Callable:
@@ -88,19 +90,6 @@ def _prepare(form: ProposalForm, actor: User, proposal: Proposal | None, extra_r
         [("", _("Choose a business unit"))]
         + [(u.id, u.name) for u in db.session.scalars(units_query)]
     )
-    people = list(
-        db.session.scalars(
-            select(User).where(User.is_active_account).order_by(User.display_name)
-        ).unique()
-    )
-    person_choices = [(u.id, u.display_name) for u in people]
-    form.liaison.choices = choices(
-        [("", _("Choose a member of the Communications team"))]
-        + [(u.id, u.display_name) for u in policy_view.communications_team()]
-    )
-    form.spokespeople.choices = choices(person_choices)
-    form.peer_reviewers.choices = choices(person_choices)
-    form.information_contact.choices = choices([("", _("Choose a person"))] + person_choices)
     form.related_channels.choices = choices(
         (p.id, f"{p.title} ({p.reference})")
         for p in policy_view.registered_channels()
@@ -194,9 +183,16 @@ def _refuse_closed(form: ProposalForm, proposal: Proposal):
 def _edit(proposal: Proposal | None):
     actor = current_actor()
     form = _form_from_request(proposal)
-    action = request.form.get("action", "save") if request.method == "POST" else None
+    action = request.form.get("action", "save") if request.method == "POST" else ""
     _prepare(form, actor, proposal, WINDOW_ROWS_BLANK if action != "add_window" else 0)
 
+    if action.startswith(FIND_PEOPLE):
+        # "Find people" without JavaScript: the form again as typed, with who matches.
+        picker = form._fields.get(action.removeprefix(FIND_PEOPLE))
+        if picker is None or picker.name not in PEOPLE_FIELDS:
+            return _render_form(form, proposal)
+        picker.find()
+        return _render_form(form, proposal)
     if action == "add_window":
         form.monitoring_windows.append_entry()
         # The page comes back focused on the new row, saying which row it is.

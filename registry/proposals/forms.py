@@ -20,6 +20,8 @@ from wtforms import (
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from registry.auth.people_picker import PeoplePickerField
+from registry.auth.people_search import Pool
 from registry.forms import RegistryForm, choices, chosen_id, clean_identifier, optional_id
 from registry.policy.content import WEEKDAYS
 from registry.policy.platforms import PLATFORMS, handle_problem
@@ -47,6 +49,13 @@ LANGUAGES = (
     "French",
 )
 MAX_LINKS = 20
+# The form's people questions, and who each may name (the people search answers for these).
+PEOPLE_FIELDS = {
+    "liaison": Pool.COMMUNICATIONS_TEAM,
+    "spokespeople": Pool.STAFF,
+    "peer_reviewers": Pool.STAFF,
+    "information_contact": Pool.STAFF,
+}
 WINDOW_ROWS_BLANK = 2  # empty rows offered below the filled ones
 MAX_WINDOWS = 28
 
@@ -198,31 +207,29 @@ class ProposalForm(RegistryForm):
         description=_l("Only if none of the agency's registered channels is relevant to link to."),
     )
 
-    # People
-    liaison = SelectField(
+    # People: searched for, never listed in full (thousands of staff).
+    liaison = PeoplePickerField(
         _l("Communications liaison"),
-        coerce=optional_id,
-        validate_choice=False,
+        pool=PEOPLE_FIELDS["liaison"],
         description=_l("The member of the Communications team who manages the channel with you."),
     )
-    spokespeople = MultiCheckboxField(
+    spokespeople = PeoplePickerField(
         _l("Authorised spokespeople"),
-        coerce=chosen_id,
-        validate_choice=False,
+        pool=PEOPLE_FIELDS["spokespeople"],
+        multiple=True,
         description=_l("Only these people post on the channel."),
     )
-    peer_reviewers = MultiCheckboxField(
+    peer_reviewers = PeoplePickerField(
         _l("Peer reviewers"),
-        coerce=chosen_id,
-        validate_choice=False,
+        pool=PEOPLE_FIELDS["peer_reviewers"],
+        multiple=True,
         description=_l(
             "They check each post's facts, tone, spelling and grammar before it goes out."
         ),
     )
-    information_contact = SelectField(
+    information_contact = PeoplePickerField(
         _l("Information requests contact"),
-        coerce=optional_id,
-        validate_choice=False,
+        pool=PEOPLE_FIELDS["information_contact"],
         description=_l(
             "Answers requests for information received via the channel, under the "
             "Official Information Act."

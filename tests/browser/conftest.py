@@ -78,3 +78,12 @@ def sign_in(page, email: str, password: str) -> None:  # noqa: ANN001
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def choose_person(page, question: str, typed: str, name: str) -> None:  # noqa: ANN001
+    """On the proposal form, type into a people question's search box and choose ``name``
+    from the list that drops down."""
+    group = page.get_by_role("group", name=question)
+    group.get_by_role("combobox").fill(typed)
+    group.get_by_role("option", name=name).click()
+    group.get_by_role("button", name=f"Remove {name}").wait_for()

@@ -115,7 +115,9 @@ def test_adding_a_window_focuses_the_new_row_and_says_so(page, people):
     expect(page.get_by_label("Day")).to_have_count(rows + 1)
     new_day = page.get_by_label("Day").nth(rows)
     expect(new_day).to_be_focused()
-    expect(page.get_by_role("status")).to_have_text(f"Monitoring window {rows + 1} added.")
+    expect(page.get_by_role("status").filter(has_text="added")).to_have_text(
+        f"Monitoring window {rows + 1} added."
+    )
     expect(new_day).to_have_accessible_description(f"Monitoring window {rows + 1} added.")
     expect(page.get_by_label("Channel name")).to_have_value("MEC Pasifika Communities")
     audit = Audit(page)

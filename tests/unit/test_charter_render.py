@@ -400,10 +400,14 @@ def _render_scratch() -> set[str]:
     }
 
 
-def test_a_render_leaves_no_files_behind_even_when_killed() -> None:
+def test_a_render_leaves_no_files_behind_even_when_killed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """WeasyPrint writes the charter's fonts (52 MB with CJK) to a temporary folder per
     render; a render process that exits or is killed must not leave it: a worker renders
     thousands of charters."""
+    # A temporary folder of the test's own, so renders by other processes do not count.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     before = _render_scratch()
     render_charter_pdf(sample_document())
     with pytest.raises(CharterRenderTimeout):

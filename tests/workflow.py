@@ -178,3 +178,13 @@ def confirm_import(client, batch_id: int, sha256: str | None = None):  # noqa: A
         db.session.expire_all()
         sha256 = db.session.get(ImportBatch, batch_id).sha256
     return client.post(f"/inventory/imports/{batch_id}/confirm", data={"sha256": sha256})
+
+
+def change_and_submit(client, proposal_id: int, form: dict, section: str = "about") -> None:  # noqa: ANN001
+    """Save ``form`` on one section's page, then submit from check your answers (both must
+    go through)."""
+    saved = save_section(client, proposal_id, section, form)
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
+    submitted = submit(client, proposal_id)
+    assert submitted.status_code == 302, submitted.get_data(as_text=True)[:2000]
+    assert submitted.headers["Location"].endswith(f"/proposals/{proposal_id}")

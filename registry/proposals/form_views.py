@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 from registry.auth.models import BusinessUnit, User
 from registry.auth.permissions import current_actor
 from registry.auth.views import expired_session_user_id
-from registry.errors import ConflictError
+from registry.errors import ConflictError, NotFoundError
 from registry.extensions import csrf, db
 from registry.forms import choices, parse_id, redisplay_on_refusal, show_error
 from registry.policy.content import MonitoringWindow
@@ -333,13 +333,12 @@ def editable(proposal_id: int) -> Proposal:
     return proposal
 
 
-@blueprint.route(
-    "/<int:proposal_id>/edit/<any(about, terms, profile, people, confirmation):section>",
-    methods=["GET", "POST"],
-)
+@blueprint.route("/<int:proposal_id>/edit/<section>", methods=["GET", "POST"])
 @keeps_post_when_signed_out
 def section(proposal_id: int, section: str):
-    part = BY_SLUG[section]
+    part = BY_SLUG.get(section)
+    if part is None:
+        raise NotFoundError(_("There is no such section of the proposal form."))
     proposal = access.load_proposal(proposal_id, current_actor(), to_edit=True)
     if request.method == "POST" and not allowed(proposal.state_enum, Action.SAVE):
         form = _form_from_request(proposal, part)

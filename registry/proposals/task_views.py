@@ -15,7 +15,7 @@ from registry.forms import parse_id, redisplay_on_refusal
 from registry.policy.rules import RuleResult
 from registry.proposals import access, policy_view, presenters, services, task_list
 from registry.proposals.form_views import approvals_at_stake, editable
-from registry.proposals.models import Proposal
+from registry.proposals.models import Proposal, ProposalState
 from registry.proposals.presenters import FORM_FIELD
 from registry.proposals.views import blueprint, stale_message
 from registry.proposals.workflow import Action, allowed, next_state
@@ -58,9 +58,9 @@ def _outstanding(report: list[RuleResult], proposal: Proposal) -> list[tuple[str
     return items
 
 
-def check_answers_page(proposal: Proposal, refused: bool = False, status: int = 200):  # noqa: ANN201
+def check_answers_page(proposal: Proposal, refused: str = ""):  # noqa: ANN201
     """Every answer with a link to change it, what the policy still needs, and the button
-    that submits; ``refused``: shown again after a submit the policy refused."""
+    that submits; ``refused``: why, when shown again after a submit the policy refused."""
     content = proposal.current_revision.content
     report = policy_view.policy_report(content, proposal.proposer)
     answers: list[tuple[Any, ...]] = []
@@ -79,7 +79,7 @@ def check_answers_page(proposal: Proposal, refused: bool = False, status: int = 
         answers=answers,
         outstanding=_outstanding(report, proposal),
         refused=refused,
-    ), status
+    )
 
 
 @blueprint.route("/<int:proposal_id>/check-answers")
@@ -97,14 +97,18 @@ def submit(proposal_id: int):
     expected = parse_id(request.form.get("version", ""))
     with redisplay_on_refusal() as refusal:
         services.submit_proposal(proposal.id, current_actor(), expected)
-    if isinstance(refusal.error, services.StaleEditError):
-        raise ConflictError(stale_message(refusal.error, "submitted"))
     if isinstance(refusal.error, services.SubmitRefused):
         flash(refusal.message, "error")
         return redirect(url_for("proposals.show", proposal_id=proposal_id, _anchor="reply"))
     if isinstance(refusal.error, services.PolicyNotMet):
         # The answers again, with what stops it at the top, each linked to where to fix it.
-        return check_answers_page(proposal, refused=True)
+        return check_answers_page(proposal, refused=refusal.message)
+    if refusal.status == 409 and proposal.state_enum is ProposalState.AWAITING_SIGNOFF:
+        # Pressed twice, or in a second tab: what was asked for is done; say so.
+        flash(_("%(title)s is already awaiting sign-off.", title=proposal.title), "info")
+        return redirect(url_for("proposals.show", proposal_id=proposal_id))
+    if isinstance(refusal.error, services.StaleEditError):
+        raise ConflictError(stale_message(refusal.error, "submitted"))
     if refusal:
         raise refusal.error  # forbidden or a state conflict: the app's one error page
     flash(_("Submitted for sign-off. The signatories have been told."), "success")

@@ -319,17 +319,21 @@ def new():
     return _edit(None, FIRST)
 
 
+def _closed(proposal: Proposal) -> ConflictError:
+    return ConflictError(
+        _(
+            "%(title)s is %(state)s and can no longer be edited.",
+            title=proposal.title,
+            state=proposal.state_enum.label.lower(),
+        )
+    )
+
+
 def editable(proposal_id: int) -> Proposal:
     """The proposer's own proposal, still open to edits (409 saying why not)."""
     proposal = access.load_proposal(proposal_id, current_actor(), to_edit=True)
     if not allowed(proposal.state_enum, Action.SAVE):
-        raise ConflictError(
-            _(
-                "%(title)s is %(state)s and can no longer be edited.",
-                title=proposal.title,
-                state=proposal.state_enum.label.lower(),
-            )
-        )
+        raise _closed(proposal)
     return proposal
 
 
@@ -340,8 +344,11 @@ def section(proposal_id: int, section: str):
     if part is None:
         raise NotFoundError(_("There is no such section of the proposal form."))
     proposal = access.load_proposal(proposal_id, current_actor(), to_edit=True)
-    if request.method == "POST" and not allowed(proposal.state_enum, Action.SAVE):
+    if not allowed(proposal.state_enum, Action.SAVE):
+        if request.method == "GET":
+            raise _closed(proposal)
+        # Typed before it closed: shown again beside the saved version, not lost.
         form = _form_from_request(proposal, part)
         _prepare(form, current_actor(), proposal, part, 0)
         return _refuse_closed(form, proposal, part)
-    return _edit(editable(proposal_id), part)
+    return _edit(proposal, part)

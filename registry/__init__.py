@@ -151,6 +151,7 @@ def connect_receivers() -> None:
     signals.proposal_approved.connect(charters.schedule_charter)
     signals.proposal_page.connect(signoffs.proposal_page)
     signals.proposal_page.connect(charters.proposal_page)
+    signals.proposal_editing.connect(signoffs.approvals_at_stake)
     signals.proposals_listed.connect(charters.proposals_listed)
     signals.channel_page.connect(oia.channel_page)
 

@@ -101,6 +101,16 @@ proposal_page = _signals.signal(
     above proposals know without proposals importing them.""",
 )
 
+proposal_editing = _signals.signal(
+    "proposal-editing",
+    doc="""The proposer is about to edit a proposal: its task list or a section's page is being
+    shown (``proposals.form_views``).
+
+    Sender: the ``Proposal``. Read only: receivers must not write. Each receiver returns a
+    list of ``(name, capacity)`` for the sign-offs a saved change would void (or None), so
+    the page can warn before anything is saved without proposals importing the sign-offs.""",
+)
+
 proposals_listed = _signals.signal(
     "proposals-listed",
     doc="""A person's proposals are being listed (``proposals.views.mine``).
@@ -129,6 +139,7 @@ ALL: tuple[Signal, ...] = (
     proposal_submitted,
     proposal_approved,
     proposal_page,
+    proposal_editing,
     proposals_listed,
     channel_page,
 )

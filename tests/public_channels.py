@@ -12,7 +12,7 @@ from registry.policy.platforms import expected_channel_url
 from registry.proposals.models import Proposal, ProposalState
 from registry.timeutil import utcnow
 from tests.proposal_data import good_form
-from tests.workflow import approved_proposal, decide, secure_account
+from tests.workflow import approved_proposal, change_and_submit, decide, secure_account
 
 SIGNERS = (("manager", "manager-communications"), ("dce_policy", "dce"), ("ce", "chief-executive"))
 
@@ -67,8 +67,7 @@ def reapproved_change(client_as, people, db, channel: Channel) -> Proposal:  # n
             Proposal.channel_id == channel.id, Proposal.id != channel.proposal_id
         )
     )
-    edited = good_form(people, version=str(change.version), purpose="Wider.", action="submit")
-    assert comms.post(f"/proposals/{change.id}/edit", data=edited).status_code == 302
+    change_and_submit(comms, change.id, good_form(people, purpose="Wider."))
     for role, office in SIGNERS:
         assert decide(client_as(role), change, capacity=office).status_code == 302
     db.session.expire_all()

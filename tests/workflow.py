@@ -8,13 +8,62 @@ from registry.extensions import db
 from registry.proposals.models import Proposal
 from tests.proposal_data import good_form
 
+SECTIONS = ("about", "terms", "profile", "people", "confirmation")
+
+
+def proposal_id_of(response) -> int:  # noqa: ANN001
+    """The proposal a redirect after a save or a submit goes to."""
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return int(re.search(r"/proposals/(\d+)", response.headers["Location"]).group(1))
+
+
+def current_version(proposal_id: int) -> str:
+    """The version a page of the proposal, opened now, would post back."""
+    db.session.expire_all()
+    return str(db.session.get(Proposal, proposal_id).version)
+
+
+def save_section(client, proposal_id: int, section: str, form: dict, **overrides):  # noqa: ANN001, ANN201
+    """Post ``form`` to one section's page, as opened now (its current version) unless
+    ``overrides`` say otherwise. A section's page reads only its own fields, so a whole
+    ``good_form`` can be posted to any of them."""
+    data = {**form, "version": current_version(proposal_id), **overrides}
+    return client.post(f"/proposals/{proposal_id}/edit/{section}", data=data)
+
+
+def fill_in(client, form: dict, proposal_id: int | None = None, sections=SECTIONS) -> int:  # noqa: ANN001
+    """Fill in ``sections`` one page at a time, as a proposer does from the task list; without
+    ``proposal_id`` the first is "About the channel" of a new proposal. Returns its id."""
+    for section in sections:
+        if proposal_id is None:
+            assert section == "about", "a new proposal starts with About the channel"
+            proposal_id = proposal_id_of(client.post("/proposals/new", data=form))
+            continue
+        response = save_section(client, proposal_id, section, form)
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return proposal_id
+
+
+def submit(client, proposal_id: int, **overrides):  # noqa: ANN001, ANN201
+    """Press Submit for sign-off on the check-your-answers page, as opened now."""
+    data = {"version": current_version(proposal_id), **overrides}
+    return client.post(f"/proposals/{proposal_id}/submit", data=data)
+
+
+def draft_proposal(client_as, people, **overrides) -> Proposal:  # noqa: ANN001
+    """A draft by Tama (Policy staff), every section filled in from ``good_form``."""
+    proposal_id = fill_in(client_as("staff_policy"), good_form(people, **overrides))
+    db.session.expire_all()
+    return db.session.get(Proposal, proposal_id)
+
 
 def submitted_proposal(client_as, people, **overrides) -> Proposal:  # noqa: ANN001
     """A proposal by Tama (Policy staff), passing every rule and submitted for sign-off."""
     client = client_as("staff_policy")
-    response = client.post("/proposals/new", data=good_form(people, action="submit", **overrides))
+    proposal_id = fill_in(client, good_form(people, **overrides))
+    response = submit(client, proposal_id)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    proposal_id = int(re.search(r"/proposals/(\d+)", response.headers["Location"]).group(1))
+    assert response.headers["Location"].endswith(f"/proposals/{proposal_id}")
     db.session.expire_all()
     return db.session.get(Proposal, proposal_id)
 
@@ -129,3 +178,13 @@ def confirm_import(client, batch_id: int, sha256: str | None = None):  # noqa: A
         db.session.expire_all()
         sha256 = db.session.get(ImportBatch, batch_id).sha256
     return client.post(f"/inventory/imports/{batch_id}/confirm", data={"sha256": sha256})
+
+
+def change_and_submit(client, proposal_id: int, form: dict, section: str = "about") -> None:  # noqa: ANN001
+    """Save ``form`` on one section's page, then submit from check your answers (both must
+    go through)."""
+    saved = save_section(client, proposal_id, section, form)
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
+    submitted = submit(client, proposal_id)
+    assert submitted.status_code == 302, submitted.get_data(as_text=True)[:2000]
+    assert submitted.headers["Location"].endswith(f"/proposals/{proposal_id}")

@@ -1,4 +1,6 @@
-"""The proposal form: a new proposal and edits to one, kept when a session ends meanwhile."""
+"""The proposal form, one section's page at a time: a new proposal starts with "About the
+channel"; each save merges only that section's fields into the draft, so nothing typed on
+another section is lost. A post that arrives after the session ended is kept meanwhile."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 from registry.auth.models import BusinessUnit, User
 from registry.auth.permissions import current_actor
 from registry.auth.views import expired_session_user_id
-from registry.errors import ConflictError, RegistryError
+from registry.errors import ConflictError, NotFoundError
 from registry.extensions import csrf, db
 from registry.forms import choices, parse_id, redisplay_on_refusal, show_error
 from registry.policy.content import MonitoringWindow
@@ -31,8 +33,10 @@ from registry.proposals.forms import (
 )
 from registry.proposals.models import Proposal
 from registry.proposals.stash import stash_form, take_stash
+from registry.proposals.task_list import BY_SLUG, FIRST, Section, merged
 from registry.proposals.views import blueprint
 from registry.proposals.workflow import Action, allowed
+from registry.signals import proposal_editing, values_from
 
 STATEMENT_START = "We monitor this page"
 FIND_PEOPLE = "find:"  # the "Find people" button of each people question: "find:liaison"
@@ -81,28 +85,56 @@ def keeps_post_when_signed_out(view: Callable) -> Callable:
     return csrf.exempt(wrapped)
 
 
-def _prepare(form: ProposalForm, actor: User, proposal: Proposal | None, extra_rows: int) -> None:
-    allowed_units = access.proposable_unit_ids(actor)
-    units_query = select(BusinessUnit).order_by(BusinessUnit.name)
-    if allowed_units is not None:
-        units_query = units_query.where(BusinessUnit.id.in_(allowed_units))
-    form.business_unit.choices = choices(
-        [("", _("Choose a business unit"))]
-        + [(u.id, u.name) for u in db.session.scalars(units_query)]
-    )
-    form.related_channels.choices = choices(
-        (p.id, f"{p.title} ({p.reference})")
-        for p in policy_view.registered_channels()
-        if proposal is None or p.id != proposal.id
-    )
-    blanks = sum(1 for entry in form.monitoring_windows.entries if entry.form.is_blank)
-    for _row in range(max(0, extra_rows - blanks)):
-        form.monitoring_windows.append_entry()
+def _prepare(
+    form: ProposalForm, actor: User, proposal: Proposal | None, section: Section, extra_rows: int
+) -> None:
+    """The choices of the section's lists (only its own: the page shows no others)."""
+    wanted = set(section.fields)
+    if "business_unit" in wanted:
+        allowed_units = access.proposable_unit_ids(actor)
+        units_query = select(BusinessUnit).order_by(BusinessUnit.name)
+        if allowed_units is not None:
+            units_query = units_query.where(BusinessUnit.id.in_(allowed_units))
+        form.business_unit.choices = choices(
+            [("", _("Choose a business unit"))]
+            + [(u.id, u.name) for u in db.session.scalars(units_query)]
+        )
+    # The people questions offer no list of everyone: a picker searches (people_picker).
+    if "related_channels" in wanted:
+        form.related_channels.choices = choices(
+            (p.id, f"{p.title} ({p.reference})")
+            for p in policy_view.registered_channels()
+            if proposal is None or p.id != proposal.id
+        )
+    if "monitoring_windows" in wanted:
+        blanks = sum(1 for entry in form.monitoring_windows.entries if entry.form.is_blank)
+        for _row in range(max(0, extra_rows - blanks)):
+            form.monitoring_windows.append_entry()
 
 
-def _render_form(form: ProposalForm, proposal: Proposal | None, status: int = 200, **extra: Any):
+def approvals_at_stake(proposal: Proposal | None) -> list[tuple[str, str]]:
+    """(name, capacity) of each sign-off a saved change to ``proposal`` would void."""
+    if proposal is None:
+        return []
+    return [pair for found in values_from(proposal_editing, proposal) for pair in found]
+
+
+def _render_form(
+    form: ProposalForm,
+    proposal: Proposal | None,
+    section: Section,
+    status: int = 200,
+    **extra: Any,
+):
     return (
-        render_template("proposals/form.html", form=form, proposal=proposal, **extra),
+        render_template(
+            "proposals/section.html",
+            form=form,
+            proposal=proposal,
+            section=section,
+            at_stake=approvals_at_stake(proposal),
+            **extra,
+        ),
         status,
     )
 
@@ -128,22 +160,28 @@ def _insert_statement(form: ProposalForm) -> bool:
 
 
 _WINDOW_KEY = re.compile(r"monitoring_windows-(?P<index>[^-]*)-")
+_ALWAYS_READ = frozenset({"csrf_token", "version", "action"})
 
 
-def _window_rows_only_numbered(formdata: MultiDict) -> MultiDict:
-    """Drop window fields whose row number is not plain digits (WTForms would crash on "²")."""
+def _section_only(formdata: MultiDict, section: Section) -> MultiDict:
+    """The posted fields of ``section`` alone (a page posts no others; anything else is left
+    out, so it can neither blank nor change another section). Window fields whose row number
+    is not plain digits are dropped too: WTForms would crash on "²"."""
     kept = MultiDict()
     for key, value in formdata.items(multi=True):
         match = _WINDOW_KEY.match(key)
-        if match and not (
-            match["index"].isascii() and match["index"].isdigit() and len(match["index"]) < 4
-        ):
+        if match:
+            if "monitoring_windows" not in section.fields or not (
+                match["index"].isascii() and match["index"].isdigit() and len(match["index"]) < 4
+            ):
+                continue
+        elif key not in section.fields and key not in _ALWAYS_READ:
             continue
         kept.add(key, value)
     return kept
 
 
-def _form_from_request(proposal: Proposal | None) -> ProposalForm:
+def _form_from_request(proposal: Proposal | None, section: Section) -> ProposalForm:
     # Someone else's unsaved work is a 404 (StashNotYours): never shown, never pre-filled.
     restored = take_stash(request.args.get("restore", ""), request.path, current_actor().id)
     if request.method == "GET" and restored is not None:
@@ -154,9 +192,9 @@ def _form_from_request(proposal: Proposal | None) -> ProposalForm:
             ),
             "warning",
         )
-        return ProposalForm(formdata=_window_rows_only_numbered(MultiDict(restored)))
+        return ProposalForm(formdata=_section_only(MultiDict(restored), section))
     if request.method == "POST":
-        return ProposalForm(formdata=_window_rows_only_numbered(request.form))
+        return ProposalForm(formdata=_section_only(request.form, section))
     if proposal is None:
         content = services.empty_content(current_actor().business_unit_id)
         return ProposalForm(data=form_data_from_content(content, None))
@@ -165,14 +203,21 @@ def _form_from_request(proposal: Proposal | None) -> ProposalForm:
     return ProposalForm(data=data)
 
 
-def _refuse_closed(form: ProposalForm, proposal: Proposal):
+def _saved_content(proposal: Proposal | None) -> dict[str, Any]:
+    if proposal is None:
+        return services.empty_content(current_actor().business_unit_id)
+    return proposal.current_revision.content
+
+
+def _refuse_closed(form: ProposalForm, proposal: Proposal, section: Section):
     """An edit that arrived after the proposal was approved, declined or withdrawn: the form
     again as typed, beside the saved version, without its buttons (409); nothing is lost."""
-    typed = content_from_form(form) if form.validate() else None
     saved = proposal.current_revision.content
+    typed = merged(saved, content_from_form(form), section) if form.validate() else None
     return _render_form(
         form,
         proposal,
+        section,
         409,
         stale=presenters.closed_to_edits(proposal),
         differences=presenters.differences(typed, saved) if typed else [],
@@ -180,24 +225,26 @@ def _refuse_closed(form: ProposalForm, proposal: Proposal):
     )
 
 
-def _edit(proposal: Proposal | None):
+def _edit(proposal: Proposal | None, section: Section):
     actor = current_actor()
-    form = _form_from_request(proposal)
-    action = request.form.get("action", "save") if request.method == "POST" else ""
-    _prepare(form, actor, proposal, WINDOW_ROWS_BLANK if action != "add_window" else 0)
+    form = _form_from_request(proposal, section)
+    action = request.form.get("action", "save") if request.method == "POST" else None
+    _prepare(form, actor, proposal, section, WINDOW_ROWS_BLANK if action != "add_window" else 0)
+    has_windows = "monitoring_windows" in section.fields
 
-    if action.startswith(FIND_PEOPLE):
-        # "Find people" without JavaScript: the form again as typed, with who matches.
+    if action and action.startswith(FIND_PEOPLE):
+        # "Find people" without JavaScript: the section again as typed, with who matches.
         picker = form._fields.get(action.removeprefix(FIND_PEOPLE))
-        if picker is None or picker.name not in PEOPLE_FIELDS:
-            return _render_form(form, proposal)
-        picker.find()
-        return _render_form(form, proposal)
-    if action == "add_window":
+        if picker is not None and picker.name in PEOPLE_FIELDS and picker.name in section.fields:
+            picker.find()
+        return _render_form(form, proposal, section)
+    if action == "add_window" and has_windows:
         form.monitoring_windows.append_entry()
         # The page comes back focused on the new row, saying which row it is.
-        return _render_form(form, proposal, added_window=len(form.monitoring_windows.entries))
-    if action == "insert_hours":
+        return _render_form(
+            form, proposal, section, added_window=len(form.monitoring_windows.entries)
+        )
+    if action == "insert_hours" and has_windows:
         form.validate()
         if _insert_statement(form):
             flash(
@@ -207,23 +254,17 @@ def _edit(proposal: Proposal | None):
                 ),
                 "success",
             )
-        return _render_form(form, proposal)
-    if action not in ("save", "check", "submit"):
-        return _render_form(form, proposal)
-    if not form.validate():
-        return _render_form(form, proposal)
+        return _render_form(form, proposal, section)
+    if action != "save" or not form.validate():
+        return _render_form(form, proposal, section)
 
-    content = content_from_form(form)
+    content = merged(_saved_content(proposal), content_from_form(form), section)
     expected = parse_id(form.version.data)
-    # Shown on the form below only when it is about what was typed (the stale table and the
-    # closed proposal render differently; 403 and 409 are the app's error page).
-    unchanged = False  # the proposal already held exactly what was typed
     with redisplay_on_refusal() as refusal:
         if proposal is None:
             proposal = services.create_proposal(actor, content)
         else:
             result = services.save_proposal(proposal.id, actor, content, expected)
-            unchanged = not result.new_revision
             if result.new_revision:
                 flash(
                     _(
@@ -236,59 +277,26 @@ def _edit(proposal: Proposal | None):
     if isinstance(refusal.error, services.StaleEditError):
         stale = refusal.error
         form.version.data = str(stale.proposal.version)
+        # What this page typed, over what is saved now: the comparison is about this section.
+        mine = merged(stale.saved_content, content_from_form(form), section)
         return _render_form(
             form,
             stale.proposal,
+            section,
             409,
             stale=stale,
-            differences=presenters.differences(content, stale.saved_content),
+            differences=presenters.differences(mine, stale.saved_content),
         )
     closed = proposal is not None and not allowed(proposal.state_enum, Action.SAVE)
     if refusal.status == 409 and closed:
-        return _refuse_closed(form, proposal)
+        return _refuse_closed(form, proposal, section)
     if refusal.status in (403, 409):
         raise refusal.error  # not the form's to show: the app's one error page says why
     if refusal:
         show_error(form, refusal.error)
-        return _render_form(form, proposal, refusal.status)
-
-    if action == "submit":
-        with redisplay_on_refusal() as submitted:
-            services.submit_proposal(proposal.id, actor, proposal.version)
-        if isinstance(submitted.error, services.SubmitRefused):
-            flash(submitted.message, "error")
-            return redirect(url_for("proposals.show", proposal_id=proposal.id, _anchor="reply"))
-        if isinstance(submitted.error, services.PolicyNotMet):
-            form.version.data = str(proposal.version)
-            for result in submitted.error.results:
-                for finding in result.findings:
-                    # Translated as the page shows it; the finding's message stays English.
-                    shown = _(finding.template) % finding.values
-                    show_error(form, RegistryError(f"{result.rule.id}: {shown}", finding.field))
-            return _render_form(
-                form,
-                proposal,
-                intro=_("Your draft is saved, but it cannot be submitted until every rule passes:"),
-            )
-        if submitted.status == 409 and unchanged:
-            # Nothing typed is lost (it is what the proposal holds): its page says where it is,
-            # e.g. already awaiting sign-off, submitted a moment ago in another tab.
-            flash(
-                _(
-                    "%(message)s What you typed is what it already holds.",
-                    message=submitted.message,
-                ),
-                "info",
-            )
-            return redirect(url_for("proposals.show", proposal_id=proposal.id))
-        if submitted:
-            raise submitted.error
-        flash(_("Submitted for sign-off. The signatories have been told."), "success")
-        return redirect(url_for("proposals.show", proposal_id=proposal.id))
-    if action == "check":
-        return redirect(url_for("proposals.show", proposal_id=proposal.id, _anchor="policy-report"))
+        return _render_form(form, proposal, section, refusal.status)
     flash(_("Draft saved."), "success")
-    return redirect(url_for("proposals.show", proposal_id=proposal.id))
+    return redirect(url_for("proposals.edit", proposal_id=proposal.id))
 
 
 @blueprint.route("/new", methods=["GET", "POST"])
@@ -303,23 +311,39 @@ def new():
             "error",
         )
         return redirect(url_for("dashboard.home"))
-    return _edit(None)
+    return _edit(None, FIRST)
 
 
-@blueprint.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
-@keeps_post_when_signed_out
-def edit(proposal_id: int):
+def _closed(proposal: Proposal) -> ConflictError:
+    return ConflictError(
+        _(
+            "%(title)s is %(state)s and can no longer be edited.",
+            title=proposal.title,
+            state=proposal.state_enum.label.lower(),
+        )
+    )
+
+
+def editable(proposal_id: int) -> Proposal:
+    """The proposer's own proposal, still open to edits (409 saying why not)."""
     proposal = access.load_proposal(proposal_id, current_actor(), to_edit=True)
     if not allowed(proposal.state_enum, Action.SAVE):
-        if request.method == "POST":
-            form = _form_from_request(proposal)
-            _prepare(form, current_actor(), proposal, 0)
-            return _refuse_closed(form, proposal)
-        raise ConflictError(
-            _(
-                "%(title)s is %(state)s and can no longer be edited.",
-                title=proposal.title,
-                state=proposal.state_enum.label.lower(),
-            )
-        )
-    return _edit(proposal)
+        raise _closed(proposal)
+    return proposal
+
+
+@blueprint.route("/<int:proposal_id>/edit/<section>", methods=["GET", "POST"])
+@keeps_post_when_signed_out
+def section(proposal_id: int, section: str):
+    part = BY_SLUG.get(section)
+    if part is None:
+        raise NotFoundError(_("There is no such section of the proposal form."))
+    proposal = access.load_proposal(proposal_id, current_actor(), to_edit=True)
+    if not allowed(proposal.state_enum, Action.SAVE):
+        if request.method == "GET":
+            raise _closed(proposal)
+        # Typed before it closed: shown again beside the saved version, not lost.
+        form = _form_from_request(proposal, part)
+        _prepare(form, current_actor(), proposal, part, 0)
+        return _refuse_closed(form, proposal, part)
+    return _edit(proposal, part)

@@ -1,6 +1,7 @@
 """Proposal pages: thin — load, check access, call one service, redirect or render.
 
-The proposal form (new and edit) lives in ``form_views``; its routes join this blueprint.
+The proposal form's section pages live in ``form_views``, its task list, check-your-answers
+page and submitting in ``task_views``; their routes join this blueprint.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from flask_login import login_required
 from registry.auth.models import Office
 from registry.auth.offices import offices_held
 from registry.auth.permissions import current_actor
-from registry.errors import ConflictError
 from registry.forms import parse_id, redisplay_on_refusal
 from registry.policy.text import TextKind, clean_text
 from registry.proposals import access, policy_view, presenters, progress, services
@@ -104,32 +104,6 @@ def stale_message(stale: services.StaleEditError, doing: str) -> str:
     )
 
 
-@blueprint.route("/<int:proposal_id>/submit", methods=["POST"])
-@login_required
-def submit(proposal_id: int):
-    proposal = access.load_proposal(proposal_id, current_actor())
-    with redisplay_on_refusal() as refusal:
-        services.submit_proposal(proposal.id, current_actor(), _expected_version())
-    if isinstance(refusal.error, services.StaleEditError):
-        raise ConflictError(stale_message(refusal.error, "submitted"))
-    if isinstance(refusal.error, services.SubmitRefused):
-        flash(refusal.message, "error")
-        return redirect(url_for("proposals.show", proposal_id=proposal_id, _anchor="reply"))
-    if isinstance(refusal.error, services.PolicyNotMet):
-        flash(
-            _(
-                "%(message)s The policy report below says how to fix each.",
-                message=refusal.message,
-            ),
-            "error",
-        )
-        return redirect(url_for("proposals.show", proposal_id=proposal_id, _anchor="policy-report"))
-    if refusal:
-        raise refusal.error  # forbidden or a state conflict: the app's one error page
-    flash(_("Submitted for sign-off. The signatories have been told."), "success")
-    return redirect(url_for("proposals.show", proposal_id=proposal_id))
-
-
 @blueprint.route("/<int:proposal_id>/withdraw", methods=["POST"])
 @login_required
 def withdraw(proposal_id: int):
@@ -153,5 +127,6 @@ def withdraw(proposal_id: int):
     return redirect(url_for("proposals.show", proposal_id=proposal_id))
 
 
-# The proposal form's routes join this blueprint (Flask's "larger applications" pattern).
-from registry.proposals import form_views  # noqa: E402, F401
+# The proposal form's routes, its task list and submitting join this blueprint (Flask's
+# "larger applications" pattern).
+from registry.proposals import form_views, task_views  # noqa: E402, F401

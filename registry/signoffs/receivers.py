@@ -64,6 +64,11 @@ def tell_signatories(proposal: Proposal, **_: Any) -> None:
     services.notify_submitted(proposal)
 
 
+def approvals_at_stake(proposal: Proposal, **_: Any) -> list[tuple[str, str]]:
+    """Who signed off the revision being edited, and as what: a saved change voids them."""
+    return [(s.signer.display_name, s.capacity) for s in services.live_approvals(proposal)]
+
+
 def proposal_page(
     proposal: Proposal, actor: User, reply_form: ReplyForm | None = None, **_: Any
 ) -> dict[str, Any]:

@@ -13,20 +13,15 @@ document.addEventListener("DOMContentLoaded", () => {
   // When it names a group (a fieldset of radios or checkboxes, or a block of fields), focus
   // the group's first control; show the label or legend too, so the question can be read.
   const CONTROLS = "input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])";
-  document.addEventListener("click", (event) => {
-    const link = event.target.closest(".error-summary a[href^='#'], .stale-panel a[href^='#']");
-    if (!link) {
-      return;
-    }
-    const target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+  const focusField = (hash) => {
+    const target = hash && document.getElementById(decodeURIComponent(hash.slice(1)));
     if (!target) {
-      return;
+      return false;
     }
     const control = target.matches(CONTROLS) ? target : target.querySelector(CONTROLS);
     if (!control) {
-      return;
+      return false;
     }
-    event.preventDefault();
     const group = target === control ? null : target;
     const caption =
       (group && group.querySelector("legend, .label-like")) ||
@@ -34,10 +29,22 @@ document.addEventListener("DOMContentLoaded", () => {
       control;
     control.focus({ preventScroll: true });
     caption.scrollIntoView({ block: "start" });
-    if (history.replaceState) {
-      history.replaceState(null, "", link.hash);
+    return true;
+  };
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest(".error-summary a[href^='#'], .stale-panel a[href^='#']");
+    if (link && focusField(link.hash)) {
+      event.preventDefault();
+      if (history.replaceState) {
+        history.replaceState(null, "", link.hash);
+      }
     }
   });
+  // Arriving from another page at a field (a "Change" link on check your answers, or what to
+  // fix in its list): that field has focus, unless the page has something to say first.
+  if (!summary && document.querySelector("form")) {
+    focusField(location.hash);
+  }
 
   // A wide table scrolls sideways on a narrow screen (the CSS does that); when it does, it
   // must be reachable with the keyboard so it can be scrolled with the arrow keys.

@@ -28,7 +28,8 @@ def test_the_journey_is_in_the_log_in_order(journey, db, people):
     assert "sign-in" in actions
     tail = [a for a in actions if not a.startswith(("sign-in", "unit-", "user-", "appointment-"))]
     assert tail == [
-        "proposal-created",
+        "proposal-created",  # About the channel
+        *["proposal-saved"] * 4,  # each other section of the task list
         "proposal-submitted",
         "signoff-approve",
         "signoff-request-changes",

@@ -6,7 +6,7 @@ from registry.audit.models import AuditEntry
 from registry.extensions import db
 from registry.proposals.models import Proposal, ProposalState
 from tests.proposal_data import good_form
-from tests.workflow import decide, submitted_proposal
+from tests.workflow import decide, save_section, submitted_proposal
 
 
 def _state(_db, proposal: Proposal) -> ProposalState:  # noqa: ANN001
@@ -47,12 +47,11 @@ def test_resubmitting_unchanged_is_refused_until_the_proposer_replies(client_as,
     assert "nothing has changed since" in page and "reply to the comment" in page
     assert _state(db, proposal) is ProposalState.CHANGES_REQUESTED
 
-    # Saving the same content through the edit form and submitting there is refused too.
-    same = proposer.post(
-        f"/proposals/{proposal.id}/edit",
-        data=good_form(people, action="submit", version=_version(proposal)),
-    )
-    assert same.status_code == 302 and same.headers["Location"].endswith("#reply")
+    # Saving the same content on a section's page, then submitting, is refused too.
+    same = save_section(proposer, proposal.id, "about", good_form(people))
+    assert same.status_code == 302
+    resubmitted = _submit(proposer, proposal)
+    assert resubmitted.status_code == 302 and resubmitted.headers["Location"].endswith("#reply")
     assert _state(db, proposal) is ProposalState.CHANGES_REQUESTED
 
     blank = proposer.post(f"/proposals/{proposal.id}/reply", data={"body": "  \r\n \x00 "})
@@ -81,10 +80,11 @@ def test_resubmitting_unchanged_is_refused_until_the_proposer_replies(client_as,
 def test_editing_after_a_change_request_lets_the_proposer_resubmit(client_as, people, db):
     proposal = _changes_requested(client_as, people, db)
     proposer = client_as("staff_policy")
-    edited = good_form(
-        people, action="submit", other_languages="Fijian", version=_version(proposal)
+    edited = save_section(
+        proposer, proposal.id, "about", good_form(people, other_languages="Fijian")
     )
-    response = proposer.post(f"/proposals/{proposal.id}/edit", data=edited)
+    assert edited.status_code == 302
+    response = _submit(proposer, proposal)
     assert response.status_code == 302 and "#reply" not in response.headers["Location"]
     assert _state(db, proposal) is ProposalState.AWAITING_SIGNOFF
     assert db.session.get(Proposal, proposal.id).current_revision.number == 2
@@ -94,11 +94,9 @@ def test_editing_back_to_the_requested_content_still_needs_a_reply(client_as, pe
     proposal = _changes_requested(client_as, people, db)
     proposer = client_as("staff_policy")
     changed = good_form(people, languages=["English", "Samoan"], version=_version(proposal))
-    assert proposer.post(f"/proposals/{proposal.id}/edit", data=changed).status_code == 302
+    assert proposer.post(f"/proposals/{proposal.id}/edit/about", data=changed).status_code == 302
     assert _state(db, proposal) is ProposalState.DRAFT
-    back = proposer.post(
-        f"/proposals/{proposal.id}/edit", data=good_form(people, version=_version(proposal))
-    )
+    back = save_section(proposer, proposal.id, "about", good_form(people))
     assert back.status_code == 302
     assert _submit(proposer, proposal).headers["Location"].endswith("#reply")
     assert _state(db, proposal) is ProposalState.DRAFT

@@ -21,7 +21,16 @@ from tests.app.test_api import create_token, make_channel
 from tests.app.test_import_export import LIAISON, csv_text
 from tests.conftest import run_isolated
 from tests.proposal_data import good_form
-from tests.workflow import approved_proposal, decide, secure_account, submitted_proposal
+from tests.workflow import (
+    approved_proposal,
+    change_and_submit,
+    decide,
+    fill_in,
+    save_section,
+    secure_account,
+    submit,
+    submitted_proposal,
+)
 
 LOOKALIKE = "https://facebook.com.evil.example/MECPasifika"
 GENUINE = "https://www.facebook.com/MECPasifika"
@@ -58,21 +67,22 @@ def test_a_lookalike_typed_on_the_form_is_shown_at_channel_url_and_not_submitted
     client_as, people, db
 ):
     client = client_as("staff_policy")
-    response = client.post(
-        "/proposals/new", data=good_form(people, channel_url=LOOKALIKE, action="submit")
-    )
+    proposal_id = fill_in(client, good_form(people, channel_url=LOOKALIKE))
+    response = submit(client, proposal_id)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "There is a problem" in page
-    assert 'href="#channel_url"' in page
+    assert f'href="/proposals/{proposal_id}/edit/about#channel_url"' in page
     assert "SMP-CHANNEL-URL: A Facebook Channel URL must be on facebook.com" in page
-    assert f'value="{LOOKALIKE}"' in page  # what was typed is kept to fix
-    proposal = db.session.scalar(select(Proposal))
+    assert LOOKALIKE in page  # what was typed is kept, to fix
+    proposal = fresh(db, Proposal, proposal_id)
     assert proposal.state_enum is ProposalState.DRAFT
     report = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert "SMP-CHANNEL-URL" in report and "must be on facebook.com" in report
+    section = client.get(f"/proposals/{proposal.id}/edit/about").get_data(as_text=True)
+    assert f'value="{LOOKALIKE}"' in section
     again = client.post(f"/proposals/{proposal.id}/submit", data={"version": proposal.version})
-    assert again.status_code == 302
+    assert again.status_code == 200
     assert fresh(db, Proposal, proposal.id).state_enum is ProposalState.DRAFT
 
 
@@ -171,14 +181,14 @@ def test_a_change_cannot_put_a_lookalike_on_an_active_channel(client_as, people,
     channel = live_channel(client_as, people, db)
     change = start_change(client_as, db, channel)
     comms = client_as("comms")
-    typed = good_form(people, version=str(change.version), channel_url=LOOKALIKE, action="submit")
-    page = comms.post(f"/proposals/{change.id}/edit", data=typed).get_data(as_text=True)
+    typed = good_form(people, channel_url=LOOKALIKE)
+    assert save_section(comms, change.id, "about", typed).status_code == 302
+    page = submit(comms, change.id).get_data(as_text=True)
     assert "SMP-CHANNEL-URL" in page
     assert fresh(db, Proposal, change.id).state_enum is ProposalState.DRAFT
 
     # Submitted with the genuine address, then altered in the database like old data.
-    fixed = good_form(people, version=str(fresh(db, Proposal, change.id).version), action="submit")
-    assert comms.post(f"/proposals/{change.id}/edit", data=fixed).status_code == 302
+    change_and_submit(comms, change.id, good_form(people))
     store_as_old_data(db, change, channel_url=LOOKALIKE)
     pages = sign_all(client_as, change)
     assert all("This revision cannot be approved" in page for page in pages)
@@ -190,14 +200,7 @@ def test_a_change_of_handle_cannot_keep_the_old_handles_address(client_as, peopl
     channel = live_channel(client_as, people, db)
     change = start_change(client_as, db, channel)
     comms = client_as("comms")
-    renamed = good_form(
-        people,
-        version=str(change.version),
-        handle="MECPasifikaNZ",
-        channel_url="",
-        action="submit",
-    )
-    assert comms.post(f"/proposals/{change.id}/edit", data=renamed).status_code == 302
+    change_and_submit(comms, change.id, good_form(people, handle="MECPasifikaNZ", channel_url=""))
     pages = sign_all(client_as, change)
     assert "should be the page for the handle" in pages[0]
     channel = fresh(db, Channel, channel.id)

@@ -10,7 +10,7 @@ from registry.charters.models import Charter
 from registry.proposals.models import Proposal, ProposalState
 from tests.proposal_data import good_form
 from tests.public_channels import close, live_channel
-from tests.workflow import decide
+from tests.workflow import change_and_submit, decide
 
 
 def test_closing_a_channel_withdraws_its_open_change(client_as, people, db):  # noqa: ANN001
@@ -22,8 +22,7 @@ def test_closing_a_channel_withdraws_its_open_change(client_as, people, db):  # 
             Proposal.channel_id == channel.id, Proposal.id != channel.proposal_id
         )
     )
-    edited = good_form(people, version=str(change.version), purpose="Wider.", action="submit")
-    assert comms.post(f"/proposals/{change.id}/edit", data=edited).status_code == 302
+    change_and_submit(comms, change.id, good_form(people, purpose="Wider."))
     # Two of the three sign-offs are in when the channel closes.
     assert (
         decide(client_as("manager"), change, capacity="manager-communications").status_code == 302

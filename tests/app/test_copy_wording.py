@@ -10,7 +10,7 @@ import pytest
 
 from tests.proposal_data import good_form
 from tests.public_channels import live_channel
-from tests.workflow import decide, submitted_proposal
+from tests.workflow import decide, fill_in, submit, submitted_proposal
 
 HEADER = "Name,Platform,Handle,URL,Business unit,Liaison email,Date started\r\n"
 LIAISON = "mere.comms@example.govt.nz"
@@ -31,16 +31,11 @@ def _text(response) -> str:  # noqa: ANN001
 def test_a_platform_takes_the_article_its_name_is_said_with(
     client_as, people, platform, handle, said
 ):
-    response = client_as("staff_policy").post(
-        "/proposals/new",
-        data=good_form(
-            people,
-            platform=platform,
-            handle=handle,
-            channel_url=f"https://www.facebook.com/{handle}",
-            action="submit",
-        ),
+    client = client_as("staff_policy")
+    typed = good_form(
+        people, platform=platform, handle=handle, channel_url=f"https://www.facebook.com/{handle}"
     )
+    response = submit(client, fill_in(client, typed))
     assert said in _text(response)
 
 

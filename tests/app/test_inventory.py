@@ -18,7 +18,7 @@ from registry.proposals.models import Proposal, ProposalState
 from registry.timeutil import add_months, local_date
 from tests.inventory_data import seed_channels
 from tests.proposal_data import good_form
-from tests.workflow import accept_security_risk, approved_proposal, decide
+from tests.workflow import accept_security_risk, approved_proposal, change_and_submit, decide
 
 
 def channel_of(db, proposal) -> Channel:  # noqa: ANN001
@@ -259,10 +259,7 @@ def test_a_change_goes_back_through_signoff_and_renews_the_charter(client_as, pe
         )
     )
     assert comms.post(f"/channels/{channel.id}/change").status_code == 409  # one change at a time
-    edited = good_form(
-        people, version=str(change.version), purpose="A wider purpose.", action="submit"
-    )
-    assert comms.post(f"/proposals/{change.id}/edit", data=edited).status_code == 302
+    change_and_submit(comms, change.id, good_form(people, purpose="A wider purpose."))
     for role, office in (
         ("manager", "manager-communications"),
         ("dce_policy", "dce"),

@@ -8,6 +8,7 @@ from registry.extensions import db
 from registry.proposals.forms import MAX_WINDOWS
 from registry.proposals.models import Proposal
 from tests.proposal_data import good_form
+from tests.workflow import fill_in, save_section
 
 
 def windows(count: int) -> dict[str, str]:
@@ -41,34 +42,42 @@ def test_27_and_28_windows_save_and_round_trip(client_as, people, db):
     client = client_as("staff_policy")
     for count in (27, MAX_WINDOWS):
         handle = f"MECPasifika{count}"
-        proposal = saved(
-            client.post("/proposals/new", data=form_with(people, count, handle=handle))
-        )
+        proposal_id = fill_in(client, form_with(people, count, handle=handle))
+        db.session.expire_all()
+        proposal = db.session.get(Proposal, proposal_id)
         assert len(proposal.current_revision.content["monitoring_windows"]) == count
-        page = client.get(f"/proposals/{proposal.id}/edit").get_data(as_text=True)
+        page = client.get(f"/proposals/{proposal.id}/edit/terms").get_data(as_text=True)
         assert shown_windows(page) == count
         # Saved again unchanged from the form it was shown in: still every window.
         again = form_with(people, count, handle=handle, version=str(proposal.version))
-        assert saved(client.post(f"/proposals/{proposal.id}/edit", data=again)).id == proposal.id
+        terms = f"/proposals/{proposal.id}/edit/terms"
+        assert saved(client.post(terms, data=again)).id == proposal.id
         db.session.expire_all()
         assert len(proposal.current_revision.content["monitoring_windows"]) == count
 
 
 def test_adding_a_row_after_28_windows_keeps_them(client_as, people, db):
     client = client_as("staff_policy")
-    response = client.post("/proposals/new", data=form_with(people, 28, action="add_window"))
+    proposal_id = fill_in(client, good_form(people), sections=["about"])
+    response = save_section(
+        client, proposal_id, "terms", form_with(people, 28, action="add_window")
+    )
     assert response.status_code == 200
     assert shown_windows(response.get_data(as_text=True)) == 28
 
 
 def test_29_windows_are_refused_at_the_field_and_kept(client_as, people, db):
     client = client_as("staff_policy")
-    before = db.session.query(Proposal).count()
-    response = client.post("/proposals/new", data=form_with(people, 29, channel_name="Kept"))
+    proposal_id = fill_in(client, good_form(people), sections=["about"])
+    before = db.session.get(Proposal, proposal_id).version
+    response = save_section(
+        client, proposal_id, "terms", form_with(people, 29, out_of_hours_message="Kept")
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "List at most 28 monitoring windows." in page
     assert 'href="#monitoring_windows"' in page  # in the error summary, linked to the field
     assert shown_windows(page) == 29  # nothing typed was dropped
-    assert 'value="Kept"' in page
-    assert db.session.query(Proposal).count() == before
+    assert "Kept</textarea>" in page
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal_id).version == before  # nothing saved

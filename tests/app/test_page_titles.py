@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from tests.proposal_data import good_form
-from tests.workflow import submitted_proposal
+from tests.workflow import fill_in, submit, submitted_proposal
 
 SITE = " – Channel governance registry – Ministry for Ethnic Communities"
 
@@ -33,11 +33,21 @@ def test_a_failed_sign_in_says_error_once(client, people):
 
 def test_a_form_shown_again_with_errors_starts_its_title_with_error(client_as, people):
     client = client_as("staff_policy")
-    assert title_of(client.get("/proposals/new")) == f"New proposal{SITE}"
-    refused = client.post("/proposals/new", data={"channel_name": "Pasifika", "action": "submit"})
-    assert refused.status_code == 200
+    assert title_of(client.get("/proposals/new")) == f"New proposal: About the channel{SITE}"
+    refused = client.post("/proposals/new", data={"channel_name": "Pasifika", "action": "save"})
+    assert refused.status_code == 200  # no business unit
     assert 'class="error-summary"' in refused.get_data(as_text=True)
-    assert title_of(refused) == f"Error: New proposal{SITE}"
+    assert title_of(refused) == f"Error: New proposal: About the channel{SITE}"
+
+
+def test_a_submit_the_policy_refuses_starts_its_title_with_error(client_as, people):
+    client = client_as("staff_policy")
+    proposal_id = fill_in(client, good_form(people, neutrality_confirmed=None))
+    client.get(f"/proposals/{proposal_id}/edit")  # the task list, with its "Draft saved"
+    checking = client.get(f"/proposals/{proposal_id}/check-answers")
+    assert title_of(checking) == f"Check your answers: MEC Pasifika Communities{SITE}"
+    refused = submit(client, proposal_id)
+    assert title_of(refused) == f"Error: Check your answers: MEC Pasifika Communities{SITE}"
 
 
 def test_a_save_refused_as_out_of_date_starts_its_title_with_error(client_as, people):
@@ -46,25 +56,27 @@ def test_a_save_refused_as_out_of_date_starts_its_title_with_error(client_as, pe
     proposal_id = _proposal_id(created)
     client.get(created.headers["Location"])
     saved = client.post(
-        f"/proposals/{proposal_id}/edit", data=good_form(people, version="1", audience="Another.")
+        f"/proposals/{proposal_id}/edit/about",
+        data=good_form(people, version="1", audience="Another."),
     )
     assert saved.status_code == 302
     client.get(saved.headers["Location"])  # another tab, which shows its "Draft saved"
     stale = client.post(
-        f"/proposals/{proposal_id}/edit", data=good_form(people, version="1", audience="Mine.")
+        f"/proposals/{proposal_id}/edit/about",
+        data=good_form(people, version="1", audience="Mine."),
     )
     assert stale.status_code == 409
-    assert title_of(stale) == f"Error: Edit proposal: MEC Pasifika Communities{SITE}"
+    assert title_of(stale) == f"Error: About the channel: MEC Pasifika Communities{SITE}"
 
 
 def test_after_an_action_the_title_starts_with_its_outcome(client_as, people):
     client = client_as("staff_policy")
     saved = client.post("/proposals/new", data=good_form(people), follow_redirects=True)
-    assert title_of(saved) == f"Draft saved – Proposal: MEC Pasifika Communities{SITE}"
+    assert title_of(saved) == f"Draft saved – Edit proposal: MEC Pasifika Communities{SITE}"
     # Once: the next page is only the page.
-    proposal_id = int(re.search(r'/proposals/(\d+)/edit"', saved.get_data(as_text=True))[1])
-    assert title_of(client.get(f"/proposals/{proposal_id}")) == (
-        f"Proposal: MEC Pasifika Communities{SITE}"
+    proposal_id = int(re.search(r'/proposals/(\d+)/edit/about"', saved.get_data(as_text=True))[1])
+    assert title_of(client.get(f"/proposals/{proposal_id}/edit")) == (
+        f"Edit proposal: MEC Pasifika Communities{SITE}"
     )
 
 
@@ -77,7 +89,9 @@ def test_a_signatory_sees_what_they_sign_and_what_they_signed(client_as, people)
 
 def test_adding_a_window_says_which_and_focuses_it(client_as, people):
     client = client_as("staff_policy")
-    page = client.get("/proposals/new").get_data(as_text=True)
+    proposal_id = fill_in(client, good_form(people), sections=["about"])
+    terms = f"/proposals/{proposal_id}/edit/terms"
+    page = client.get(terms).get_data(as_text=True)
     rows = page.count('name="monitoring_windows-') // 3
     blank_rows = {
         f"monitoring_windows-{row}-{part}": ""
@@ -85,12 +99,12 @@ def test_adding_a_window_says_which_and_focuses_it(client_as, people):
         for part in ("weekday", "starts", "ends")
     }
     response = client.post(
-        "/proposals/new", data={"channel_name": "Pasifika", "action": "add_window", **blank_rows}
+        terms, data={"terms_of_use": "Be kind.", "action": "add_window", **blank_rows}
     )
     body = response.get_data(as_text=True)
     assert f"Monitoring window {rows + 1} added." in body
     focused = re.findall(r"<select[^>]*data-autofocus[^>]*>", body)
     assert len(focused) == 1 and f'id="monitoring_windows-{rows}-weekday"' in focused[0]
-    # Enter in a text box presses the first submit button: Save draft, not Add a window.
+    # Enter in a text box presses the first submit button: Save and continue, not Add a window.
     first_button = re.search(r"<button[^>]*>", body.split('class="proposal-form"', 1)[1])[0]
     assert 'value="save"' in first_button and 'tabindex="-1"' in first_button

@@ -1,4 +1,5 @@
-"""Proposals through the HTTP client: draft, check, fix, submit; access; nothing lost."""
+"""Proposals through the HTTP client: draft, check, fix, submit; access; nothing lost.
+(The task list, the section pages and check your answers: test_task_list.py.)"""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ from sqlalchemy import select
 from registry.proposals.models import Proposal, ProposalState
 from tests import factories
 from tests.proposal_data import good_form
+from tests.workflow import fill_in, save_section, submit
 
 
 def create(client, people, **overrides) -> Proposal:  # noqa: ANN001
-    response = client.post("/proposals/new", data=good_form(people, **overrides))
-    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
-    proposal_id = int(re.search(r"/proposals/(\d+)", response.headers["Location"]).group(1))
+    """A draft with every section filled in from ``good_form``."""
+    proposal_id = fill_in(client, good_form(people, **overrides))
     from registry.extensions import db
 
+    db.session.expire_all()
     return db.session.get(Proposal, proposal_id)
 
 
@@ -33,12 +35,13 @@ def test_incomplete_draft_saves_and_the_report_lists_what_fails(client_as, peopl
         data={
             "channel_name": "Half-finished idea",
             "business_unit": str(people.policy.id),
-            "action": "check",
+            "action": "save",
         },
     )
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("#policy-report")
-    page = client.get(response.headers["Location"].split("#")[0]).get_data(as_text=True)
+    assert response.headers["Location"].endswith("/edit")  # its task list
+    proposal_id = re.search(r"/proposals/(\d+)", response.headers["Location"]).group(1)
+    page = client.get(f"/proposals/{proposal_id}").get_data(as_text=True)
     assert "Half-finished idea" in page
     assert set(failing_ids(page)) == {
         "SMP-TERMS",
@@ -63,8 +66,9 @@ def test_create_fix_and_submit(client_as, people, db):
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert failing_ids(page) == ["SMP-SUPPORTED-BY", "SMP-NEUTRAL"]
 
-    fixed = good_form(people, version=str(proposal.version), action="submit")
-    response = client.post(f"/proposals/{proposal.id}/edit", data=fixed)
+    for section in ("profile", "confirmation"):
+        assert save_section(client, proposal.id, section, good_form(people)).status_code == 302
+    response = submit(client, proposal.id)
     assert response.status_code == 302
     db.session.expire_all()
     proposal = db.session.get(Proposal, proposal.id)
@@ -79,25 +83,25 @@ def test_create_fix_and_submit(client_as, people, db):
 
 def test_submit_is_refused_while_a_rule_fails_and_the_page_says_which(client_as, people, db):
     client = client_as("staff_policy")
-    response = client.post(
-        "/proposals/new", data=good_form(people, neutrality_confirmed=None, action="submit")
-    )
+    proposal = create(client, people, neutrality_confirmed=None)
+    response = submit(client, proposal.id)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "cannot be submitted until every rule passes" in page
-    assert "SMP-NEUTRAL" in page
-    assert 'href="#neutrality_confirmed"' in page
-    proposal = db.session.scalar(select(Proposal))
+    assert "cannot be submitted until these rules pass: SMP-NEUTRAL" in page
+    # Each failing rule links to the field to fix, on its section's page.
+    assert f'href="/proposals/{proposal.id}/edit/confirmation#neutrality_confirmed"' in page
+    db.session.expire_all()
+    proposal = db.session.get(Proposal, proposal.id)
     assert proposal.state_enum is ProposalState.DRAFT  # saved, not submitted
-    assert 'value="MEC Pasifika Communities"' in page  # what was typed is still there
+    assert "MEC Pasifika Communities" in page  # the answers are still there to check
 
 
 def test_submit_button_on_the_page_is_refused_too(client_as, people, db):
     client = client_as("staff_policy")
     proposal = create(client, people, terms_of_use="   \n  ")
     response = client.post(f"/proposals/{proposal.id}/submit", data={"version": proposal.version})
-    assert response.status_code == 302
-    page = client.get(response.headers["Location"].split("#")[0]).get_data(as_text=True)
+    assert response.status_code == 200  # check your answers again, saying why
+    page = response.get_data(as_text=True)
     assert "cannot be submitted until these rules pass: SMP-TERMS, SMP-HOURS" in page
     db.session.expire_all()
     assert db.session.get(Proposal, proposal.id).state_enum is ProposalState.DRAFT
@@ -128,12 +132,15 @@ def test_other_units_staff_cannot_open_a_draft_but_comms_can(client_as, people, 
     outsider = client_as("staff_community")
     assert outsider.get(f"/proposals/{proposal.id}").status_code == 404
     assert outsider.get(f"/proposals/{proposal.id}/edit").status_code == 404
+    assert outsider.get(f"/proposals/{proposal.id}/edit/people").status_code == 404
+    assert outsider.get(f"/proposals/{proposal.id}/check-answers").status_code == 404
     assert outsider.post(f"/proposals/{proposal.id}/withdraw").status_code == 404
     assert client_as("comms").get(f"/proposals/{proposal.id}").status_code == 200
     assert client_as("admin").get(f"/proposals/{proposal.id}").status_code == 200
     # A signatory sees it only once it is submitted.
     assert client_as("ce").get(f"/proposals/{proposal.id}").status_code == 404
     assert client_as("comms").get(f"/proposals/{proposal.id}/edit").status_code == 403
+    assert client_as("comms").get(f"/proposals/{proposal.id}/edit/about").status_code == 403
 
 
 def test_staff_cannot_propose_for_another_unit(client_as, people, db):
@@ -150,8 +157,9 @@ def test_a_stale_edit_is_refused_and_both_versions_are_shown(client_as, people, 
     loaded_version = str(proposal.version)
     first_tab = good_form(people, version=loaded_version, channel_name="First tab's name")
     second_tab = good_form(people, version=loaded_version, channel_name="Second tab's name")
-    assert client.post(f"/proposals/{proposal.id}/edit", data=first_tab).status_code == 302
-    response = client.post(f"/proposals/{proposal.id}/edit", data=second_tab)
+    about = f"/proposals/{proposal.id}/edit/about"
+    assert client.post(about, data=first_tab).status_code == 302
+    response = client.post(about, data=second_tab)
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "This proposal changed while you were editing" in page
@@ -160,36 +168,42 @@ def test_a_stale_edit_is_refused_and_both_versions_are_shown(client_as, people, 
     assert db.session.get(Proposal, proposal.id).channel_name == "First tab's name"
     # Saving again from the re-shown form (now at the new version) keeps the second tab's.
     new_version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
-    retry = client.post(
-        f"/proposals/{proposal.id}/edit", data={**second_tab, "version": new_version}
-    )
+    retry = client.post(about, data={**second_tab, "version": new_version})
     assert retry.status_code == 302
     db.session.expire_all()
     assert db.session.get(Proposal, proposal.id).channel_name == "Second tab's name"
 
 
 def test_insert_monitoring_hours_statement_writes_a_human_sentence(client_as, people, db):
+    client = client_as("staff_policy")
+    proposal = create(client, people)
     data = good_form(people, terms_of_use="Be kind.", action="insert_hours")
     data["monitoring_windows-5-weekday"] = "5"
     data["monitoring_windows-5-starts"] = "10:00"
     data["monitoring_windows-5-ends"] = "12:00"
-    page = client_as("staff_policy").post("/proposals/new", data=data).get_data(as_text=True)
+    page = save_section(client, proposal.id, "terms", data).get_data(as_text=True)
     assert "Be kind.\n\nWe monitor this page Monday to Friday, 8:30am to 5:00pm" in page
     assert "Saturday, 10:00am to 12:00pm NZ time" in page
-    assert db.session.scalar(select(Proposal)) is None  # inserted into the form, not saved
+    db.session.expire_all()  # inserted into the form, not saved
+    assert db.session.get(Proposal, proposal.id).current_revision.content["terms_of_use"] != (
+        "Be kind."
+    )
 
 
 def test_bad_times_get_a_message_and_nothing_typed_is_lost(client_as, people, db):
-    data = good_form(people, purpose="Keep this text")
+    client = client_as("staff_policy")
+    proposal = create(client, people)
+    data = good_form(people, out_of_hours_message="Keep this text")
     data["monitoring_windows-0-starts"] = "25:99"
     data["monitoring_windows-1-weekday"] = ""
-    page = client_as("staff_policy").post("/proposals/new", data=data).get_data(as_text=True)
+    page = save_section(client, proposal.id, "terms", data).get_data(as_text=True)
     assert "There is a problem" in page
     assert "Enter the time as HH:MM on a 24-hour clock" in page
     assert "Give this window a day, a start and an end time, or clear all three." in page
     assert "Keep this text" in page
     assert 'value="25:99"' in page
-    assert db.session.scalar(select(Proposal)) is None
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).version == proposal.version  # nothing saved
 
 
 def test_a_bad_handle_for_the_platform_is_refused(client_as, people, db):
@@ -211,10 +225,7 @@ def test_editing_after_submission_makes_a_new_revision(client_as, people, db):
     db.session.expire_all()
     proposal = db.session.get(Proposal, proposal.id)
     first_hash = proposal.current_revision.content_sha256
-    response = client.post(
-        f"/proposals/{proposal.id}/edit",
-        data=good_form(people, version=str(proposal.version), purpose="A sharper purpose."),
-    )
+    response = save_section(client, proposal.id, "about", good_form(people, purpose="Sharper."))
     assert response.status_code == 302
     db.session.expire_all()
     proposal = db.session.get(Proposal, proposal.id)
@@ -224,24 +235,19 @@ def test_editing_after_submission_makes_a_new_revision(client_as, people, db):
 
 
 def test_submitting_again_what_is_already_awaiting_sign_off_loses_nothing(client_as, people, db):
-    """The same form submitted twice (a second tab, a double click): the second changes
+    """Submit for sign-off pressed twice (a second tab, a double click): the second changes
     nothing and is told where the proposal is, rather than an error page."""
     client = client_as("staff_policy")
     proposal = create(client, people)
-    typed = good_form(people, version=str(proposal.version), action="submit")
-    assert client.post(f"/proposals/{proposal.id}/edit", data=typed).status_code == 302
+    checked = {"version": str(proposal.version)}  # as the check-your-answers page posts it
+    assert client.post(f"/proposals/{proposal.id}/submit", data=checked).status_code == 302
     db.session.expire_all()
     proposal = db.session.get(Proposal, proposal.id)
     assert proposal.state_enum is ProposalState.AWAITING_SIGNOFF
-    again = client.post(
-        f"/proposals/{proposal.id}/edit",
-        data={**typed, "version": str(proposal.version)},
-        follow_redirects=True,
-    )
+    again = client.post(f"/proposals/{proposal.id}/submit", data=checked, follow_redirects=True)
     assert again.status_code == 200
     page = again.get_data(as_text=True)
-    assert "it is already awaiting sign-off" in page
-    assert "What you typed is what it already holds." in page
+    assert "MEC Pasifika Communities is already awaiting sign-off." in page
     db.session.expire_all()
     proposal = db.session.get(Proposal, proposal.id)
     assert proposal.state_enum is ProposalState.AWAITING_SIGNOFF
@@ -265,7 +271,7 @@ def test_an_expired_session_keeps_the_typed_draft(app, client_as, people, db):
     # Signing out on another device ends this session too; the cookie still names them.
     client_as("staff_policy").post("/sign-out")
     typed = good_form(people, version=str(proposal.version), purpose="Typed after lunch")
-    response = client.post(f"/proposals/{proposal.id}/edit", data=typed)
+    response = client.post(f"/proposals/{proposal.id}/edit/about", data=typed)
     assert response.status_code == 302
     sign_in_url = response.headers["Location"]
     assert sign_in_url.startswith("/sign-in")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from registry.extensions import db as _db
 from registry.proposals.models import Proposal
 from tests.proposal_data import good_form
-from tests.workflow import decision_form, submitted_proposal
+from tests.workflow import decision_form, save_section, submit, submitted_proposal
 
 TYPED = "Please name a second spokesperson for the Samoan posts."
 
@@ -16,13 +16,10 @@ def _fresh(proposal: Proposal) -> Proposal:
 
 
 def _new_revision(client_as, people, proposal: Proposal) -> Proposal:  # noqa: ANN001
-    edit = client_as("staff_policy").post(
-        f"/proposals/{proposal.id}/edit",
-        data=good_form(
-            people, version=str(proposal.version), purpose="Sharper purpose.", action="submit"
-        ),
-    )
+    proposer = client_as("staff_policy")
+    edit = save_section(proposer, proposal.id, "about", good_form(people, purpose="Sharper."))
     assert edit.status_code == 302
+    assert submit(proposer, proposal.id).status_code == 302
     return _fresh(proposal)
 
 
@@ -97,13 +94,13 @@ def test_an_edit_arriving_after_the_third_signoff_is_shown_again_not_lost(client
     opened_at = str(proposal.version)
     _sign_all(client_as, proposal)
     typed = good_form(people, version=opened_at, purpose="Typed while the CE was signing.")
-    response = client_as("staff_policy").post(f"/proposals/{proposal.id}/edit", data=typed)
+    response = client_as("staff_policy").post(f"/proposals/{proposal.id}/edit/about", data=typed)
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "was approved meanwhile and can no longer be edited" in page
     assert "propose a change to it" in page
     assert "Typed while the CE was signing." in page
-    assert ">Save draft</button>" not in page and ">Submit for sign-off</button>" not in page
+    assert ">Save and continue</button>" not in page
     assert _fresh(proposal).current_revision.content["purpose"] != typed["purpose"]
 
 
@@ -116,7 +113,7 @@ def test_an_edit_arriving_after_a_withdrawal_is_shown_again_not_lost(client_as, 
     )
     assert withdrawn.status_code == 302
     typed = good_form(people, version=opened_at, audience="Typed in the other tab.")
-    response = client.post(f"/proposals/{proposal.id}/edit", data=typed)
+    response = client.post(f"/proposals/{proposal.id}/edit/about", data=typed)
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "was withdrawn meanwhile" in page and "start a new proposal" in page
@@ -188,13 +185,9 @@ def test_a_reply_after_the_proposal_was_submitted_again_keeps_the_text(client_as
     asked = decide(client_as("manager"), proposal, "request-changes", comment="Add Samoan.")
     assert asked.status_code == 302
     proposer = client_as("staff_policy")
-    resubmitted = proposer.post(
-        f"/proposals/{proposal.id}/edit",
-        data=good_form(
-            people, action="submit", version=str(_fresh(proposal).version), purpose="Changed."
-        ),
-    )
-    assert resubmitted.status_code == 302
+    changed = save_section(proposer, proposal.id, "about", good_form(people, purpose="Changed."))
+    assert changed.status_code == 302
+    assert submit(proposer, proposal.id).status_code == 302
     typed = "Samoan is already in the languages; see the terms of use."
     response = proposer.post(f"/proposals/{proposal.id}/reply", data={"body": typed})
     page = response.get_data(as_text=True)

@@ -64,10 +64,11 @@ def test_an_edit_after_signing_tells_the_signatories_their_signoff_is_void(
     mailbox.messages.clear()
     db.session.expire_all()
     version = db.session.get(Proposal, proposal.id).version
-    client_as("staff_policy").post(
-        f"/proposals/{proposal.id}/edit",
+    saved = client_as("staff_policy").post(
+        f"/proposals/{proposal.id}/edit/about",
         data=good_form(people, version=str(version), audience="Everyone."),
     )
+    assert saved.status_code == 302
     assert mailbox.subjects_for(people.manager.email) == [
         f"[MEC channel registry] Your sign-off no longer applies: {proposal.title}"
     ]

@@ -13,7 +13,7 @@ from registry.proposals.models import Proposal, ProposalState
 from registry.signoffs.models import Signoff
 from tests import factories
 from tests.proposal_data import good_form
-from tests.workflow import decide, decision_form, submitted_proposal
+from tests.workflow import decide, decision_form, save_section, submit, submitted_proposal
 
 
 def state_of(db, proposal) -> ProposalState:  # noqa: ANN001
@@ -168,13 +168,10 @@ def test_an_edit_voids_earlier_signoffs_and_an_old_revision_cannot_be_signed(cli
     assert (
         decide(client_as("manager"), proposal, capacity="manager-communications").status_code == 302
     )
-    db.session.expire_all()
-    version = db.session.get(Proposal, proposal.id).version
-    edit = client_as("staff_policy").post(
-        f"/proposals/{proposal.id}/edit",
-        data=good_form(people, version=str(version), purpose="Sharper purpose.", action="submit"),
-    )
+    proposer = client_as("staff_policy")
+    edit = save_section(proposer, proposal.id, "about", good_form(people, purpose="Sharper."))
     assert edit.status_code == 302
+    assert submit(proposer, proposal.id).status_code == 302
     assert live_count(db, proposal) == 0
     voided = db.session.scalar(select(Signoff))
     assert voided.void and "Revision 1 was replaced by revision 2" in voided.void_reason

@@ -15,7 +15,7 @@ from registry.extensions import db
 from registry.proposals.models import Proposal, ProposalState
 from registry.signoffs.models import Signoff
 from tests.proposal_data import good_form
-from tests.workflow import decision_form, submitted_proposal
+from tests.workflow import decision_form, fill_in, submitted_proposal
 
 OMITTED = None
 # Each way a version can be unusable: left out, blank, not a number, negative, out of date.
@@ -24,9 +24,11 @@ IDS = ["omitted", "blank", "abc", "minus-one", "stale"]
 
 
 def _draft(client, people) -> Proposal:  # noqa: ANN001
-    response = client.post("/proposals/new", data=good_form(people))
-    assert response.status_code == 302
-    proposal_id = int(re.search(r"/proposals/(\d+)", response.headers["Location"]).group(1))
+    return _fresh_id(fill_in(client, good_form(people)))
+
+
+def _fresh_id(proposal_id: int) -> Proposal:
+    db.session.expire_all()
     return db.session.get(Proposal, proposal_id)
 
 
@@ -47,7 +49,7 @@ def _with_version(data: dict, version: str | None, proposal: Proposal) -> dict:
 def _stale_by_one(client, people, proposal: Proposal) -> Proposal:  # noqa: ANN001
     # Another tab saves first, so the proposal is at version 2 and version 1 is stale.
     saved = client.post(
-        f"/proposals/{proposal.id}/edit",
+        f"/proposals/{proposal.id}/edit/about",
         data=good_form(people, version=str(proposal.version), audience="Saved in another tab."),
     )
     assert saved.status_code == 302
@@ -60,7 +62,7 @@ def test_a_save_without_a_current_version_is_refused_and_kept(client_as, people,
     proposal = _stale_by_one(client, people, _draft(client, people))
     typed = good_form(people, purpose="Typed in the form, not yet saved.")
     response = client.post(
-        f"/proposals/{proposal.id}/edit", data=_with_version(typed, version, proposal)
+        f"/proposals/{proposal.id}/edit/about", data=_with_version(typed, version, proposal)
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 409
@@ -73,7 +75,7 @@ def test_a_save_without_a_current_version_is_refused_and_kept(client_as, people,
     # The form shown again carries the current version: saving it from there keeps the typing.
     shown = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
     assert shown == str(after.version)
-    retry = client.post(f"/proposals/{proposal.id}/edit", data={**typed, "version": shown})
+    retry = client.post(f"/proposals/{proposal.id}/edit/about", data={**typed, "version": shown})
     assert retry.status_code == 302
     assert _fresh(proposal).current_revision.content["purpose"] == (
         "Typed in the form, not yet saved."
@@ -83,7 +85,7 @@ def test_a_save_without_a_current_version_is_refused_and_kept(client_as, people,
 def test_a_missing_version_says_so(client_as, people, db):
     client = client_as("staff_policy")
     proposal = _draft(client, people)
-    response = client.post(f"/proposals/{proposal.id}/edit", data=good_form(people))
+    response = client.post(f"/proposals/{proposal.id}/edit/about", data=good_form(people))
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "We could not tell which version you were editing" in page

@@ -146,20 +146,32 @@ def test_staff_pages(page, people, client_as, db, audit):
     audit.check("dashboard (staff)")
 
     page.goto("/proposals/new")
-    audit.check("new proposal, empty")
+    audit.check("new proposal, about the channel, empty")
     # Invalid values are refused by the form itself.
     page.get_by_label("Handle").fill("not a handle!!")
     page.get_by_label("Platform", exact=True).select_option(label="Instagram")
     page.get_by_label("Channel URL").fill("http://example.com")
-    page.get_by_label("From").nth(0).fill("9am")
-    page.get_by_role("button", name="Submit for sign-off").click()
+    page.get_by_role("button", name="Save and continue").click()
     expect(page.locator(".error-summary")).to_be_focused()
     audit.check("new proposal, invalid fields")
-    # A blank draft saves, but cannot be submitted: every rule it fails is listed.
-    page.goto("/proposals/new")
+    # A nearly blank draft saves, and its task list says what is still to do.
+    page.get_by_label("Handle").fill("")
+    page.get_by_label("Channel URL").fill("")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator("#status-terms")).to_have_text("Not started")
+    audit.check("task list")
+    page.get_by_role("link", name="Terms of use and monitoring").click()
+    page.get_by_label("From").nth(0).fill("09:00")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    audit.check("a section of the proposal, with errors")
+    # It cannot be submitted: every rule it fails is listed, linked to its section.
+    page.get_by_role("link", name="Back to the task list").click()
+    page.get_by_role("link", name="Check your answers").click()
+    audit.check("check your answers, what the policy still needs")
     page.get_by_role("button", name="Submit for sign-off").click()
     expect(page.locator(".error-summary")).to_contain_text("SMP-TERMS")
-    audit.check("new proposal, policy errors on submit")
+    audit.check("check your answers, policy errors on submit")
 
     page.goto("/proposals/")
     audit.check("my proposals")
@@ -169,16 +181,16 @@ def test_staff_pages(page, people, client_as, db, audit):
     audit.check("draft proposal with policy report")
 
     # The stale-edit conflict: another tab saves while this one is open.
-    page.goto(f"/proposals/{draft.id}/edit")
+    page.goto(f"/proposals/{draft.id}/edit/about")
     version = str(draft.version)
     other_tab = client_as("staff_policy")
     response = other_tab.post(
-        f"/proposals/{draft.id}/edit",
+        f"/proposals/{draft.id}/edit/about",
         data=good_form(people, version=version, channel_name="Saved in another tab"),
     )
     assert response.status_code == 302
     page.get_by_label("Channel name").fill("Typed in this tab")
-    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_role("heading", name="This proposal changed while you were editing"))
     audit.check("stale edit conflict")
 
@@ -720,7 +732,9 @@ def test_pages_reflow_on_a_narrow_screen(page, people, client_as, db, audit):
     page.goto("/signoffs/")
     check_reflow("sign-off queue")
     page.goto("/proposals/new")
-    page.get_by_role("button", name="Submit for sign-off").click()
+    page.get_by_label("Platform", exact=True).select_option(label="Other")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator(".error-summary")).to_be_visible()
     check_reflow("new proposal with errors")
     page.goto("/account/tokens")
     check_reflow("API tokens")

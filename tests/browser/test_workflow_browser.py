@@ -23,6 +23,7 @@ def test_reply_to_a_change_request(page, people, client_as, db):  # noqa: ANN001
 
     sign_in(page, people.staff_policy.email, factories.PASSWORD)
     page.goto(f"/proposals/{proposal.id}")
+    page.get_by_role("link", name="Check your answers and submit").click()
     page.get_by_role("button", name="Submit for sign-off").click()
     expect(page.locator(".notice-error")).to_contain_text("nothing has changed since")
     audit.check("proposal, changes requested")
@@ -31,6 +32,7 @@ def test_reply_to_a_change_request(page, people, client_as, db):  # noqa: ANN001
     audit.check("proposal, reply with errors")
     page.get_by_label("Your reply").fill("Samoan is already listed under Languages.")
     page.get_by_role("button", name="Reply to the comment").click()
+    page.get_by_role("link", name="Check your answers and submit").click()
     page.get_by_role("button", name="Submit for sign-off").click()
     expect(page.locator(".tag").first).to_have_text("Awaiting sign-off")
 

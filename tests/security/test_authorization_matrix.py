@@ -49,7 +49,21 @@ MATRIX: dict[str, str] = {
     "/proposals/<int:proposal_id>/edit":            "302 200 404 403 403 403 404 403 403 403",
     "/proposals/<int:proposal_id>/edit @draft":     "302 200 404 403 403 404 404 404 404 403",
     "/proposals/<int:proposal_id>/edit @approved":  "302 409 404 403 403 403 404 403 403 403",
-    "/proposals/<int:proposal_id>/submit":          "302 409 404 403 403 403 404 403 403 403",
+    # A section's page of the proposal form (People here), its task list (/edit) and its
+    # check-your-answers page: the proposer's alone, while it is open to edits (a submitted
+    # proposal may be edited, taking it back to draft; it is not submitted twice).
+    "/proposals/<int:proposal_id>/edit/<section>":  "302 200 404 403 403 403 404 403 403 403",
+    "/proposals/<int:proposal_id>/edit/<section> @draft":
+                                                    "302 200 404 403 403 404 404 404 404 403",
+    "/proposals/<int:proposal_id>/edit/<section> @approved":
+                                                    "302 409 404 403 403 403 404 403 403 403",
+    "/proposals/<int:proposal_id>/check-answers":   "302 409 404 403 403 403 404 403 403 403",
+    "/proposals/<int:proposal_id>/check-answers @draft":
+                                                    "302 200 404 403 403 404 404 404 404 403",
+    "/proposals/<int:proposal_id>/check-answers @approved":
+                                                    "302 409 404 403 403 403 404 403 403 403",
+    # Submitted already: a stale Submit pressed again is told so and sent to its page (302).
+    "/proposals/<int:proposal_id>/submit":          "302 302 404 403 403 403 404 403 403 403",
     "/proposals/<int:proposal_id>/withdraw":        "302 409 404 403 403 403 404 403 403 403",
     "/proposals/<int:proposal_id>/reply":           "302 409 404 403 403 403 404 403 403 403",
     "/proposals/<int:proposal_id>/signoff":         "302 200 404 200 200 200 404 200 200 200",

@@ -29,7 +29,13 @@ from registry.extensions import db
 from tests import factories
 from tests.inventory_data import seed_channels
 from tests.proposal_data import good_form
-from tests.workflow import approved_proposal, decision_form, submitted_proposal
+from tests.workflow import (
+    SECTIONS,
+    approved_proposal,
+    decision_form,
+    proposal_id_of,
+    submitted_proposal,
+)
 
 MIN_INPUTS = 2000
 STATS: Counter = Counter()
@@ -268,24 +274,29 @@ def draft_id(signed_in, people) -> int:  # noqa: ANN001
     response = signed_in("staff_policy").post(
         "/proposals/new", data=good_form(people, handle="FuzzDraft")
     )
-    assert response.status_code == 302
-    return int(response.headers["Location"].rstrip("/").split("/")[-1])
+    return proposal_id_of(response)
 
 
 @settings(max_examples=150, **SETTINGS)
-@given(overrides=proposal_overrides, restore=hostile, via_get=st.booleans())
-def test_proposal_edit(signed_in, people, draft_id, overrides, restore, via_get) -> None:  # noqa: ANN001
+@given(
+    overrides=proposal_overrides,
+    section=st.sampled_from(SECTIONS),
+    restore=hostile,
+    via_get=st.booleans(),
+)
+def test_proposal_edit(signed_in, people, draft_id, overrides, section, restore, via_get) -> None:  # noqa: ANN001, E501
     counted("proposal_edit")
     client = signed_in("staff_policy")
+    page = f"/proposals/{draft_id}/edit/{section}"
     if via_get:
-        for path in (f"/proposals/{draft_id}/edit", "/proposals/new"):
+        for path in (page, "/proposals/new"):
             response = client.get(path, query_string={"restore": restore})
             check(response, f"GET {path}?restore={_short(restore)}")
             assert response.status_code == 200
         return
     data = good_form(people, **({"handle": "FuzzDraft"} | overrides))
-    response = client.post(f"/proposals/{draft_id}/edit", data=data)
-    check(response, f"POST /proposals/{draft_id}/edit {_short(overrides)}")
+    response = client.post(page, data=data)
+    check(response, f"POST {page} {_short(overrides)}")
     _proposal_response_ok(response, overrides)
 
 
@@ -728,7 +739,7 @@ FOUND_CASES = [
     _case("api-page", "api", "GET /api/v1/channels", BUG_FILTERS, query={"page": "²"}),
     _case("new-version", "staff_policy", "POST /proposals/new", BUG_EDIT_VERSION,
           form={"version": "²"}),
-    _case("edit-version", "staff_policy", "POST /proposals/{draft}/edit", BUG_EDIT_VERSION,
+    _case("edit-version", "staff_policy", "POST /proposals/{draft}/edit/about", BUG_EDIT_VERSION,
           form={"version": "²"}),
     _case("submit-version", "staff_policy", "POST /proposals/{draft}/submit", BUG_POST_VERSION,
           form={"version": "²"}),
@@ -738,7 +749,8 @@ FOUND_CASES = [
           form={"revision_number": "²"}),
     _case("new-window-index", "staff_policy", "POST /proposals/new", BUG_WINDOW_INDEX,
           form={"monitoring_windows-²-weekday": "1"}),
-    _case("edit-window-index", "staff_policy", "POST /proposals/{draft}/edit", BUG_WINDOW_INDEX,
+    _case("edit-window-index", "staff_policy", "POST /proposals/{draft}/edit/terms",
+          BUG_WINDOW_INDEX,
           form={"monitoring_windows-²-starts": "09:00"}),
     _case("inventory-q-nul", "comms", "GET /inventory/", BUG_Q, query={"q": "a\x00b"},
           postgres_only=True),
@@ -748,7 +760,7 @@ FOUND_CASES = [
           postgres_only=True),
     _case("new-restore-nul", "staff_policy", "GET /proposals/new", BUG_RESTORE,
           query={"restore": "\x00"}, postgres_only=True),
-    _case("edit-restore-nul", "staff_policy", "GET /proposals/{draft}/edit", BUG_RESTORE,
+    _case("edit-restore-nul", "staff_policy", "GET /proposals/{draft}/edit/terms", BUG_RESTORE,
           query={"restore": "\x00"}, postgres_only=True),
     _case("import-token-nul", "comms", "POST /inventory/import/submit", BUG_IMPORT_TOKEN,
           form={"token": "\x00"}, postgres_only=True),
@@ -758,7 +770,8 @@ FOUND_CASES = [
           postgres_only=True),
     _case("new-window-space", "staff_policy", "POST /proposals/new", BUG_WINDOW_BLANK,
           form={"monitoring_windows-0-starts": " "}),
-    _case("edit-window-u2028", "staff_policy", "POST /proposals/{draft}/edit", BUG_WINDOW_BLANK,
+    _case("edit-window-u2028", "staff_policy", "POST /proposals/{draft}/edit/terms",
+          BUG_WINDOW_BLANK,
           form={"monitoring_windows-1-ends": "\u2028"}),
     _case("admin-new-user-unit", "admin", "POST /admin/users/new", FIXED_HUGE_ID,
           form={"email": "new.person@example.govt.nz", "name": "New Person",
@@ -801,13 +814,17 @@ def test_input_the_fuzzing_found_is_handled(
         response = client_as("staff_policy").post(
             "/proposals/new", data=good_form(people, handle="KnownBugDraft")
         )
-        ids["draft"] = int(response.headers["Location"].rstrip("/").split("/")[-1])
+        ids["draft"] = proposal_id_of(response)
     data = None
     if "{submitted}" in path:
         proposal = submitted_proposal(client_as, people)
         ids["submitted"] = proposal.id
         data = decision_form(proposal, "approve", capacity="manager-communications")
-    if form is not None and path.startswith("/proposals/") and path.endswith(("/new", "/edit")):
+    if (
+        form is not None
+        and path.startswith("/proposals/")
+        and ("/edit/" in path or path.endswith("/new"))
+    ):
         data = good_form(people, handle="KnownBugDraft", **form)
     elif form is not None:
         data = (data or {}) | form

@@ -114,6 +114,7 @@ class World:
             "batch_id": self.batch_id,
             "job_id": self.job_id,
             "rest": "no-such-thing",
+            "section": "people",
             "filename": "css/registry.css",
         }
 

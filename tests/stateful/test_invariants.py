@@ -242,7 +242,7 @@ def test_a_sign_off_comment_refused_with_409_is_kept(client_as, people, db):
 
     edited = good_form(people, purpose="Share news with Pasifika and Tongan communities.")
     edited["version"] = str(db.session.get(Proposal, proposal.id).version)
-    assert proposer.post(f"/proposals/{proposal.id}/edit", data=edited).status_code == 302
+    assert proposer.post(f"/proposals/{proposal.id}/edit/about", data=edited).status_code == 302
     response = client_as("manager").post(f"/proposals/{proposal.id}/signoff", data=form)
     kept = "Please add Tongan hours." in response.get_data(as_text=True)
     assert response.status_code == 409
@@ -269,7 +269,7 @@ def test_an_edit_posted_after_the_third_sign_off_is_kept(client_as, people, db):
         assert decide(client_as(role), proposal, capacity=office).status_code == 302
     edited = good_form(people, purpose="Share news with Pasifika and Tongan communities.")
     edited["version"] = str(version)
-    response = client_as("staff_policy").post(f"/proposals/{proposal.id}/edit", data=edited)
+    response = client_as("staff_policy").post(f"/proposals/{proposal.id}/edit/about", data=edited)
     assert response.status_code == 409
     kept = "Pasifika and Tongan communities" in response.get_data(as_text=True)
     assert kept is not pending("typed-lost-on-error-page")

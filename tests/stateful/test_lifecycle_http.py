@@ -35,6 +35,7 @@ from tests.conftest import _wipe, run_isolated
 from tests.stateful import invariants, world
 from tests.stateful.conftest import machine_settings
 from tests.stateful.http_rules import HttpDoorRules
+from tests.workflow import SECTIONS
 
 roles = st.sampled_from(world.ROLES)
 admins = st.sampled_from(world.ADMINS)
@@ -285,32 +286,50 @@ class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
         user = db.session.get(User, self.world.people[person])
         unit_id = user.business_unit_id if unit == "own" else self.world.units[unit]
         data = form_for(self.world, unit_id, handle, flaw, purpose)
-        data["action"] = action
         response = self.post(person, "/proposals/new", data)
         self.kept_typing(response, purpose, data["channel_name"], what="new proposal")
+        if response.status_code != 302 or "/edit" not in response.headers["Location"]:
+            return
+        # Then the rest of the task list, a section at a time, and maybe submit.
+        pid = int(re.search(r"/proposals/(\d+)", response.headers["Location"]).group(1))
+        for section in SECTIONS[1:]:
+            typed_here = {**data, "version": self.version_of(pid)}
+            self.post(person, f"/proposals/{pid}/edit/{section}", typed_here)
+        if action == "submit":
+            self.post(person, f"/proposals/{pid}/submit", {"version": self.version_of(pid)})
+
+    def version_of(self, proposal_id: int) -> str:
+        db.session.expire_all()
+        return str(db.session.get(Proposal, proposal_id).version)
 
     @precondition(lambda self: self.has(Proposal))
     @rule(
         which=index,
         who=mostly_proposer,
+        section=st.sampled_from(SECTIONS),
         flaw=st.sampled_from(world.CONTENT_FLAWS),
         action=st.sampled_from(["save", "submit"]),
         purpose=typed,
         stale=rarely,
     )
-    def edit(self, which, who, flaw, action, purpose, stale) -> None:  # noqa: ANN001, PLR0913
+    def edit(self, which, who, section, flaw, action, purpose, stale) -> None:  # noqa: ANN001, PLR0913
         proposal = db.session.get(Proposal, self.pick(Proposal, which, OPEN))
         role = self.role_of(proposal.proposer_id) if who == "proposer" else who
         data = form_for(self.world, proposal.business_unit_id, proposal.handle, flaw, purpose)
+        # What is typed lands on the section's page: the purpose, or the out-of-hours message.
+        data["out_of_hours_message"] = purpose
         data.update(
-            action=action,
             channel_name=proposal.channel_name,
             version=str(proposal.version - 1 if stale else proposal.version),
         )
-        response = self.post(role, f"/proposals/{proposal.id}/edit", data)
+        pid = proposal.id
+        response = self.post(role, f"/proposals/{pid}/edit/{section}", data)
         if role == self.role_of(proposal.proposer_id):
             # Only the proposer ever had the form; anyone else is refused at the door.
-            self.kept_typing(response, purpose, what="edit proposal")
+            texts = [purpose] if section in ("about", "terms") else []
+            self.kept_typing(response, *texts, what=f"edit proposal ({section})")
+        if action == "submit" and response.status_code == 302:
+            self.post(role, f"/proposals/{pid}/submit", {"version": self.version_of(pid)})
 
     @precondition(lambda self: self.has(Proposal))
     @rule(which=index, who=mostly_proposer)
@@ -426,6 +445,8 @@ class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
                 "/proposals/",
                 "/proposals/{proposal}",
                 "/proposals/{proposal}/edit",
+                "/proposals/{proposal}/edit/terms",
+                "/proposals/{proposal}/check-answers",
                 "/proposals/{proposal}/signoff",
                 "/signoffs/",
                 "/inventory/",

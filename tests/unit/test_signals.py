@@ -19,6 +19,7 @@ EXPECTED = {
     signals.proposal_submitted: {"registry.signoffs.receivers"},
     signals.proposal_approved: {"registry.inventory.receivers", "registry.charters.receivers"},
     signals.proposal_page: {"registry.signoffs.receivers", "registry.charters.receivers"},
+    signals.proposal_editing: {"registry.signoffs.receivers"},
     signals.proposals_listed: {"registry.charters.receivers"},
     signals.channel_page: {"registry.oia.receivers"},
 }

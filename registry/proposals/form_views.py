@@ -175,7 +175,12 @@ def _section_only(formdata: MultiDict, section: Section) -> MultiDict:
                 match["index"].isascii() and match["index"].isdigit() and len(match["index"]) < 4
             ):
                 continue
-        elif key not in section.fields and key not in _ALWAYS_READ:
+        elif (
+            key not in section.fields
+            and key not in _ALWAYS_READ
+            # A people question's search box ("spokespeople-search") belongs with it.
+            and key.removesuffix("-search") not in section.fields
+        ):
             continue
         kept.add(key, value)
     return kept
@@ -255,7 +260,7 @@ def _edit(proposal: Proposal | None, section: Section):
                 "success",
             )
         return _render_form(form, proposal, section)
-    if action != "save" or not form.validate():
+    if action not in ("save", "draft") or not form.validate():
         return _render_form(form, proposal, section)
 
     content = merged(_saved_content(proposal), content_from_form(form), section)
@@ -296,6 +301,8 @@ def _edit(proposal: Proposal | None, section: Section):
         show_error(form, refusal.error)
         return _render_form(form, proposal, section, refusal.status)
     flash(_("Draft saved."), "success")
+    if action == "draft":  # "Save draft": this section again, to go on with it
+        return redirect(url_for("proposals.section", proposal_id=proposal.id, section=section.slug))
     return redirect(url_for("proposals.edit", proposal_id=proposal.id))
 
 

@@ -10,13 +10,14 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from sqlalchemy import select
 
 from registry.auth.people_search import SEARCH_LIMIT
+from registry.extensions import db
 from registry.proposals.models import Proposal
 from tests import factories
 from tests.people_data import seed_people
 from tests.proposal_data import good_form
+from tests.workflow import fill_in, save_section
 
 
 class Inputs(HTMLParser):
@@ -116,9 +117,22 @@ def test_a_search_for_no_known_question_is_refused(client_as, people):
     assert "spokespeople" in response.get_json()["error"]
 
 
+def _people_page(client, people) -> tuple[int, str]:  # noqa: ANN001
+    """A draft with "About the channel" saved, and the address of its People page."""
+    proposal_id = fill_in(client, good_form(people), sections=("about",))
+    return proposal_id, f"/proposals/{proposal_id}/edit/people"
+
+
+def _content(proposal_id: int) -> dict:
+    db.session.expire_all()
+    return dict(db.session.get(Proposal, proposal_id).current_revision.content)
+
+
 def test_the_form_lists_no_one_until_someone_searches(client_as, people, db):
     seed_people(3000, [people.policy, people.community])
-    page = client_as("staff_policy").get("/proposals/new").get_data(as_text=True)
+    client = client_as("staff_policy")
+    _, url = _people_page(client, people)
+    page = client.get(url).get_data(as_text=True)
     assert "Wikitoria" not in page
     assert len(re.findall(r"<(?:option|input)\b", page)) < 100
     assert 'data-search-url="/people/search?field=liaison"' in page
@@ -128,20 +142,20 @@ def test_find_people_without_javascript_keeps_what_was_typed_and_who_was_chosen(
     client_as, people, db
 ):
     client = client_as("staff_policy")
+    proposal_id, _ = _people_page(client, people)
+    before = _content(proposal_id)
     typed = good_form(
         people,
-        channel_name="Typed before searching",
         spokespeople=[str(people.staff_policy.id)],
         peer_reviewers=[],
         information_contact=None,
         action="find:peer_reviewers",
         **{"peer_reviewers-search": "daniel"},
     )
-    response = client.post("/proposals/new", data=typed)
+    response = save_section(client, proposal_id, "people", typed)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "Typed before searching" in page
-    assert client.get("/proposals/").get_data(as_text=True).count("Typed before") == 0  # unsaved
+    assert _content(proposal_id) == before  # a search saves nothing
     assert "1 person found for “daniel”." in page
     assert inputs(page, "peer_reviewers") == [("checkbox", str(people.dce_policy.id), False)]
     assert inputs(page, "peer_reviewers-search") == [("text", "daniel", False)]
@@ -151,8 +165,8 @@ def test_find_people_without_javascript_keeps_what_was_typed_and_who_was_chosen(
 
     # Tick the one found and save: both are kept.
     typed.update(peer_reviewers=[str(people.dce_policy.id)], action="save")
-    assert client.post("/proposals/new", data=typed).status_code == 302
-    content = db.session.scalar(select(Proposal)).current_revision.content
+    assert save_section(client, proposal_id, "people", typed).status_code == 302
+    content = _content(proposal_id)
     assert content["peer_reviewer_ids"] == [people.dce_policy.id]
     assert content["spokespeople_ids"] == [people.staff_policy.id]
     assert content["liaison_id"] == people.comms.id
@@ -160,49 +174,54 @@ def test_find_people_without_javascript_keeps_what_was_typed_and_who_was_chosen(
 
 
 def test_find_one_person_offers_radios_and_no_one(client_as, people, db):
+    client = client_as("staff_policy")
+    proposal_id, _ = _people_page(client, people)
     typed = good_form(people, action="find:liaison", **{"liaison-search": "hemi"})
-    page = client_as("staff_policy").post("/proposals/new", data=typed).get_data(as_text=True)
+    page = save_section(client, proposal_id, "people", typed).get_data(as_text=True)
     assert inputs(page, "liaison") == [
         ("radio", str(people.comms.id), True),  # chosen
         ("radio", "", False),  # "No one"
         ("radio", str(people.manager.id), False),  # found
     ]
     nobody = good_form(people, action="find:liaison", **{"liaison-search": "tama"})
-    page = client_as("staff_policy").post("/proposals/new", data=nobody).get_data(as_text=True)
+    page = save_section(client, proposal_id, "people", nobody).get_data(as_text=True)
     assert "No one found for “tama”." in page
     # "No one" clears the liaison.
+    assert save_section(client, proposal_id, "people", good_form(people)).status_code == 302
+    assert _content(proposal_id)["liaison_id"] == people.comms.id
     cleared = good_form(people, liaison="")
-    assert client_as("staff_policy").post("/proposals/new", data=cleared).status_code == 302
-    assert db.session.scalar(select(Proposal)).current_revision.content["liaison_id"] is None
+    assert save_section(client, proposal_id, "people", cleared).status_code == 302
+    assert _content(proposal_id)["liaison_id"] is None
 
 
 @pytest.mark.parametrize("action", ["find:", "find:version", "find:csrf_token", "find:nobody"])
 def test_a_find_for_no_people_question_shows_the_form_again(client_as, people, action):
-    response = client_as("staff_policy").post(
-        "/proposals/new", data=good_form(people, action=action)
-    )
+    client = client_as("staff_policy")
+    proposal_id, _ = _people_page(client, people)
+    response = save_section(client, proposal_id, "people", good_form(people, action=action))
     assert response.status_code == 200
-    assert "MEC Pasifika Communities" in response.get_data(as_text=True)
+    assert "Communications liaison" in response.get_data(as_text=True)
 
 
 def test_ids_no_one_has_are_refused_and_the_form_kept(client_as, people, db):
     client = client_as("staff_policy")
+    proposal_id, _ = _people_page(client, people)
+    before = _content(proposal_id)
     for field, value in (("spokespeople", ["999999"]), ("liaison", "999999")):
-        page = client.post("/proposals/new", data=good_form(people, **{field: value}))
+        page = save_section(client, proposal_id, "people", good_form(people, **{field: value}))
         assert page.status_code == 200
         text = page.get_data(as_text=True)
         assert "Choose from the list." in text
         assert f'href="#{field}"' in text
-    page = client.post("/proposals/new", data=good_form(people, spokespeople=["x"]))
+    page = save_section(client, proposal_id, "people", good_form(people, spokespeople=["x"]))
     assert "Invalid choice(s)" in page.get_data(as_text=True)
-    assert db.session.scalar(select(Proposal)) is None
+    assert _content(proposal_id) == before
 
 
-def test_saved_people_show_on_the_edit_page_by_name(client_as, people, db):
+def test_saved_people_show_on_the_people_page_by_name(client_as, people, db):
     client = client_as("staff_policy")
-    client.post("/proposals/new", data=good_form(people))
-    proposal = db.session.scalar(select(Proposal))
-    page = client.get(f"/proposals/{proposal.id}/edit").get_data(as_text=True)
+    proposal_id = fill_in(client, good_form(people))
+    page = client.get(f"/proposals/{proposal_id}/edit/people").get_data(as_text=True)
     assert inputs(page, "spokespeople") == [("checkbox", str(people.staff_policy.id), True)]
     assert inputs(page, "peer_reviewers") == [("checkbox", str(people.dce_policy.id), True)]
     assert "Tama Rāwiri" in page and people.dce_policy.email in page

@@ -246,3 +246,15 @@ def test_one_signoff_is_named_in_the_singular(client_as, people, db):
     assert decide(client_as("ce"), proposal, capacity="chief-executive").status_code == 302
     page = text(client_as("staff_policy").get(f"/proposals/{proposal.id}/edit/terms"))
     assert "1 sign-off will be voided if you save changes: Priya Sharma (Chief Executive)." in page
+
+
+def test_save_draft_keeps_you_on_the_section(client_as, people, db):
+    client = client_as("staff_policy")
+    proposal_id = fill_in(client, good_form(people))
+    page = {"purpose": "Half written, to finish later.", "action": "draft"}
+    saved = save_section(client, proposal_id, "about", {**good_form(people), **page})
+    assert saved.status_code == 302
+    assert saved.headers["Location"].endswith(f"/proposals/{proposal_id}/edit/about")
+    assert content_of(proposal_id)["purpose"] == "Half written, to finish later."
+    again = text(client.get(saved.headers["Location"]))
+    assert "Draft saved." in again and "Half written, to finish later." in again

@@ -77,8 +77,11 @@ def test_create_fix_and_submit(client_as, people, db):
     assert len(proposal.current_revision.content_sha256) == 64
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert "Awaiting sign-off" in page
-    # Every rule a proposer controls passes; only the sign-offs remain.
-    assert failing_ids(page) == ["SMP-APPROVALS"]
+    # Every rule a proposer controls passes; only the sign-offs remain, waiting, not failing.
+    assert failing_ids(page) == []
+    assert re.findall(
+        r'<tr class="waiting">.*?<span class="rule-id">([A-Z-]+)</span>', page, re.S
+    ) == ["SMP-APPROVALS"]
 
 
 def test_submit_is_refused_while_a_rule_fails_and_the_page_says_which(client_as, people, db):

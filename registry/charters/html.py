@@ -72,16 +72,19 @@ def _qr_svg(url: str) -> Markup:
         code = segno.make_qr(url, error="m")
     except segno.DataOverflowError as error:
         raise CharterTooLarge("The verification URL is too long for a QR code.") from error
-    svg = code.svg_inline(scale=1, border=4, omitsize=True, svgclass="qr", lineclass=None)
-    # Safe to mark as Markup: segno writes only an <svg> and a <path> whose attributes are
-    # numbers and move/line commands derived from the QR modules. The URL's characters are
-    # encoded into that bit pattern and never copied into the markup (no title or desc given);
-    # the title added here, the figure's alternative text in the PDF, is escaped.
-    title = Markup("<title>{}</title>").format(
-        f"QR code: scan it to open this charter's verification page, {url}"
+    # The title is the figure's alternative text in the PDF (WeasyPrint reads an inline SVG's
+    # <title> into /Alt); segno escapes it.
+    svg = code.svg_inline(
+        scale=1,
+        border=4,
+        omitsize=True,
+        svgclass="qr",
+        lineclass=None,
+        title=f"QR code: scan it to open this charter's verification page, {url}",
     )
-    opening = svg.index(">") + 1
-    return Markup(svg[:opening]) + title + Markup(svg[opening:])  # noqa: S704 - see above
+    # Safe to mark as Markup: segno writes only an <svg>, the escaped <title> above, and a
+    # <path> whose attributes are numbers and move/line commands derived from the QR modules.
+    return Markup(svg)  # noqa: S704 - see above
 
 
 def _wordmark(agency_name: str) -> str:

@@ -34,9 +34,9 @@ SAFE_REFERRER_POLICIES = {
 # (file relative to the project, the line with the use, stripped) -> why it is safe.
 ALLOWED_UNESCAPED: dict[tuple[str, str], str] = {
     ("registry/charters/html.py", "return Markup(svg)  # noqa: S704 - see above"): (
-        "the charter's inline QR code: segno writes an <svg> and a <path> of numbers and "
-        "move/line commands; the verification URL is encoded in the bit pattern, never copied "
-        "into the markup (no title or desc). Rendered into the PDF, never into a web page."
+        "the charter's inline QR code: segno writes an <svg>, a <title> it escapes (the "
+        "figure's alternative text, which names the verification URL) and a <path> of numbers "
+        "and move/line commands. Rendered into the PDF, never into a web page."
     ),
     (
         "registry/forms.py",

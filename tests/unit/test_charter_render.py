@@ -291,6 +291,14 @@ def test_a_screen_reader_hears_te_reo_as_te_reo_and_not_the_wordmark(sample_pdf:
     assert content.startswith("Ministry for Ethnic CommunitiesTe Tari Mātāwaka"), content[:80]
 
 
+def test_the_qr_code_title_is_escaped() -> None:
+    from registry.charters.html import _qr_svg
+
+    svg = str(_qr_svg("https://registry.example/verify?n=<script>&x=1"))
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert svg.count("<title>") == 1
+
+
 def test_the_charter_embeds_no_files(sample_pdf: bytes) -> None:
     assert_no_embedded_files(sample_pdf)
 

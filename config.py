@@ -129,6 +129,14 @@ class Config:
         self.SIGNOFF_REMINDER_WORKING_DAYS = env_int("SIGNOFF_REMINDER_WORKING_DAYS", 3)
         # The public register of official channels is off until the agency decides to publish.
         self.PUBLIC_REGISTER_ENABLED = env_bool("PUBLIC_REGISTER_ENABLED", False)
+        # The open data (README "Open data"), published with the register: its Ed25519 signing
+        # key (a PEM file made by `flask registry keys create`; unset, the data is served
+        # unsigned and says so), the previous key's public half while it is being replaced,
+        # requests allowed per address, and how long caches may keep an answer.
+        self.OPEN_DATA_SIGNING_KEY_FILE = env("OPEN_DATA_SIGNING_KEY_FILE", "")
+        self.OPEN_DATA_PREVIOUS_KEY_FILE = env("OPEN_DATA_PREVIOUS_KEY_FILE", "")
+        self.OPEN_DATA_RATE_LIMIT = env("OPEN_DATA_RATE_LIMIT", "60 per minute;1000 per hour")
+        self.OPEN_DATA_MAX_AGE_SECONDS = env_int("OPEN_DATA_MAX_AGE_SECONDS", 300)
         # A charter render running longer than this is killed; its job tries again later.
         self.CHARTER_RENDER_TIMEOUT_SECONDS = float(env("CHARTER_RENDER_TIMEOUT_SECONDS", "30"))
         # A render that fails this often is left "failed" for the Communications team.

@@ -67,6 +67,16 @@ def _refuse_missing_base_url(app: Flask) -> None:
     raise SystemExit(1)
 
 
+def _refuse_unusable_signing_key(app: Flask) -> None:
+    from registry.api.keys import check_keys
+
+    problem = check_keys(app.config)
+    if problem is None:
+        return
+    print(f"Refusing to start: OPEN_DATA_SIGNING_KEY_FILE: {problem}", file=sys.stderr)
+    raise SystemExit(1)
+
+
 def create_app(config_name_or_object: str | Config | type | None = None) -> Flask:
     app = Flask(
         __name__,
@@ -79,6 +89,7 @@ def create_app(config_name_or_object: str | Config | type | None = None) -> Flas
     app.config.from_object(_load_config(config_name_or_object))
     _refuse_weak_secret(app)
     _refuse_missing_base_url(app)
+    _refuse_unusable_signing_key(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
@@ -171,6 +182,8 @@ def _register_jobs(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from registry.admin.views import blueprint as admin_bp
     from registry.api.views import account_blueprint as account_bp
+    from registry.api.public_views import open_data_page as open_data_bp
+    from registry.api.public_views import public_api as public_api_bp
     from registry.api.views import blueprint as api_bp
     from registry.auth.oidc_views import blueprint as oidc_bp
     from registry.auth.views import blueprint as auth_bp
@@ -197,6 +210,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(register_bp)
     app.register_blueprint(oia_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(public_api_bp)
+    app.register_blueprint(open_data_bp)
     app.register_blueprint(account_bp)
 
 

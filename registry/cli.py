@@ -378,10 +378,12 @@ def import_channels_command(path: str) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from registry.api.keys import keys_command
     from registry.charters.cli import charter_command
     from registry.jobs.cli import worker_command
 
     registry_cli.add_command(charter_command)
     registry_cli.add_command(worker_command)
+    registry_cli.add_command(keys_command)
     app.cli.add_command(registry_cli)
     app.cli.add_command(audit_cli)

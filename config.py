@@ -156,6 +156,13 @@ class Config:
         # (the tests' setting; see registry/jobs/inline.py).
         self.JOBS_RUN_INLINE = False
 
+        # Other agencies' registers (README "An all-of-government lookup"): a feed bigger than
+        # this is refused unread; a feed's server gets this long to connect and to answer.
+        self.FEEDS_MAX_BYTES = env_int("FEEDS_MAX_BYTES", 5 * 1024 * 1024)
+        self.FEEDS_TIMEOUT_SECONDS = float(env("FEEDS_TIMEOUT_SECONDS", "10"))
+        # Feeds are fetched over https only; plain http is for a test on one machine.
+        self.FEEDS_ALLOW_HTTP = env_bool("FEEDS_ALLOW_HTTP", False)
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
@@ -186,6 +193,8 @@ class TestingConfig(Config):
         # Emails and charters are there when the request that caused them returns, made by
         # the worker's own code; a test that runs real workers turns this off.
         self.JOBS_RUN_INLINE = env_bool("JOBS_RUN_INLINE", True)
+        # Registries on loopback publish to each other over plain http.
+        self.FEEDS_ALLOW_HTTP = True
         # Tests only: the charter render process waits this long before it renders, so a test
         # can kill a worker mid-render without racing it.
         self.CHARTER_RENDER_TEST_DELAY_SECONDS = float(

@@ -132,6 +132,7 @@ def _register_models() -> None:
     from registry.channels import models as _channels  # noqa: F401
     from registry.charters import models as _charters  # noqa: F401
     from registry.elections import models as _elections  # noqa: F401
+    from registry.federation import models as _federation  # noqa: F401
     from registry.inventory import models as _inventory  # noqa: F401
     from registry.inventory import security_models as _security  # noqa: F401
     from registry.jobs import models as _jobs  # noqa: F401
@@ -172,24 +173,27 @@ def _register_jobs(app: Flask) -> None:
     the packages whose work it runs."""
     from registry import notifications
     from registry.charters import jobs as charter_jobs
+    from registry.federation import services as federation
     from registry.jobs import inline, register
 
     register(notifications.EMAIL_JOB, notifications.deliver, notifications.describe)
     register(charter_jobs.CHARTER_JOB, charter_jobs.issue, charter_jobs.describe)
+    register(federation.FETCH_JOB, federation.fetch_job, federation.describe_fetch)
     inline.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     from registry.admin.views import blueprint as admin_bp
-    from registry.api.views import account_blueprint as account_bp
     from registry.api.public_views import open_data_page as open_data_bp
     from registry.api.public_views import public_api as public_api_bp
+    from registry.api.views import account_blueprint as account_bp
     from registry.api.views import blueprint as api_bp
     from registry.auth.oidc_views import blueprint as oidc_bp
     from registry.auth.views import blueprint as auth_bp
     from registry.charters.views import blueprint as charters_bp
     from registry.dashboard.views import blueprint as dashboard_bp
     from registry.elections.views import blueprint as elections_bp
+    from registry.federation.views import blueprint as federation_bp
     from registry.inventory.register_views import register_blueprint as register_bp
     from registry.inventory.views import blueprint as inventory_bp
     from registry.oia.views import blueprint as oia_bp
@@ -202,6 +206,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(elections_bp)
+    app.register_blueprint(federation_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(signoffs_bp)

@@ -380,9 +380,11 @@ def import_channels_command(path: str) -> None:
 def register_cli(app: Flask) -> None:
     from registry.api.keys import keys_command
     from registry.charters.cli import charter_command
+    from registry.federation.cli import fetch_feeds_command
     from registry.jobs.cli import worker_command
 
     registry_cli.add_command(charter_command)
+    registry_cli.add_command(fetch_feeds_command)
     registry_cli.add_command(worker_command)
     registry_cli.add_command(keys_command)
     app.cli.add_command(registry_cli)

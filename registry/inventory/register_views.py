@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 
-from registry.channels import lookup
 from registry.errors import NotFoundError
+from registry.federation.lookup import look_up_everywhere
 from registry.forms import choices
 from registry.i18n import public_page
 from registry.inventory.public import register_page
@@ -24,9 +24,12 @@ def public_register():
         # Switched off: the same answer as any address with no page.
         raise NotFoundError(_("There is no page at this address."))
     form = LookupForm(request.args, meta={"csrf": False})
-    answer = None
+    answer = theirs = None
     if "account" in request.args and form.validate():
-        answer = lookup.look_up(form.account.data)
+        # Our own channels first; another agency's from its last verified register.
+        everywhere = look_up_everywhere(form.account.data)
+        answer = everywhere.ours
+        theirs = everywhere.theirs if everywhere.shows_theirs else None
     register = register_page(
         str(request.args.get("platform", "")), str(request.args.get("page", "1"))
     )
@@ -39,4 +42,5 @@ def public_register():
         platforms=PLATFORMS,
         form=form,
         answer=answer,
+        theirs=theirs,
     )

@@ -131,6 +131,16 @@ MATRIX: dict[str, str] = {
     # Emails and charters queued or failed; the job is an email already sent.
     "/admin/jobs":                                  "302 403 403 403 403 403 403 403 403 200",
     "/admin/jobs/<int:job_id>/retry":               "302 403 403 403 403 403 403 403 403 409",
+    # Other agencies' registers (the all-of-government lookup): administrators only. Remove
+    # is checked by its confirmation page (GET); Fetch now queues a fetch of an address
+    # where nothing answers.
+    "/admin/agencies/":                             "302 403 403 403 403 403 403 403 403 200",
+    "/admin/agencies/new":                          "302 403 403 403 403 403 403 403 403 200",
+    "/admin/agencies/<int:subscription_id>":        "302 403 403 403 403 403 403 403 403 200",
+    "/admin/agencies/<int:subscription_id>/pause":  "302 403 403 403 403 403 403 403 403 302",
+    "/admin/agencies/<int:subscription_id>/resume": "302 403 403 403 403 403 403 403 403 302",
+    "/admin/agencies/<int:subscription_id>/fetch":  "302 403 403 403 403 403 403 403 403 302",
+    "/admin/agencies/<int:subscription_id>/remove": "302 403 403 403 403 403 403 403 403 200",
     # API tokens page; revoking Tama's spare token (anyone else's looks missing).
     "/account/tokens":                              "302 200 200 200 200 200 200 200 200 200",
     "/account/tokens/<int:token_id>/revoke":        "302 302 404 404 404 404 404 404 404 404",

@@ -28,6 +28,7 @@ from registry.charters.services import charter_for
 from registry.extensions import db
 from registry.jobs.models import Job
 from registry.proposals.models import Proposal
+from registry.timeutil import utcnow
 from tests import factories
 from tests.conftest import _wipe
 from tests.proposal_data import good_form
@@ -78,6 +79,7 @@ class World:
     request_id: int
     batch_id: int
     job_id: int
+    subscription_id: int
     _clients: dict[str, FlaskClient] = field(default_factory=dict)
 
     def client(self, role: str) -> FlaskClient:
@@ -113,6 +115,7 @@ class World:
             "request_id": self.request_id,
             "batch_id": self.batch_id,
             "job_id": self.job_id,
+            "subscription_id": self.subscription_id,
             "rest": "no-such-thing",
             "section": "people",
             "filename": "css/registry.css",
@@ -214,7 +217,30 @@ def build_world(app: Flask) -> World:
         batch_id=batch_id,
         # An email sent already: only a failed job can be retried (409).
         job_id=db.session.scalar(select(Job.id).where(Job.kind == "email").limit(1)),
+        subscription_id=_subscription(),
     )
+
+
+def _subscription() -> int:
+    """Another agency's register, subscribed to at an address where nothing answers (a fetch
+    the matrix asks for is refused as unreachable, harmlessly)."""
+    from registry.federation.models import Subscription
+
+    now = utcnow()
+    subscription = Subscription(
+        agency_name="Inland Revenue",
+        register_url="https://www.ird.govt.nz/register/",
+        feed_url="http://127.0.0.1:9/api/public/v1/channels.json",
+        public_key="11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
+        key_id="0000000000000000",
+        paused=False,
+        channel_count=0,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(subscription)
+    db.session.commit()
+    return subscription.id
 
 
 def world_fixture(app: Flask) -> Iterator[World]:

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from registry import signing
 from registry.api import keys
 from registry.api.feed import atom_feed
+from registry.api.other_agencies import with_other_agencies
 from registry.api.open_data import (
     encode,
     public_channels,
@@ -177,13 +178,13 @@ def verify_account() -> Response:
     if url:
         if len(url) > 500 or not looks_like_address(url):
             raise PublicApiError(400, f"url= is not a web address. {send}")
-        document = verify(url)
+        document = with_other_agencies(verify(url), url)
     elif handle:
         if platform not in PLATFORMS:
             raise PublicApiError(400, f"platform= is missing or unknown. {send}")
         if len(handle) > 200:
             raise PublicApiError(400, f"handle= is longer than any handle. {send}")
-        document = verify(handle, platform)
+        document = with_other_agencies(verify(handle, platform), handle, platform)
     else:
         raise PublicApiError(400, f"Nothing to check. {send}")
     return _published(encode(document), "application/json", None)

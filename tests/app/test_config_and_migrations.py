@@ -236,3 +236,64 @@ def test_0016_gives_approved_channels_the_languages_of_their_proposal(fresh_data
         downgrade(revision="0015")
         upgrade()
         db.engine.dispose()
+
+
+def test_0022_adds_other_agencies_tables_beside_the_data_already_there(fresh_database_url):
+    app = build_app(make_config(fresh_database_url))
+    with app.app_context():
+        from registry.extensions import db
+
+        upgrade(revision="0016")
+        with db.engine.begin() as conn:
+            unit = _insert(conn, "business_unit", code="POL", name="Policy")
+            _insert(
+                conn,
+                "channel",
+                name="MEC New Zealand",
+                platform="facebook",
+                handle="MECNZ",
+                handle_key="mecnz",
+                business_unit_id=unit,
+                state="active",
+            )
+        upgrade(revision="0022")
+        assert {"agency_subscription", "agency_channel"} <= _tables(app)
+        with db.engine.begin() as conn:
+            subscription = _insert(
+                conn,
+                "agency_subscription",
+                agency_name="Inland Revenue",
+                register_url="https://www.ird.govt.nz/register/",
+                feed_url="https://www.ird.govt.nz/api/public/v1/channels.json",
+                public_key="11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=",
+                key_id="0123456789abcdef",
+                created_at=sa.func.now(),
+                updated_at=sa.func.now(),
+            )
+            _insert(
+                conn,
+                "agency_channel",
+                subscription_id=subscription,
+                name="Inland Revenue",
+                platform="facebook",
+                platform_label="Facebook",
+                handle="IRDNZ",
+                handle_key="irdnz",
+                name_key="inland revenue",
+            )
+            row = conn.execute(
+                sa.text(
+                    "SELECT paused, channel_count, official FROM agency_subscription "
+                    "JOIN agency_channel ON agency_channel.subscription_id = agency_subscription.id"
+                )
+            ).one()
+            assert (bool(row.paused), row.channel_count, bool(row.official)) == (False, 0, True)
+            # A subscription's channels go with it.
+            conn.execute(sa.text("DELETE FROM agency_subscription"))
+            assert conn.execute(sa.text("SELECT count(*) FROM agency_channel")).scalar() == 0
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT handle FROM channel")).scalar() == "MECNZ"
+        downgrade(revision="0016")
+        assert not {"agency_subscription", "agency_channel"} & _tables(app)
+        upgrade()
+        db.engine.dispose()

@@ -77,6 +77,26 @@ def test_each_registry_answers_for_the_other_with_a_link_to_its_register(registr
     assert stored_handles("Inland Revenue") == {"IRDNZ", "IRD_NZ"}
 
 
+def test_the_verify_api_answers_for_a_subscribed_agency_after_our_own(registries):
+    a, b = registries
+    a.subscribe("Inland Revenue", b)
+    client = a.app.test_client()
+    theirs = client.get("/api/public/v1/verify", query_string={"url": "https://x.com/IRD_NZ"})
+    document = theirs.get_json()
+    assert document["answer"] == "not-ours"  # about us: the format's meaning is unchanged
+    assert document["other_agency"]["agency"] == "Inland Revenue"
+    assert document["other_agency"]["answer"] == "official"
+    assert document["other_agency"]["register_url"].startswith(b.register_url)
+    ours = client.get(
+        "/api/public/v1/verify", query_string={"handle": "MECNZ", "platform": "facebook"}
+    ).get_json()
+    assert ours["answer"] == "official" and ours["other_agency"] is None
+    elsewhere = client.get(
+        "/api/public/v1/verify", query_string={"handle": "IRDNZ", "platform": "instagram"}
+    ).get_json()
+    assert elsewhere["other_agency"] is None  # the same handle on another platform
+
+
 def test_our_own_channel_comes_first(registries):
     a, b = registries
     # B lists a channel with our handle on the same platform: ours answers.
@@ -163,6 +183,13 @@ def test_a_channel_b_closes_shows_on_a_as_was_official_until_the_day(registries)
     page = a.ask("@IRDNZ")
     assert f"This was an official Inland Revenue channel until {format_date(closed_on)}." in page
     assert "Yes — this is" not in page
+    document = (
+        a.app.test_client()
+        .get("/api/public/v1/verify", query_string={"url": "https://www.facebook.com/IRDNZ"})
+        .get_json()
+    )
+    assert document["other_agency"]["answer"] == "was-official"
+    assert document["other_agency"]["closes_on"] == closed_on.isoformat()
 
 
 def test_the_subscription_form_keeps_what_was_typed(registries):

@@ -16,7 +16,6 @@ from werkzeug.exceptions import HTTPException
 from registry import signing
 from registry.api import keys
 from registry.api.feed import atom_feed
-from registry.api.other_agencies import with_other_agencies
 from registry.api.open_data import (
     encode,
     public_channels,
@@ -25,6 +24,7 @@ from registry.api.open_data import (
     register_updated,
     verify,
 )
+from registry.api.other_agencies import with_other_agencies
 from registry.errors import NotFoundError
 from registry.extensions import csrf, db, limiter
 from registry.i18n import public_page

@@ -181,9 +181,9 @@ def _register_jobs(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from registry.admin.views import blueprint as admin_bp
-    from registry.api.views import account_blueprint as account_bp
     from registry.api.public_views import open_data_page as open_data_bp
     from registry.api.public_views import public_api as public_api_bp
+    from registry.api.views import account_blueprint as account_bp
     from registry.api.views import blueprint as api_bp
     from registry.auth.oidc_views import blueprint as oidc_bp
     from registry.auth.views import blueprint as auth_bp

@@ -34,8 +34,9 @@ ATOM = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 200
 # The tag URI's date (RFC 4151): any day the agency held its domain; fixed so ids never change.
 TAG_DATE = "2026"
-# Audit actions that announce a closure; the latest one dates the "closing" entry.
-CLOSURE_ACTIONS = ("channel-closure-scheduled", "channel-decommissioned")
+# Audit actions that announce a closure ahead of its day; the latest one dates the "closing"
+# entry. A channel closed at once has no "closing" entry, only "closed".
+CLOSURE_ACTIONS = ("channel-closure-scheduled",)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,9 @@ def feed_entries(items: list[PublicChannel]) -> list[FeedEntry]:
     for item in items:
         standing, closes_on = item.standing.standing, item.standing.closes_on
         announced = closure_times.get(item.channel.id)
+        if standing is Standing.CLOSING and announced is None:
+            # Closing with no recorded announcement (a closing day set ahead another way).
+            announced = _aware(item.channel.updated_at)
         if standing in (Standing.CLOSING, Standing.CLOSED) and announced and closes_on:
             key = f"{item.channel.reference}/closing/{closes_on.isoformat()}"
             entries.append(FeedEntry(key, "closing", announced, item))
@@ -79,7 +83,8 @@ def feed_entries(items: list[PublicChannel]) -> list[FeedEntry]:
 
 
 def _changes(by_id: dict[int, PublicChannel]) -> list[FeedEntry]:
-    """A revision approved while the channel was live: the register's details of it changed."""
+    """A revision approved after the channel was in the register (after the approval that
+    created it, and after it went live): the register's details of it changed."""
     rows = db.session.execute(
         select(Proposal.id, Proposal.channel_id, Proposal.approved_at).where(
             Proposal.state == ProposalState.APPROVED.value,
@@ -90,10 +95,14 @@ def _changes(by_id: dict[int, PublicChannel]) -> list[FeedEntry]:
     entries = []
     for row in rows:
         item = by_id.get(row.channel_id)
-        if item is None or _aware(row.approved_at) <= _live_since(item):
+        if item is None:
+            continue
+        approved = _aware(row.approved_at)
+        # The approval that created the channel is stamped before the channel row is made.
+        if approved <= _aware(item.channel.created_at) or approved <= _live_since(item):
             continue
         key = f"{item.channel.reference}/changed/P-{row.id:04d}"
-        entries.append(FeedEntry(key, "changed", _aware(row.approved_at), item))
+        entries.append(FeedEntry(key, "changed", approved, item))
     return entries
 
 

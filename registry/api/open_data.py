@@ -24,8 +24,14 @@ from sqlalchemy import select
 
 from registry import addresses
 from registry.auth.offices import agency_today
-from registry.channels.lookup import LookupAnswer, MatchedBy, PublicStanding, Standing
-from registry.channels.lookup import look_up, public_standing
+from registry.channels.lookup import (
+    LookupAnswer,
+    MatchedBy,
+    PublicStanding,
+    Standing,
+    look_up,
+    public_standing,
+)
 from registry.channels.models import Channel, ChannelState
 from registry.extensions import db
 from registry.inventory.closing import channel_started_on

@@ -11,6 +11,7 @@ from typing import Any
 from flask import current_app
 
 from registry import addresses
+from registry.api.openapi_public import VERIFICATION_STEPS, public_paths, public_schemas
 from registry.channels.models import ChannelState
 from registry.inventory.filters import ATTENTION, FALSE_VALUES, TRUE_VALUES
 from registry.inventory.queries import PER_PAGE_CHOICES, SORTS
@@ -276,7 +277,10 @@ def openapi_document() -> dict[str, Any]:
                 "Create a token on the registry's API tokens page (/account/tokens) and send it "
                 "as `Authorization: Bearer <token>`. A token sees what its owner sees in the "
                 "inventory: the Communications team, the Manager Communications and the Chief "
-                "Executive see every channel; a business unit's DCE sees that unit's."
+                "Executive see every channel; a business unit's DCE sees that unit's.\n\n"
+                "The open data (paths under /api/public/v1, no token, published with the "
+                "public register) lists every channel that is or was official, answers 'is "
+                "this official?', and carries a news feed. " + VERIFICATION_STEPS
             ),
         },
         "servers": [{"url": f"{base_url}/api/v1"}],
@@ -319,6 +323,7 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            **public_paths(),
             "/openapi.json": {
                 "get": {
                     "operationId": "getOpenApi",
@@ -351,6 +356,6 @@ def openapi_document() -> dict[str, Any]:
                 "Forbidden": _json("Error", "The token's owner may not see the inventory."),
                 "NotFound": _json("Error", "No such channel, or not one the owner may see."),
             },
-            "schemas": _schemas(),
+            "schemas": {**_schemas(), **public_schemas()},
         },
     }

@@ -26,7 +26,7 @@ from registry.api.open_data import (
 )
 from registry.api.other_agencies import with_other_agencies
 from registry.errors import NotFoundError
-from registry.extensions import csrf, db, limiter
+from registry.extensions import csrf, limiter
 from registry.i18n import public_page
 from registry.policy.accounts import looks_like_address
 from registry.policy.platforms import PLATFORMS
@@ -114,8 +114,6 @@ def _published(body: bytes, mimetype: str, last_modified: Any, signed: bool = Tr
     if request.if_none_match.contains(etag):
         response.status_code = 304
         response.set_data(b"")
-    # The answer ends the read: a long-lived connection keeps no snapshot open.
-    db.session.rollback()
     return response
 
 

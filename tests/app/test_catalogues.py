@@ -29,6 +29,7 @@ PUBLIC_TEMPLATES = {
     "charters/lookup.html",
     "charters/verify.html",
     "errors/error.html",
+    "api/open_data.html",
 }
 PUBLIC_PYTHON = {
     "registry/__init__.py",  # the error pages' titles and advice
@@ -38,6 +39,7 @@ PUBLIC_PYTHON = {
     "registry/charters/views.py",
     "registry/inventory/register_forms.py",
     "registry/inventory/register_views.py",
+    "registry/api/public_views.py",
 }
 
 
@@ -133,6 +135,7 @@ def test_the_public_templates_listed_are_all_the_public_pages_render(
             f"/charters/{charter_number}/verify",
             "/charters/NO-SUCH-0001/verify",
             "/no-such-page",
+            "/register/open-data",
         ]:
             client.get(url)
     assert set(rendered) <= PUBLIC_TEMPLATES, sorted(set(rendered) - PUBLIC_TEMPLATES)

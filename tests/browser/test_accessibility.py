@@ -739,3 +739,26 @@ def test_pages_reflow_on_a_narrow_screen(page, people, client_as, db, audit):
     page.goto("/account/tokens")
     check_reflow("API tokens")
     audit.assert_clean()
+
+
+def test_the_open_data_page(page, app, db, audit, register_on, tmp_path):
+    """Where the open data is and the key its signatures are checked with, in both languages."""
+    from registry import signing
+
+    key = tmp_path / "open-data.pem"
+    signing.write_new_private_key(key)
+    app.config["OPEN_DATA_SIGNING_KEY_FILE"] = str(key)
+    try:
+        page.goto("/register/")
+        page.get_by_role("link", name="Open data").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Open data about our official channels"
+        )
+        expect(page.get_by_role("heading", name="Current key")).to_be_visible()
+        audit.check("open data")
+        page.get_by_role("link", name="Te reo Māori").click()
+        expect(page.locator("html")).to_have_attribute("lang", "mi")
+        audit.check("open data, te reo Māori")
+    finally:
+        app.config["OPEN_DATA_SIGNING_KEY_FILE"] = ""
+    audit.assert_clean()

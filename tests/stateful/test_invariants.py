@@ -273,3 +273,29 @@ def test_an_edit_posted_after_the_third_sign_off_is_kept(client_as, people, db):
     assert response.status_code == 409
     kept = "Pasifika and Tongan communities" in response.get_data(as_text=True)
     assert kept is not pending("typed-lost-on-error-page")
+
+
+def test_open_data_that_disagrees_with_the_register_is_caught(
+    client_as, people, db, client, register_on, monkeypatch
+):
+    """The open-data check sees a JSON that calls a closed channel official, and a verify
+    answer that matches by a rule of its own."""
+    from registry.api import open_data
+    from registry.channels.lookup import PublicStanding, Standing
+    from tests.stateful.open_data_invariants import open_data_matches
+
+    channel = go_live(client_as, db, approved_proposal(client_as, people), people)
+    lifecycle.decommission(
+        channel.id, db.session.get(User, people.comms.id), offices.agency_today(), "Merged."
+    )
+    assert open_data_matches(client, invariants.Violation) == []
+    # A second rule for "official": every published channel said to be active.
+    monkeypatch.setattr(
+        open_data, "public_standing", lambda c, today=None: PublicStanding(Standing.ACTIVE)
+    )
+    assert keys(open_data_matches(client, invariants.Violation)) == {"open-data"}
+    monkeypatch.undo()
+    # A verify that answers from a lookup of its own (here: never a match).
+    monkeypatch.setattr(open_data, "look_up", lambda account: open_data.LookupAnswer(None, ()))
+    found = open_data_matches(client, invariants.Violation)
+    assert found and all("verify" in v.message for v in found)

@@ -115,7 +115,34 @@ def public_schemas() -> dict[str, Any]:
                 "closed_on": {**_nullable(day), "description": "For was-official."},
                 "matched_by": _nullable({"type": "string", "enum": ["address", "handle"]}),
                 "channels": {"type": "array", "items": _ref("PublicChannel")},
+                "other_agency": {
+                    **_nullable(_ref("OtherAgencyAnswer")),
+                    "description": "When the account is none of ours: a subscribed agency's "
+                    "answer, from its last verified register (the all-of-government lookup).",
+                },
             }
+        ),
+        "OtherAgencyAnswer": _object(
+            {
+                "agency": {"type": "string"},
+                "answer": {"type": "string", "enum": ["official", "was-official"]},
+                "closes_on": {
+                    **_nullable(day),
+                    "description": "Official until this day, or closed on it.",
+                },
+                "register_url": {**url, "description": "The channel on that agency's register."},
+                "list_verified_at": _nullable({"type": "string", "format": "date-time"}),
+                "matched_by": {"type": "string", "enum": ["address", "handle"]},
+                "channel": _object(
+                    {
+                        "name": {"type": "string"},
+                        "platform": {"type": "string"},
+                        "platform_key": {"type": "string"},
+                        "handle": {"type": "string"},
+                    }
+                ),
+            },
+            "Another agency's channel, as its signed register (verified here) lists it.",
         ),
         "SigningKey": _object(
             {

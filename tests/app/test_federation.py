@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from jsonschema import Draft202012Validator, FormatChecker
 from sqlalchemy import func, select
 
 from registry.audit.models import AuditEntry
@@ -55,6 +56,17 @@ def admin_page(a) -> str:  # noqa: ANN001
     return a.admin().get("/admin/agencies/").get_data(as_text=True)
 
 
+def valid_verify_answer(client, document: dict) -> None:  # noqa: ANN001
+    """The answer is what the published OpenAPI description says a verify answer is."""
+    doc = client.get("/api/v1/openapi.json").get_json()
+    root = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "components": doc["components"],
+        "$ref": "#/components/schemas/VerifyAnswer",
+    }
+    Draft202012Validator(root, format_checker=FormatChecker()).validate(document)
+
+
 def test_each_registry_answers_for_the_other_with_a_link_to_its_register(registries):
     a, b = registries
     a.subscribe("Inland Revenue", b)  # subscribing fetches at once
@@ -87,6 +99,7 @@ def test_the_verify_api_answers_for_a_subscribed_agency_after_our_own(registries
     assert document["other_agency"]["agency"] == "Inland Revenue"
     assert document["other_agency"]["answer"] == "official"
     assert document["other_agency"]["register_url"].startswith(b.register_url)
+    valid_verify_answer(client, document)
     ours = client.get(
         "/api/public/v1/verify", query_string={"handle": "MECNZ", "platform": "facebook"}
     ).get_json()
@@ -190,6 +203,7 @@ def test_a_channel_b_closes_shows_on_a_as_was_official_until_the_day(registries)
     )
     assert document["other_agency"]["answer"] == "was-official"
     assert document["other_agency"]["closes_on"] == closed_on.isoformat()
+    valid_verify_answer(a.app.test_client(), document)
 
 
 def test_the_subscription_form_keeps_what_was_typed(registries):

@@ -13,6 +13,7 @@ from registry.audit.models import AuditEntry
 from registry.auth.offices import agency_today
 from registry.extensions import db as _db
 from registry.federation.models import AgencyChannel, Subscription
+from registry.jobs.models import Job
 from registry.timeutil import format_date
 from tests.browser.conftest import serving
 from tests.federation_registries import (
@@ -161,19 +162,21 @@ def test_a_document_signed_with_another_key_is_refused(registries):
 
 def test_an_unreachable_feed_keeps_the_last_good_copy(registries, second):
     a, b = registries
-    up = {"on": True}
 
     def change(body: bytes) -> bytes:
         return body
 
     with serving(proxy_app(lambda: b.url, change)) as proxy:
         a.subscribe("Inland Revenue", b, feed_url=f"{proxy}/api/public/v1/channels.json")
-    del up
     a.fetch_feeds()  # the proxy has gone: nothing answers there
     subscription_now = subscription("Inland Revenue")
     assert subscription_now.last_refusal == "unreachable"
     assert stored_handles("Inland Revenue") == {"IRDNZ", "IRD_NZ"}
     assert "Last fetch refused: Unreachable" in admin_page(a)
+    # Tried again through the job queue, after its backoff; the next scheduled run adds none.
+    retry = _db.session.scalar(select(Job).where(Job.kind == "fetch-feed", Job.state == "pending"))
+    assert retry is not None and retry.attempts == 1 and retry.last_error
+    assert "Fetches queued: 0" in a.fetch_feeds()
     assert "Yes — this is an official Inland Revenue channel." in a.ask("@IRDNZ")
 
 

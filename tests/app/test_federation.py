@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask import Flask, redirect
 from jsonschema import Draft202012Validator, FormatChecker
 from sqlalchemy import func, select
 
+from registry import signing
 from registry.audit.models import AuditEntry
 from registry.auth.offices import agency_today
 from registry.extensions import db as _db
@@ -268,3 +270,55 @@ def test_staff_who_are_not_admins_cannot_see_subscriptions(registries):
 
     comms = sign_in(a.app, a.comms_email)
     assert comms.get("/admin/agencies/").status_code == 403
+
+
+def test_a_verified_document_that_is_not_a_register_is_refused_as_malformed(registries):
+    a, b = registries
+    b_key = signing.load_private_key(b.key_path)
+    body = b'{"format":"something-else","channels":[]}\n'
+    proxy = Flask("malformed")
+
+    @proxy.get("/feed.json")
+    def malformed():  # noqa: ANN202
+        return body, 200, {signing.HEADER: signing.sign(b_key, body).header()}
+
+    with serving(proxy) as url:
+        a.subscribe("Inland Revenue", b, feed_url=f"{url}/feed.json")
+    assert subscription("Inland Revenue").last_refusal == "malformed"
+    assert "Last fetch refused: Malformed document" in admin_page(a)
+
+
+def test_a_feed_over_the_size_limit_is_refused_unread(registries):
+    a, b = registries
+    saved = a.app.config["FEEDS_MAX_BYTES"]
+    a.app.config["FEEDS_MAX_BYTES"] = 100
+    try:
+        a.subscribe("Inland Revenue", b)
+    finally:
+        a.app.config["FEEDS_MAX_BYTES"] = saved
+    assert subscription("Inland Revenue").last_refusal == "too-large"
+    assert stored_handles("Inland Revenue") == set()
+
+
+def test_a_redirect_to_another_host_is_not_followed(registries):
+    a, b = registries
+    proxy = Flask("redirecting")
+
+    @proxy.get("/feed.json")
+    def elsewhere():  # noqa: ANN202
+        # B's real document, on another host (localhost is not 127.0.0.1).
+        return redirect(b.feed_url.replace("127.0.0.1", "localhost"))
+
+    with serving(proxy) as url:
+        a.subscribe("Inland Revenue", b, feed_url=f"{url}/feed.json")
+    refused = subscription("Inland Revenue")
+    assert refused.last_refusal == "unreachable"
+    assert "Redirected to another host" in refused.last_refusal_detail
+
+
+def test_the_key_may_be_typed_as_the_base64_of_the_keys_document(registries):
+    a, b = registries
+    keys = b.app.test_client().get("/api/public/v1/keys.json").get_json()
+    a.subscribe("Inland Revenue", b, public_key=keys["keys"][0]["public_key"])
+    assert subscription("Inland Revenue").key_id == keys["keys"][0]["key_id"]
+    assert stored_handles("Inland Revenue") == {"IRDNZ", "IRD_NZ"}

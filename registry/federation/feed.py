@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import time
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -131,12 +132,17 @@ def _read_capped(response: requests.Response) -> bytes:
     if declared.isdigit() and int(declared) > limit:
         response.close()
         raise FeedRefused(Refusal.TOO_LARGE, f"{declared} bytes; the limit is {limit}.")
+    # The read timeout bounds each wait for bytes; this bounds the whole download, so a
+    # server sending a byte at a time cannot hold a worker for long.
+    deadline = time.monotonic() + 3 * current_app.config["FEEDS_TIMEOUT_SECONDS"]
     body = bytearray()
     try:
         for chunk in response.iter_content(64 * 1024):
             body += chunk
             if len(body) > limit:
                 raise FeedRefused(Refusal.TOO_LARGE, f"More than {limit} bytes.")
+            if time.monotonic() > deadline:
+                raise FeedRefused(Refusal.UNREACHABLE, "The download took too long.")
     except requests.RequestException as error:
         raise FeedRefused(Refusal.UNREACHABLE, f"{type(error).__name__}: {error}") from error
     finally:

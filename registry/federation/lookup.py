@@ -97,7 +97,6 @@ def _address_candidates(account: str) -> ColumnElement[bool] | None:
     return or_(
         AgencyChannel.handle_key.in_(keys),
         AgencyChannel.platform.in_(_ADDRESSES_WITHOUT_HANDLE),
-        AgencyChannel.platform.not_in(tuple(PLATFORMS)),
     )
 
 

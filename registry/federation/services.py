@@ -275,7 +275,11 @@ def fetch_job(run: JobRun) -> None:
 
 def record_refusal(subscription_id: int, refusal: feed.FeedRefused, key_id: str) -> None:
     """The refusal, for the admin page; the stored channels are not touched."""
-    subscription = _locked(subscription_id)
+    begin_write()
+    subscription = locked_row(Subscription, subscription_id)
+    if subscription is None:  # removed while we fetched
+        db.session.rollback()
+        return
     now = utcnow()
     subscription.last_fetched_at = now
     subscription.last_refusal = refusal.refusal.value
@@ -301,9 +305,12 @@ def replace_channels(subscription_id: int, listed: list[feed.ListedChannel], key
     it stays as "was official until" the day it was last verified, so someone checking an
     account that the agency dropped from its list is not told "not anyone's" by silence.
     """
-    subscription = _locked(subscription_id)
-    if subscription.key_id != key_id:
-        return  # the key was changed while we fetched: the next fetch uses the new one
+    begin_write()
+    subscription = locked_row(Subscription, subscription_id)
+    if subscription is None or subscription.key_id != key_id:
+        # Removed, or given a new key, while we fetched: the next fetch uses the new key.
+        db.session.rollback()
+        return
     now = utcnow()
     last_seen = _agency_day(subscription.last_verified_at or now)
     listed_keys = {(c.platform, c.handle_key) for c in listed}

@@ -140,8 +140,9 @@ class Registry:
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
         return admin
 
-    def ask(self, account: str) -> str:
-        response = self.app.test_client().get("/register/", query_string={"account": account})
+    def ask(self, account: str, lang: str = "en") -> str:
+        query = {"account": account, "lang": lang}
+        response = self.app.test_client().get("/register/", query_string=query)
         assert response.status_code == 200
         return response.get_data(as_text=True)
 

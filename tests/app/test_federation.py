@@ -80,6 +80,9 @@ def test_each_registry_answers_for_the_other_with_a_link_to_its_register(registr
     assert "It is not one of ours" in page
     assert f'href="{b.register_url}?account=' in page  # B's own page for the channel
     assert "Its list was last verified on" in page
+    te_reo = a.ask("https://www.facebook.com/IRDNZ", lang="mi")
+    assert "Āe — he hongere ōkawa tēnei nō Inland Revenue." in te_reo
+    assert "Tirohia i te rēhita o Inland Revenue" in te_reo
     assert "@IRD_NZ" not in page or "Inland Revenue on X" in a.ask("@IRD_NZ")
 
     with b.context():

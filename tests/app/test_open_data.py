@@ -424,3 +424,31 @@ def test_every_public_standing_is_mapped_or_deliberately_unpublished():
     """A new lifecycle standing (a "closing" state, say) must be given its public name here."""
     assert set(PUBLIC_STATES) | UNPUBLISHED == set(Standing)
     assert not set(PUBLIC_STATES) & UNPUBLISHED
+
+
+def test_the_answers_match_their_openapi_description(client, register, register_on, signing_key):
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    doc = client.get("/api/v1/openapi.json").json
+    for schema in doc["components"]["schemas"].values():
+        Draft202012Validator.check_schema(schema)
+    assert "Registry-Signature" in doc["info"]["description"]
+
+    def check(path: str, query: dict | None = None) -> None:
+        operation = doc["paths"][path]["get"]
+        assert operation["security"] == [] and doc["paths"][path]["servers"][0]["url"].endswith(
+            PUBLIC
+        )
+        response = client.get(PUBLIC + path, query_string=query or {})
+        declared = operation["responses"][str(response.status_code)]
+        for header, spec in declared.get("headers", {}).items():
+            assert not spec.get("required") or header in response.headers, (path, header)
+        schema = declared["content"]["application/json"]["schema"]
+        root = {"components": doc["components"], **schema}
+        Draft202012Validator(root, format_checker=FormatChecker()).validate(response.json)
+
+    check("/channels.json")
+    check("/channels.json.sig")
+    check("/keys.json")
+    check("/verify", {"url": register["closed"].vouched_url})
+    check("/verify", {"handle": "nobody"})  # the 400, in the Error shape

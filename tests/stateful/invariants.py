@@ -505,6 +505,7 @@ def check_all(
 ) -> list[Violation]:
     """Every invariant; skipped ones (PENDING_FIXES...) left out unless ``include_pending``."""
     # Its own module (this one is long); imported here, since it takes Violation from here.
+    from tests.stateful.federation_invariants import ours_come_first
     from tests.stateful.open_data_invariants import open_data_matches
 
     return failing(
@@ -514,6 +515,7 @@ def check_all(
             *register_matches(client),
             *lookup_vouches_only_for_ours(),
             *open_data_matches(client, Violation),
+            *ours_come_first(Violation),
             *charter_statuses_match(client),
             *audit_chain_intact(),
             *inactive_cannot_authenticate(sessions or {}, tokens or {}, deactivated_since_issue),

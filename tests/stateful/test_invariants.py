@@ -299,3 +299,24 @@ def test_open_data_that_disagrees_with_the_register_is_caught(
     monkeypatch.setattr(open_data, "look_up", lambda account: open_data.LookupAnswer(None, ()))
     found = open_data_matches(client, invariants.Violation)
     assert found and all("verify" in v.message for v in found)
+
+
+def test_a_lookup_that_lets_another_agency_answer_for_ours_is_caught(
+    client_as, people, db, monkeypatch
+):
+    """An all-of-government lookup that asked the other agencies first would answer our own
+    channel as another agency's: the check sees it, and leaves no other agency behind."""
+    from registry.federation import lookup as federation_lookup
+    from registry.federation.models import Subscription
+    from tests.stateful.federation_invariants import ours_come_first
+
+    go_live(client_as, db, approved_proposal(client_as, people), people)
+    assert ours_come_first(invariants.Violation) == []
+
+    def theirs_first(account, today=None):  # noqa: ANN001, ANN202
+        theirs = federation_lookup.look_up_agencies(account, today)
+        return federation_lookup.Answer(federation_lookup.LookupAnswer(None, ()), theirs)
+
+    monkeypatch.setattr("tests.stateful.federation_invariants.look_up_everywhere", theirs_first)
+    assert keys(ours_come_first(invariants.Violation)) == {"federation"}
+    assert db.session.scalar(sa.select(sa.func.count(Subscription.id))) == 0

@@ -3,8 +3,8 @@ step: if another agency's verified register listed every one of our channels (th
 and addresses, as a careless or hostile register might), the lookup would still answer each of
 our channels' addresses and handles as ours, and never as theirs.
 
-The other agency's rows are written inside a savepoint and rolled back, so the machine's world
-is left exactly as it was."""
+The other agency's rows are written inside a savepoint and rolled back (the whole transaction
+too, so SQLite's write lock is let go), leaving the machine's world exactly as it was."""
 
 from __future__ import annotations
 
@@ -67,6 +67,8 @@ def ours_come_first(violation: Any) -> list[Any]:
     ]
     if not public:
         return found
+    if db.session.new or db.session.dirty or db.session.deleted:
+        return found  # the caller's unsaved work is not ours to roll back
     savepoint = db.session.begin_nested()
     try:
         _shadow_every_channel(public)
@@ -86,4 +88,7 @@ def ours_come_first(violation: Any) -> list[Any]:
                     )
     finally:
         savepoint.rollback()
+        # On SQLite a transaction that wrote keeps the database's write lock until it ends,
+        # savepoint or not: end it, so the next step's requests can write.
+        db.session.rollback()
     return found

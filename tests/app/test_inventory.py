@@ -17,8 +17,8 @@ from registry.inventory.models import ChannelReview
 from registry.proposals.models import Proposal, ProposalState
 from registry.timeutil import add_months, local_date
 from tests.inventory_data import seed_channels
-from tests.public_channels import finish_closing
 from tests.proposal_data import good_form
+from tests.public_channels import finish_closing
 from tests.workflow import accept_security_risk, approved_proposal, change_and_submit, decide
 
 

@@ -44,7 +44,7 @@ def _required(details: Mapping[str, str], name: str, message: str, limit: int) -
         raise RegistryError(message, name)
     if len(value) > limit:
         raise RegistryError(
-            _("Keep it under %(limit)s characters.", limit=f"{limit:,}"),
+            _("Keep it under %(limit)s characters.", limit=format(limit, ",")),
             name,
         )
     return value

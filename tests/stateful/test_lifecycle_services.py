@@ -32,7 +32,7 @@ from registry.auth.models import Appointment, BusinessUnit, Office, User
 from registry.channels.models import Channel
 from registry.errors import RegistryError
 from registry.extensions import db
-from registry.inventory import lifecycle
+from registry.inventory import checklist, lifecycle
 from registry.inventory.importing import import_channels
 from registry.inventory.models import ImportBatch
 from registry.jobs import run_due
@@ -147,6 +147,7 @@ class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
     def cast(self) -> None:
         self.world = world.build_world()
         self.observer = self.app.test_client()
+        self.states: dict[int, str] = {}
         OUTCOMES["lifecycles"] += 1
 
     @rule(
@@ -437,8 +438,40 @@ class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
             "decommission",
             lambda: lifecycle.decommission(cid, self.user("comms"), day, reason),
         )
-        if closed is not None and closed.state == "decommissioned":
+        if closed is not None and closed.state == "closing":
             OUTCOMES["lifecycle closed"] += 1
+
+    @precondition(lambda self: self.has(Channel))
+    @rule(
+        which=index,
+        key=st.sampled_from(world.CLOSING_ITEMS),
+        who=st.sampled_from(["comms", "comms", "manager", "staff_policy"]),
+        right=st.sampled_from([True, True, True, False]),
+    )
+    def tick_closing_item(self, which, key, who, right) -> None:  # noqa: ANN001
+        cid = self.pick(Channel, which, ("closing",))
+        details = world.CLOSING_INPUTS[key]["right" if right else "wrong"]
+        done = self.attempt(
+            "tick closing item", lambda: checklist.tick(cid, key, self.user(who), details)
+        )
+        if done is not None and done.state == "decommissioned":
+            OUTCOMES["lifecycle decommissioned by its checklist"] += 1
+
+    @precondition(lambda self: self.has(Channel))
+    @rule(
+        which=index,
+        key=st.sampled_from(world.CLOSING_ITEMS),
+        who=st.sampled_from(["comms", "manager", "staff_policy"]),
+        reason=st.sampled_from(["", "Wrong file reference."]),
+        now=rarely,
+    )
+    def untick_closing_item(self, which, key, who, reason, now) -> None:  # noqa: ANN001
+        if not now:
+            return
+        cid = self.pick(Channel, which, ("closing", "decommissioned"))
+        self.attempt(
+            "untick closing item", lambda: checklist.untick(cid, key, self.user(who), reason)
+        )
 
     @precondition(lambda self: self.has(Channel))
     @rule(which=index, all_yes=st.booleans())
@@ -479,6 +512,9 @@ class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
             self.world.tokens,
             self.world.deactivated_since_issue,
         )
+        states = invariants.channel_states()
+        violations += invariants.failing(invariants.lifecycle_moves_forward(self.states, states))
+        self.states = states
         assert not violations, "\n".join(str(v) for v in violations)
 
 

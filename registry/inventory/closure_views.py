@@ -3,14 +3,14 @@ where the Communications team ticks it (with what it needs) or unticks it with a
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from registry.auth.models import Office
 from registry.auth.permissions import current_actor, office_required
 from registry.channels.models import Channel, ChannelState
 from registry.errors import ConflictError
-from registry.forms import redisplay_on_refusal
+from registry.forms import RegistryForm, redisplay_on_refusal
 from registry.inventory import checklist
 from registry.inventory.access import load_channel
 from registry.inventory.closure_forms import FORMS, UntickForm, details_of
@@ -38,7 +38,13 @@ def closing_checklist(channel_id: int):
     )
 
 
-def _item_page(channel: Channel, key: str, form=None, untick_form=None, status: int = 200):  # noqa: ANN001, ANN202
+def _item_page(
+    channel: Channel,
+    key: str,
+    form: RegistryForm | None = None,
+    untick_form: UntickForm | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
     kind = checklist.kind_of(key)
     items = _with_checklist(channel)
     item = next(i for i in items if i.kind.key == key)
@@ -76,7 +82,7 @@ def closing_item(channel_id: int, key: str):
     return _item_page(channel, key, form=form, status=status)
 
 
-def _ticked(channel: Channel, key: str):  # noqa: ANN202
+def _ticked(channel: Channel, key: str) -> Response:
     if channel.state_enum is ChannelState.DECOMMISSIONED:
         flash(
             _(

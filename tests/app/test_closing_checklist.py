@@ -104,6 +104,15 @@ def test_starting_to_close_makes_the_checklist_and_keeps_the_handle(client_as, p
     assert "Start a change" not in shown and ">Decommission<" not in shown
     inventory = page(comms.get("/inventory/?state=closing"))
     assert "MEC New Zealand" in inventory and "1 of 5 closing items done" in inventory
+    # The API says so too, with the closing date.
+    from registry.api.services import create_token
+
+    token = create_token(people.comms, "closing test")[1]
+    shown = comms.get(
+        f"/api/v1/channels/{channel.id}", headers={"Authorization": f"Bearer {token}"}
+    ).get_json()
+    assert shown["state"] == "closing"
+    assert shown["decommissioned_on"] == agency_today().isoformat()
 
 
 def test_a_closing_channel_is_closed_on_every_public_page(

@@ -436,7 +436,23 @@ class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
         if reason:
             self.kept_typing(response, reason, what="decommission")
 
-    @precondition(lambda self: self.has(Channel))
+    def closing(self) -> bool:
+        return self.world is not None and bool(
+            db.session.scalar(sa.select(sa.func.count()).where(Channel.state == "closing"))
+        )
+
+    @precondition(lambda self: self.closing())
+    @rule(which=index, order=st.permutations(world.CLOSING_ITEMS[:-1]))
+    def work_through_checklist(self, which, order) -> None:  # noqa: ANN001
+        """The team ticks every item left through the pages, in any order."""
+        cid = self.pick(Channel, which, ("closing",))
+        for key in order:
+            data = dict(world.CLOSING_INPUTS[key]["right"])
+            if key == "profile":
+                data = {"confirmed": "y"}
+            self.post("comms", f"/channels/{cid}/closing/{key}", data)
+
+    @precondition(lambda self: self.closing())
     @rule(
         which=index,
         key=st.sampled_from(world.CLOSING_ITEMS),
@@ -455,16 +471,13 @@ class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
             door_open = self.holds_any(who, (Office.COMMUNICATIONS_TEAM,))
             self.kept_typing(response, *typed, what=f"tick {key}", door_open=door_open)
 
-    @precondition(lambda self: self.has(Channel))
+    @precondition(lambda self: self.closing())
     @rule(
         which=index,
         key=st.sampled_from(world.CLOSING_ITEMS),
         reason=st.one_of(st.just(""), typed),
-        now=rarely,
     )
-    def untick_closing_item(self, which, key, reason, now) -> None:  # noqa: ANN001
-        if not now:
-            return
+    def untick_closing_item(self, which, key, reason) -> None:  # noqa: ANN001
         cid = self.pick(Channel, which, ("closing", "decommissioned"))
         has_checklist = db.session.get(Channel, cid).state in ("closing", "decommissioned")
         response = self.post("comms", f"/channels/{cid}/closing/{key}/untick", {"reason": reason})

@@ -430,8 +430,9 @@ class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
         # -4000: before any channel started (refused); 10: a closure scheduled for later.
         on=st.sampled_from([None, -4000, -3, 0, 0, 10, 10]),
         reason=st.sampled_from(["", "Merged into the main page."]),
+        then_work=st.sampled_from([None, None, ("comms", "manager", "comms", "manager")]),
     )
-    def decommission(self, which, on, reason) -> None:  # noqa: ANN001
+    def decommission(self, which, on, reason, then_work) -> None:  # noqa: ANN001
         cid = self.pick(Channel, which)
         day = world.day_offset(on) if on is not None else None
         closed = self.attempt(
@@ -440,8 +441,39 @@ class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
         )
         if closed is not None and closed.state == "closing":
             OUTCOMES["lifecycle closed"] += 1
+            if then_work:  # and the team gets on with its checklist
+                self._work_through(cid, list(world.CLOSING_ITEMS[:-1]), list(then_work))
 
-    @precondition(lambda self: self.has(Channel))
+    def closing(self) -> bool:
+        return self.world is not None and bool(
+            db.session.scalar(sa.select(sa.func.count()).where(Channel.state == "closing"))
+        )
+
+    @precondition(lambda self: self.closing())
+    @rule(
+        which=index,
+        order=st.permutations(world.CLOSING_ITEMS[:-1]),
+        who=st.lists(st.sampled_from(["comms", "manager"]), min_size=4, max_size=4),
+    )
+    def work_through_checklist(self, which, order, who) -> None:  # noqa: ANN001
+        """The team ticks every item left, in any order: the last one decommissions it."""
+        self._work_through(self.pick(Channel, which, ("closing",)), order, who)
+
+    def _work_through(self, cid: int, order: list[str], who: list[str]) -> None:
+        for key, person in zip(order, who, strict=True):
+            details = world.CLOSING_INPUTS[key]["right"]
+            actor = self.user(person)
+            self.attempt(
+                "tick closing item",
+                lambda k=key, a=actor, d=details: checklist.tick(cid, k, a, d),
+            )
+        db.session.expire_all()
+        channel = db.session.get(Channel, cid)
+        if all(item.done for item in checklist.checklist_of(channel)):
+            assert channel.state == "decommissioned", f"{channel.reference} is {channel.state}"
+            OUTCOMES["lifecycle decommissioned by its checklist"] += 1
+
+    @precondition(lambda self: self.closing())
     @rule(
         which=index,
         key=st.sampled_from(world.CLOSING_ITEMS),
@@ -457,17 +489,14 @@ class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
         if done is not None and done.state == "decommissioned":
             OUTCOMES["lifecycle decommissioned by its checklist"] += 1
 
-    @precondition(lambda self: self.has(Channel))
+    @precondition(lambda self: self.closing())
     @rule(
         which=index,
         key=st.sampled_from(world.CLOSING_ITEMS),
         who=st.sampled_from(["comms", "manager", "staff_policy"]),
         reason=st.sampled_from(["", "Wrong file reference."]),
-        now=rarely,
     )
-    def untick_closing_item(self, which, key, who, reason, now) -> None:  # noqa: ANN001
-        if not now:
-            return
+    def untick_closing_item(self, which, key, who, reason) -> None:  # noqa: ANN001
         cid = self.pick(Channel, which, ("closing", "decommissioned"))
         self.attempt(
             "untick closing item", lambda: checklist.untick(cid, key, self.user(who), reason)

@@ -288,6 +288,22 @@ def _create_demo_channels(
     inventory_lifecycle.decommission(
         old_events.id, people["comms"], today - timedelta(days=7), "Events now go on the main page."
     )
+    # Its closing checklist, done: decommissioned.
+    from registry.inventory import checklist
+
+    for key, details in (
+        (
+            "final-post",
+            {
+                "post_url": "https://www.facebook.com/MECEvents2021/posts/1",
+                "points_to": "https://www.facebook.com/MECNZ",
+            },
+        ),
+        ("profile", {"confirmed": "yes"}),
+        ("handle", {"outcome": checklist.HANDLE_DORMANT}),
+        ("records", {"disposal_authority": "DA 1234", "export_location": "Records file 2026/17"}),
+    ):
+        checklist.tick(old_events.id, key, people["comms"], details)
     # Beyond the charter: a request for information on the live channel (due soon), its
     # account security record (one admin short), and an overdue request on an imported one.
     from datetime import datetime, time

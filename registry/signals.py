@@ -130,6 +130,20 @@ channel_page = _signals.signal(
     packages above the inventory know without the inventory importing them.""",
 )
 
+channel_closed = _signals.signal(
+    "channel-closed",
+    doc="""A channel became decommissioned: the last item of its closing checklist was ticked
+    (``inventory.checklist.tick``). Not sent when it starts closing (it left the public
+    register and lookup then, which read its state), nor for channels decommissioned before
+    the checklist existed.
+
+    Sender: the ``Channel``, now decommissioned (``decommissioned_on`` is its closing date).
+    Keyword ``actor``: the ``User`` who ticked the last item.
+    Inside the transaction, after the audit entry: a receiver's writes (a transparency
+    statement's update) commit or roll back with the decommissioning; a receiver refuses by
+    raising ``RegistryError``. The return value is ignored.""",
+)
+
 ALL: tuple[Signal, ...] = (
     person_deactivated,
     office_ended,
@@ -142,6 +156,7 @@ ALL: tuple[Signal, ...] = (
     proposal_editing,
     proposals_listed,
     channel_page,
+    channel_closed,
 )
 
 

@@ -44,6 +44,26 @@ def close(client_as, channel: Channel, on) -> None:  # noqa: ANN001
     assert response.status_code == 302
 
 
+# What each closing checklist item takes, as the Communications team types it.
+CLOSING_ANSWERS = {
+    "final-post": {
+        "post_url": "https://www.facebook.com/MECPasifika/posts/1",
+        "points_to": "https://www.ethniccommunities.govt.nz",
+    },
+    "profile": {"confirmed": "y"},
+    "handle": {"outcome": "dormant", "release_reason": ""},
+    "records": {"disposal_authority": "DA 1234", "export_location": "Records file 2026/17"},
+}
+
+
+def finish_closing(client_as, channel: Channel) -> None:  # noqa: ANN001
+    """Comms ticks every item of a closing channel's checklist: it is then decommissioned."""
+    comms = client_as("comms")
+    for key, data in CLOSING_ANSWERS.items():
+        response = comms.post(f"/channels/{channel.id}/closing/{key}", data=data)
+        assert response.status_code == 302, response.get_data(as_text=True)
+
+
 def live_channel(client_as, people, db, **overrides) -> Channel:  # noqa: ANN001
     """Live since 60 days ago, so a test can close it on a day in the past (a channel cannot
     close before it went live)."""

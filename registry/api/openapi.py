@@ -177,7 +177,11 @@ def _schemas() -> dict[str, Any]:
                 "approved_at": _nullable(timestamp),
                 "went_live_at": _nullable(timestamp),
                 "review_due": _nullable(day),
-                "decommissioned_on": _nullable(day),
+                "decommissioned_on": {
+                    **_nullable(day),
+                    "description": "The closing date: official until then. Set once the channel"
+                    " is closing (its closing checklist under way) or decommissioned.",
+                },
                 "charter": _nullable(_ref("Charter")),
                 "links": _ref("ChannelLinks"),
             }

@@ -18,7 +18,9 @@ from registry.policy.platforms import PLATFORMS, address_carries_handle, channel
 class Standing(enum.StrEnum):
     NOT_LIVE = "not-live"  # approved, not yet live: not an official channel yet
     ACTIVE = "active"
-    CLOSING = "closing"  # official until its closing date
+    # Official until its closing date, still ahead (an active channel with a closure scheduled;
+    # not ChannelState.CLOSING, which is past its closing date).
+    CLOSING = "closing"
     CLOSED = "closed"
 
     @property
@@ -40,16 +42,16 @@ def public_standing(channel: Channel, today: date | None = None) -> PublicStandi
     # A closure scheduled for a later date leaves the channel active until the daily command
     # closes it on that day: the public is told the date now, and once it has come the
     # channel is closed whether or not the command has run yet.
-    scheduled = (
-        channel.closure_scheduled_on
-        if channel.state_enum is not ChannelState.DECOMMISSIONED
-        else None
-    )
+    # A channel in the "closing" state (working through its closing checklist) is closed to
+    # the public exactly as a decommissioned one is: official until its closing date, no
+    # longer monitored from then. The checklist is the agency's housekeeping.
+    closed = channel.state_enum.closed
+    scheduled = channel.closure_scheduled_on if not closed else None
     closes_on = channel.decommissioned_on or scheduled
     # A closing date still ahead means the channel is ours and monitored until then.
     if closes_on is not None and closes_on > today:
         return PublicStanding(Standing.CLOSING, closes_on)
-    if channel.state_enum is ChannelState.DECOMMISSIONED or scheduled is not None:
+    if closed or scheduled is not None:
         return PublicStanding(Standing.CLOSED, closes_on)
     return PublicStanding(Standing.ACTIVE)
 

@@ -20,15 +20,28 @@ from registry.timeutil import UTCDateTime, utcnow
 class ChannelState(enum.StrEnum):
     APPROVED = "approved"  # signed off, not yet live
     ACTIVE = "active"
-    DECOMMISSIONED = "decommissioned"
+    # Closed from its closing date (no longer official or monitored) while the Communications
+    # team works through the closing checklist; it still holds its handle.
+    CLOSING = "closing"
+    DECOMMISSIONED = "decommissioned"  # every closing checklist item done
 
     @property
     def label(self) -> str:
         return {
             ChannelState.APPROVED: _("Approved, not live yet"),
             ChannelState.ACTIVE: _("Active"),
+            ChannelState.CLOSING: _("Closing"),
             ChannelState.DECOMMISSIONED: _("Decommissioned"),
         }[self]
+
+    @property
+    def closed(self) -> bool:
+        """Past its closing date: no longer official, monitored or reviewed."""
+        return self in (ChannelState.CLOSING, ChannelState.DECOMMISSIONED)
+
+
+# The states of a channel past its closing date, for queries ("current" channels are the rest).
+CLOSED_STATES = (ChannelState.CLOSING.value, ChannelState.DECOMMISSIONED.value)
 
 
 NAME_KEY_LENGTH = 200
@@ -49,7 +62,8 @@ def _name_key_default(context) -> str:  # noqa: ANN001
 class Channel(db.Model):
     __tablename__ = "channel"
     __table_args__ = (
-        # A platform + handle belongs to one live channel; a decommissioned one frees it.
+        # A platform + handle belongs to one live channel; a decommissioned one frees it. A
+        # closing one still holds it: the checklist decides whether it is kept or released.
         Index(
             "uq_channel_live_handle",
             "platform",
@@ -96,6 +110,7 @@ class Channel(db.Model):
     went_live_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     review_due: Mapped[date | None] = mapped_column(Date, index=True)
     last_reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The closing date: official until then; set when the channel starts closing.
     decommissioned_on: Mapped[date | None] = mapped_column(Date)
     decommission_reason: Mapped[str] = mapped_column(Text, default="")
     # The languages the approved proposal says the channel posts in, one per line, for the
@@ -109,7 +124,7 @@ class Channel(db.Model):
     people_problem: Mapped[str] = mapped_column(Text, default="")
     security_complete: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     # A closing date in the future is scheduled, not immediate: the channel stays active
-    # until ``flask registry remind`` runs on or after this day.
+    # until ``flask registry remind`` runs on or after this day, then starts closing.
     closure_scheduled_on: Mapped[date | None] = mapped_column(Date, index=True)
     closure_reason: Mapped[str] = mapped_column(Text, default="")
     closure_scheduled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

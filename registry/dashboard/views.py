@@ -6,7 +6,7 @@ from registry.auth.offices import offices_held
 from registry.auth.permissions import current_actor
 from registry.extensions import db
 from registry.inventory import access as inventory_access
-from registry.inventory import import_batches
+from registry.inventory import checklist, import_batches
 from registry.inventory.summary import inventory_summary
 from registry.proposals.access import proposals_of
 from registry.proposals.models import Proposal, ProposalState
@@ -52,4 +52,7 @@ def home():
         imports_waiting=import_batches.waiting_for(user),
         summary=inventory_summary(scope) if scope != [] else None,
         waiting_longest=_waiting_longest(scope) if scope != [] else [],
+        # Closing a channel is the Communications team's work: they see what is left.
+        still_closing=checklist.still_closing() if inventory_access.is_comms(user) else [],
+        closing_total=len(checklist.ITEMS),
     )

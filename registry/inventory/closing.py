@@ -1,7 +1,9 @@
 """Closing a channel: at once for a date today or past, scheduled for a date in the future.
 
 A scheduled closure leaves the channel active — listed, official, monitored — until the
-day comes; ``flask registry remind`` (run daily) then closes it on that date.
+day comes; ``flask registry remind`` (run daily) then closes it on that date. Closed, it is
+``closing`` until its closing checklist is done (``inventory.checklist``), then
+``decommissioned``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy import select
 from registry.audit.log import record
 from registry.auth.models import User
 from registry.auth.offices import agency_today
-from registry.channels.models import Channel, ChannelState
+from registry.channels.models import CLOSED_STATES, Channel, ChannelState
 from registry.database import begin_write, locked_row
 from registry.errors import ConflictError, RegistryError
 from registry.extensions import db
@@ -50,16 +52,19 @@ def close_now(
     reason: str,
     actor_label: str | None = None,
 ) -> None:
-    """Decommission ``channel`` as of ``on_date`` (caller has locked it and commits)."""
+    """Close ``channel`` as of ``on_date``: from then it is ``closing``, no longer official or
+    monitored, with its checklist to work through (caller has locked it and commits)."""
+    from registry.inventory.checklist import start_checklist
+
     before = channel.state
     scheduled = channel.closure_scheduled_on
-    channel.state = ChannelState.DECOMMISSIONED.value
+    channel.state = ChannelState.CLOSING.value
     channel.decommissioned_on = on_date
     channel.decommission_reason = reason[:5000]
     channel.updated_at = utcnow()
     _clear_schedule(channel)
     record(
-        "channel-decommissioned",
+        "channel-closing",
         "channel",
         channel.id,
         actor=actor,
@@ -72,6 +77,8 @@ def close_now(
         on=on_date.isoformat(),
         reason=reason[:500],
     )
+    start_checklist(channel)
+    # Closed from this date: nothing may still change it through a change proposal.
     _withdraw_open_changes(channel, actor, actor_label, on_date)
 
 
@@ -104,7 +111,7 @@ def _withdraw_open_changes(
             actor_label=actor_label,
             before={"state": before},
             after={"state": change.state},
-            reason=f"{channel.name} was decommissioned on {on_date.isoformat()}.",
+            reason=f"{channel.name} closed on {on_date.isoformat()}.",
         )
 
 
@@ -134,8 +141,8 @@ def cancel_scheduled_closure(channel_id: int, actor: User, reason: str = "") -> 
         raise RegistryError(_("That channel does not exist."))
     if channel.closure_scheduled_on is None:
         raise ConflictError(_("%(name)s has no scheduled closure to cancel.", name=channel.name))
-    if channel.state_enum is ChannelState.DECOMMISSIONED:
-        raise ConflictError(_("%(name)s was already decommissioned.", name=channel.name))
+    if channel.state_enum.closed:
+        raise ConflictError(_("%(name)s was already closed.", name=channel.name))
     was = channel.closure_scheduled_on
     _clear_schedule(channel)
     channel.updated_at = utcnow()
@@ -161,7 +168,7 @@ def close_scheduled_channels(today: date | None = None) -> list[str]:
             .where(
                 Channel.closure_scheduled_on.is_not(None),
                 Channel.closure_scheduled_on <= today,
-                Channel.state != ChannelState.DECOMMISSIONED.value,
+                Channel.state.not_in(CLOSED_STATES),
             )
             .order_by(Channel.closure_scheduled_on, Channel.id)
         )
@@ -175,7 +182,7 @@ def close_scheduled_channels(today: date | None = None) -> list[str]:
             channel is None
             or channel.closure_scheduled_on is None
             or channel.closure_scheduled_on > today
-            or channel.state_enum is ChannelState.DECOMMISSIONED
+            or channel.state_enum.closed
         ):
             db.session.rollback()
             continue
@@ -188,5 +195,8 @@ def close_scheduled_channels(today: date | None = None) -> list[str]:
             actor_label=SCHEDULER_LABEL,
         )
         db.session.commit()
-        lines.append(f"{channel.reference} {channel.name}: decommissioned on {on_date:%-d %B %Y}")
+        lines.append(
+            f"{channel.reference} {channel.name}: closed on {on_date:%-d %B %Y}; its closing "
+            "checklist is to be done"
+        )
     return lines

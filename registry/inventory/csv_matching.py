@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from registry.auth.models import email_lookup_key
-from registry.channels.models import ChannelState
+from registry.channels.models import CLOSED_STATES, ChannelState
 from registry.inventory.csv_checks import ROW, Draft, row_error
 from registry.inventory.csv_columns import EDITABLE_COLUMNS, quoted
 from registry.inventory.csv_lookups import (
@@ -154,11 +154,13 @@ def _refused_change(channel: ChannelNow, changed: Sequence[str]) -> str | None:
         put_back = _("put it back to %(was)s", was=quoted(was) if was else _("empty"))
     else:
         put_back = _("put them back as the export wrote them")
-    if channel.state == ChannelState.DECOMMISSIONED.value:
+    # A closing channel is closed too: its record is the closing checklist's, not the import's.
+    if channel.state in CLOSED_STATES:
         return _(
-            "%(reference)s is decommissioned, so its record stays as it was: %(put_back)s "
+            "%(reference)s is %(state)s, so its record stays as it was: %(put_back)s "
             "(%(columns)s), or leave the row out.",
             reference=channel.reference,
+            state=ChannelState(channel.state).label.lower(),
             put_back=put_back,
             columns=columns,
         )

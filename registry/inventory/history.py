@@ -90,11 +90,26 @@ _SENTENCES: dict[str, Callable[[Any], str]] = {
     "to": lambda v: _("Transferred to %(agency)s", agency=_text(v)),
     "person": lambda v: _("%(person)s has left", person=_text(v)),
     "problem": lambda v: _("To reassign: %(problem)s", problem=_text(v)),
+    # The closing checklist's items, and what was entered when one was ticked.
+    "item": lambda v: _("Item: %(item)s", item=_item_title(v)),
+    "post_url": lambda v: _("Final post: %(url)s", url=_text(v)),
+    "points_to": lambda v: _("It points people to %(where)s", where=_text(v)),
+    "outcome": lambda v: _("Handle: %(outcome)s", outcome=_text(v)),
+    "release_reason": lambda v: _("Why released: %(text)s", text=_text(v)),
+    "disposal_authority": lambda v: _("Disposal authority: %(reference)s", reference=_text(v)),
+    "export_location": lambda v: _("Export kept at %(where)s", where=_text(v)),
     "failing": lambda v: _(
         "Checks not met: %(checks)s",
         checks=_text("; ".join(v) if isinstance(v, list) else v),
     ),
 }
+
+
+def _item_title(key: Any) -> str:
+    from registry.inventory.checklist import KINDS
+
+    kind = KINDS.get(str(key))
+    return str(kind.title) if kind else _text(key)
 
 
 def describe(entry: AuditEntry, started_on: date | None = None) -> list[str]:

@@ -222,8 +222,14 @@ def decommission(
 ) -> Channel:
     begin_write()
     channel = _locked_channel(channel_id)
-    if channel.state_enum is ChannelState.DECOMMISSIONED:
-        raise ConflictError(_("%(name)s was already decommissioned.", name=channel.name))
+    if channel.state_enum.closed:
+        raise ConflictError(
+            _(
+                "%(name)s is already %(state)s.",
+                name=channel.name,
+                state=channel.state_enum.label.lower(),
+            )
+        )
     reason = reason.strip()
     if not reason:
         raise RegistryError(_("Give the reason the channel is being decommissioned."), "reason")
@@ -270,9 +276,9 @@ def start_change(channel_id: int, actor: User, answers: ReviewAnswers | None = N
 
     begin_write()
     channel = _locked_channel(channel_id)
-    if channel.state_enum is ChannelState.DECOMMISSIONED:
+    if channel.state_enum.closed:
         raise ConflictError(
-            _("%(name)s was decommissioned; propose a new channel instead.", name=channel.name)
+            _("%(name)s is closed; propose a new channel instead.", name=channel.name)
         )
     open_change = db.session.scalar(
         select(Proposal).where(

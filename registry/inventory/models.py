@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.auth.models import User
@@ -34,6 +34,37 @@ class ChannelReview(db.Model):
     next_review_due: Mapped[date | None] = mapped_column(Date)
 
     reviewer: Mapped[User] = relationship(lazy="joined")
+
+
+class ClosureItem(db.Model):
+    """One item of a closing channel's checklist (``inventory.checklist`` names them), and who
+    ticked it when. Made for every item when the channel starts closing; a channel
+    decommissioned before the checklist existed has none."""
+
+    __tablename__ = "closure_item"
+    __table_args__ = (UniqueConstraint("channel_id", "item", name="uq_closure_item_channel_item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"), index=True)
+    item: Mapped[str] = mapped_column(String(30))  # final-post | profile | handle | records ...
+    ticked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ticked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Who ticked it when no person did: the registry itself, for the automatic item.
+    ticked_by_label: Mapped[str] = mapped_column(String(100), default="")
+    # What the person ticking it entered (JSON object: the final post's address...).
+    details_json: Mapped[str] = mapped_column(Text, default="{}")
+
+    ticked_by: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def ticked(self) -> bool:
+        return self.ticked_at is not None
+
+    @property
+    def details(self) -> dict[str, str]:
+        import json
+
+        return dict(json.loads(self.details_json or "{}"))
 
 
 class SecurityRiskAcceptance(db.Model):

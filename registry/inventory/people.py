@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from registry.channels.models import Channel, ChannelState
+from registry.channels.models import CLOSED_STATES, Channel
 from registry.extensions import db
 
 PEOPLE_RULES = ("SMP-COMMS", "SMP-SPOKESPEOPLE", "SMP-PEER-REVIEW", "SMP-OIA")
@@ -30,8 +30,9 @@ def people_problem_of(channel: Channel) -> str:
 def recheck_people(user_id: int | None = None) -> list[Channel]:
     """Re-evaluate the people rules for current channels (naming ``user_id``, or all).
     Runs inside the caller's transaction; returns the channels that now need reassignment."""
+    # A closing channel is no longer monitored: nobody need be reassigned to run it.
     query = select(Channel).where(
-        Channel.state != ChannelState.DECOMMISSIONED.value, Channel.proposal_id.is_not(None)
+        Channel.state.not_in(CLOSED_STATES), Channel.proposal_id.is_not(None)
     )
     if user_id is not None:
         query = query.where(Channel.people_ids.like(f"%,{int(user_id)},%"))
@@ -47,7 +48,7 @@ def orphaned_channels() -> list[Channel]:
     return list(
         db.session.scalars(
             select(Channel)
-            .where(Channel.state != ChannelState.DECOMMISSIONED.value, Channel.people_problem != "")
+            .where(Channel.state.not_in(CLOSED_STATES), Channel.people_problem != "")
             .order_by(Channel.name)
         ).unique()
     )

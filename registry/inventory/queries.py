@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, s
 
 from registry.auth.models import BusinessUnit, User
 from registry.auth.offices import agency_today
-from registry.channels.models import Channel, ChannelState
+from registry.channels.models import CLOSED_STATES, Channel, ChannelState
 from registry.extensions import db
 from registry.forms import parse_id
 from registry.inventory.models import ChannelReview
@@ -169,7 +169,7 @@ def conditions(
     if filters.attention == "security-incomplete":
         where += [Channel.state == ChannelState.ACTIVE.value, Channel.security_complete.is_(False)]
     elif filters.attention == "policy-unmet":
-        where += [Channel.state != ChannelState.DECOMMISSIONED.value, Channel.people_problem != ""]
+        where += [Channel.state.not_in(CLOSED_STATES), Channel.people_problem != ""]
     if filters.q:
         where.append(search_condition(filters.q))
     return where
@@ -277,6 +277,9 @@ TIMELINE_LABELS = {
     "channel-live": _l("Marked as live"),
     "channel-recertified": _l("Reviewed and recertified"),
     "channel-change-started": _l("Change started"),
+    "channel-closing": _l("Closed: closing checklist started"),
+    "closure-item-ticked": _l("Closing checklist item ticked"),
+    "closure-item-unticked": _l("Closing checklist item unticked"),
     "channel-decommissioned": _l("Decommissioned"),
     "channel-security-risk-accepted": _l("Account-security risk accepted"),
     "channel-closure-scheduled": _l("Closure scheduled"),

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from registry.audit.log import record
 from registry.auth.models import User
 from registry.auth.offices import agency_today
-from registry.channels.models import Channel, ChannelState
+from registry.channels.models import Channel
 from registry.database import begin_write
 from registry.errors import ConflictError, RegistryError
 from registry.extensions import db
@@ -154,7 +154,7 @@ def save_security(
     """Save the record; ``expected_version`` is the ``security_version`` the page showed."""
     begin_write()
     channel = db.session.get(Channel, channel_id)
-    if channel is None or channel.state_enum is ChannelState.DECOMMISSIONED:
+    if channel is None or channel.state_enum.closed:
         raise ConflictError(_("Only a current channel has an account security record."))
     current = security_record(channel)
     if expected_version is not None and expected_version != security_version(current):

@@ -29,6 +29,8 @@ from registry.errors import ConflictError, RegistryError
 from registry.extensions import db
 from registry.forms import choices, redisplay_on_refusal, show_error
 from registry.inventory import access, lifecycle, queries
+from registry.inventory.checklist import ITEMS as CLOSING_ITEMS
+from registry.inventory.checklist import progress_of
 from registry.inventory.csv_columns import COLUMNS, template_csv
 from registry.inventory.filters import checked_page, filter_problems, units_in_scope
 from registry.inventory.forms import (
@@ -69,6 +71,8 @@ def index():
         problems=problems,
         scoped=scope is not None,
         charters=_charter_numbers(page.channels),
+        closing_progress=progress_of(c.id for c in page.channels if c.state == "closing"),
+        closing_total=len(CLOSING_ITEMS),
         today=agency_today(),
         is_comms=access.is_comms(current_actor()),
     ), 400 if problems else 200
@@ -132,6 +136,7 @@ def _channel_page(  # noqa: ANN202
     from registry.auth.offices import holds
     from registry.elections.services import ELECTION_GUIDANCE, current_election_period
     from registry.inventory import risk
+    from registry.inventory.checklist import checklist_of
 
     safeguards = risk.safeguards_of(channel)
     today = agency_today()
@@ -165,6 +170,7 @@ def _channel_page(  # noqa: ANN202
         acceptances=safeguards.acceptances,
         risk_form=risk_form or RiskAcceptanceForm(),
         may_accept_risk=holds(viewer, Office.MANAGER_COMMUNICATIONS),
+        closing_items=checklist_of(channel),
         **shown,
     ), status
 
@@ -292,7 +298,14 @@ def _review_outcome(
         show_error(decommission_form, refused.error)
         return None
     flash(_decommissioned_message(closed), "success")
-    return redirect(url_for("inventory.show", channel_id=channel.id))
+    return redirect(_after_closing(closed))
+
+
+def _after_closing(channel: Channel) -> str:
+    """Where starting to close a channel leads: its checklist once closing, else its page."""
+    if channel.state_enum is ChannelState.CLOSING:
+        return url_for("inventory.closing_checklist", channel_id=channel.id)
+    return url_for("inventory.show", channel_id=channel.id)
 
 
 @blueprint.route("/channels/<int:channel_id>/decommission", methods=["GET", "POST"])
@@ -308,7 +321,7 @@ def decommission(channel_id: int):
             )
         if not refusal:
             flash(_decommissioned_message(closed), "success")
-            return redirect(url_for("inventory.show", channel_id=channel.id))
+            return redirect(_after_closing(closed))
         status = refusal.status
     return render_template("inventory/decommission.html", channel=channel, form=form), status
 
@@ -321,7 +334,11 @@ def _decommissioned_message(channel: Channel) -> str:
             name=channel.name,
             day=format(channel.closure_scheduled_on, "%-d %B %Y"),
         )
-    return _("%(name)s is decommissioned. Its record and charter stay.", name=channel.name)
+    return _(
+        "%(name)s is closed and no longer on the public register. Work through its closing "
+        "checklist: it is decommissioned when every item is done.",
+        name=channel.name,
+    )
 
 
 @blueprint.route("/channels/<int:channel_id>/change", methods=["POST"])
@@ -380,4 +397,4 @@ def import_template():
 
 
 # Registers the routes kept in their own module (they use this module's helpers).
-from registry.inventory import import_views, safeguard_views  # noqa: E402, F401
+from registry.inventory import closure_views, import_views, safeguard_views  # noqa: E402, F401

@@ -47,7 +47,7 @@ def where_now(proposal: Proposal, channel: Channel | None, charter_issued: bool)
     if channel.proposal_id not in (None, proposal.id):
         # A later approved change now governs the channel: this one is history.
         return _("Approved, since replaced by a later change to the channel")
-    if channel.state_enum is ChannelState.DECOMMISSIONED:
+    if channel.state_enum.closed:
         if channel.decommissioned_on:
             return _("Closed on %(date)s", date=format_date(channel.decommissioned_on))
         return _("Closed")

@@ -38,7 +38,7 @@ def test_closing_a_channel_withdraws_its_open_change(client_as, people, db):  # 
             AuditEntry.action == "proposal-withdrawn", AuditEntry.object_id == change.reference
         )
     ).one()
-    assert "was decommissioned on" in withdrawn.summary
+    assert "closed on" in withdrawn.summary
     # The third sign-off is refused, and no charter is issued for the closed channel.
     third = decide(client_as("ce"), change, capacity="chief-executive")
     assert third.status_code == 409

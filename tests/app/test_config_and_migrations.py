@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -295,5 +295,49 @@ def test_0022_adds_other_agencies_tables_beside_the_data_already_there(fresh_dat
             assert conn.execute(sa.text("SELECT handle FROM channel")).scalar() == "MECNZ"
         downgrade(revision="0016")
         assert not {"agency_subscription", "agency_channel"} & _tables(app)
+        upgrade()
+        db.engine.dispose()
+
+
+def test_0018_leaves_every_channel_as_it_was(fresh_database_url):
+    """Channels decommissioned before the closing checklist stay decommissioned, with no
+    checklist; active ones (a closure scheduled or not) stay active; downgrading takes a
+    closing channel to decommissioned."""
+    app = build_app(make_config(fresh_database_url))
+    with app.app_context():
+        from registry.extensions import db
+
+        upgrade(revision="0016")
+        with db.engine.begin() as conn:
+            unit = _insert(conn, "business_unit", code="POL", name="Policy")
+            for handle, state, closed_on, scheduled in (
+                ("Old", "decommissioned", date(2025, 6, 30), None),
+                ("Live", "active", None, None),
+                ("Later", "active", None, date(2099, 1, 1)),
+            ):
+                _insert(
+                    conn,
+                    "channel",
+                    name=handle,
+                    platform="facebook",
+                    handle=handle,
+                    handle_key=handle.lower(),
+                    business_unit_id=unit,
+                    state=state,
+                    decommissioned_on=closed_on,
+                    closure_scheduled_on=scheduled,
+                )
+        upgrade()
+        with db.engine.connect() as conn:
+            states = dict(conn.execute(sa.text("SELECT handle, state FROM channel")).all())
+            items = conn.scalar(sa.text("SELECT count(*) FROM closure_item"))
+        assert states == {"Old": "decommissioned", "Live": "active", "Later": "active"}
+        assert items == 0
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE channel SET state = 'closing' WHERE handle = 'Live'"))
+        downgrade(revision="0016")
+        with db.engine.connect() as conn:
+            states = dict(conn.execute(sa.text("SELECT handle, state FROM channel")).all())
+        assert states == {"Old": "decommissioned", "Live": "decommissioned", "Later": "active"}
         upgrade()
         db.engine.dispose()

@@ -18,6 +18,7 @@ from registry.proposals.models import Proposal, ProposalState
 from registry.timeutil import add_months, local_date
 from tests.inventory_data import seed_channels
 from tests.proposal_data import good_form
+from tests.public_channels import finish_closing
 from tests.workflow import accept_security_risk, approved_proposal, change_and_submit, decide
 
 
@@ -215,6 +216,10 @@ def test_review_recertify_then_decommission_frees_the_handle(client_as, people, 
         data={"decommission-decommissioned_on": today, "decommission-reason": "Merged."},
     )
     assert done.status_code == 302
+    db.session.expire_all()
+    channel = db.session.get(Channel, channel.id)
+    assert channel.state_enum is ChannelState.CLOSING
+    finish_closing(client_as, channel)
     db.session.expire_all()
     channel = db.session.get(Channel, channel.id)
     assert channel.state_enum is ChannelState.DECOMMISSIONED

@@ -13,7 +13,7 @@ from registry.channels.models import Channel
 from registry.extensions import db as _db
 from registry.policy.platforms import expected_channel_url, normalise_handle
 from registry.timeutil import format_date
-from tests.public_channels import close, live_channel
+from tests.public_channels import close, finish_closing, live_channel
 from tests.workflow import approved_proposal
 
 
@@ -114,6 +114,7 @@ def test_an_official_channel_is_listed_before_a_closed_one_with_its_handle(
 ):
     old = live_channel(client_as, people, db)
     close(client_as, old, agency_today())
+    finish_closing(client_as, old)  # decommissioned: its handle is free again
     live_channel(client_as, people, db, channel_name="MEC Pasifika")
     page = ask(client, "@MECPasifika")
     assert "Yes — this is an official" in page

@@ -136,7 +136,7 @@ def test_a_second_decommission_keeps_the_reason_typed(client_as, people, db):
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "There is a problem" in page and "already decommissioned" in page
+    assert "There is a problem" in page and "is already closing" in page
     assert typed in page
 
 
@@ -158,7 +158,7 @@ def test_review_answers_for_a_channel_closed_meanwhile_are_kept(client_as, peopl
     response = client_as("comms").post(f"/channels/{channel.id}/review", data=answers)
     page = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "is decommissioned, so it has no review" in page
+    assert "is closing, so it has no review" in page
     assert typed in page
 
 

@@ -89,13 +89,15 @@ def test_a_future_date_schedules_the_closure_and_remind_closes_it_on_the_day(
     assert result.exit_code == 0, result.output
     assert "Channels closed on their scheduled day: 1" in result.output
     channel = fresh(channel)
-    assert channel.state_enum is ChannelState.DECOMMISSIONED
+    # Closed on its day: closing, with its checklist to work through before decommissioning.
+    assert channel.state_enum is ChannelState.CLOSING
+    assert "closing checklist is to be done" in result.output
     assert channel.decommissioned_on == day  # the scheduled day, not the day remind ran
     assert channel.decommission_reason == "Merged into the main page."
     assert channel.closure_scheduled_on is None
     assert "MEC New Zealand" not in client.get("/register/").get_data(as_text=True)
     entry = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "channel-decommissioned")
+        select(AuditEntry).where(AuditEntry.action == "channel-closing")
     ).one()
     assert entry.actor_id is None and "remind" in entry.actor_label
     again = cli("registry", "remind", "--today", (day + timedelta(days=3)).isoformat())
@@ -133,7 +135,7 @@ def test_a_date_before_the_channel_started_is_refused_at_the_field(client_as, pe
     # The start day itself, or any past day after it, closes the channel at once.
     assert close(comms, channel, STARTED).status_code == 302
     channel = fresh(channel)
-    assert channel.state_enum is ChannelState.DECOMMISSIONED
+    assert channel.state_enum is ChannelState.CLOSING
     assert channel.decommissioned_on == STARTED
 
 
@@ -146,7 +148,7 @@ def test_a_channel_that_went_live_today_cannot_close_yesterday(client_as, people
         as_text=True
     )
     assert close(comms, channel, agency_today()).status_code == 302
-    assert fresh(channel).state_enum is ChannelState.DECOMMISSIONED
+    assert fresh(channel).state_enum is ChannelState.CLOSING
 
 
 def test_the_review_page_schedules_and_refuses_the_same_way(client_as, people, db):

@@ -98,6 +98,18 @@ MATRIX: dict[str, str] = {
     "/channels/<int:channel_id>/review":            "302 403 403 200 200 403 403 403 403 403",
     "/channels/<int:channel_id>/decommission":      "302 403 403 200 200 403 403 403 403 403",
     "/channels/<int:channel_id>/change":            "302 403 403 409 409 403 403 403 403 403",
+    # The closing checklist (its records item here): the Communications team's alone. The
+    # live channel has none (409); "@closing" is an imported Policy channel closed today.
+    "/channels/<int:channel_id>/closing":           "302 403 403 409 409 403 403 403 403 403",
+    "/channels/<int:channel_id>/closing @closing":  "302 403 403 200 200 403 403 403 403 403",
+    "/channels/<int:channel_id>/closing/<key>":     "302 403 403 409 409 403 403 403 403 403",
+    "/channels/<int:channel_id>/closing/<key> @closing":
+                                                    "302 403 403 200 200 403 403 403 403 403",
+    # No reason given: refused at its field (200), nothing unticked.
+    "/channels/<int:channel_id>/closing/<key>/untick":
+                                                    "302 403 403 409 409 403 403 403 403 403",
+    "/channels/<int:channel_id>/closing/<key>/untick @closing":
+                                                    "302 403 403 200 200 403 403 403 403 403",
     "/channels/<int:channel_id>/security":          "302 403 403 200 200 403 403 403 403 403",
     "/inventory/people-changes":                    "302 403 403 200 200 403 403 403 403 403",
     # Information requests on that channel: logged by the Communications team or anyone the

@@ -80,6 +80,8 @@ class World:
     batch_id: int
     job_id: int
     subscription_id: int
+    # An imported channel closed today: closing, its checklist to work through.
+    closing_channel_id: int = 0
     _clients: dict[str, FlaskClient] = field(default_factory=dict)
 
     def client(self, role: str) -> FlaskClient:
@@ -105,7 +107,7 @@ class World:
         proposal = proposals.get(variant, self.submitted)
         return {
             "proposal_id": proposal.id,
-            "channel_id": self.channel.id,
+            "channel_id": self.closing_channel_id if variant == "closing" else self.channel.id,
             "number": "MEC-CH-1999-9999" if variant == "unknown" else self.charter_number,
             "user_id": self.people.staff_policy.id,
             "unit_id": self.people.policy.id,
@@ -118,6 +120,7 @@ class World:
             "subscription_id": self.subscription_id,
             "rest": "no-such-thing",
             "section": "people",
+            "key": "records",
             "filename": "css/registry.css",
         }
 
@@ -191,6 +194,8 @@ def build_world(app: Flask) -> World:
         f"Matrix imported,Facebook,MatrixImported,,POL,{people.comms.email},2019-07-01\r\n",
     )
 
+    closing_channel_id = _closing_channel(people)
+
     appointment_id = db.session.scalar(
         select(Appointment.id).where(
             Appointment.user_id == people.dce_policy.id, Appointment.office == Office.DCE.value
@@ -218,6 +223,7 @@ def build_world(app: Flask) -> World:
         # An email sent already: only a failed job can be retried (409).
         job_id=db.session.scalar(select(Job.id).where(Job.kind == "email").limit(1)),
         subscription_id=_subscription(),
+        closing_channel_id=closing_channel_id,
     )
 
 
@@ -241,6 +247,23 @@ def _subscription() -> int:
     db.session.add(subscription)
     db.session.commit()
     return subscription.id
+
+
+def _closing_channel(people: factories.People) -> int:
+    """A channel of the Policy unit, imported at the command line and closed today."""
+    from registry.inventory.importing import import_channels
+    from registry.inventory.lifecycle import decommission
+
+    import_channels(
+        (
+            "name,platform,handle,url,business unit,liaison email,date started\n"
+            f"Matrix closing,Facebook,MatrixClosing,,POL,{people.comms.email},2019-07-01\n"
+        ).encode(),
+        people.comms,
+    )
+    channel_id = db.session.scalar(select(Channel.id).where(Channel.handle == "MatrixClosing"))
+    decommission(channel_id, people.comms, agency_today(), "Matrix: merged.")
+    return channel_id
 
 
 def world_fixture(app: Flask) -> Iterator[World]:

@@ -307,7 +307,7 @@ def _official_on(channel: Channel, today: date) -> bool:
     recorded closing day is still to come."""
     if channel.state == "active":
         return channel.closure_scheduled_on is None or channel.closure_scheduled_on > today
-    if channel.state == "decommissioned":
+    if channel.state in ("closing", "decommissioned"):
         return channel.decommissioned_on is not None and channel.decommissioned_on > today
     return False
 
@@ -410,7 +410,8 @@ def expected_charter_status(charter: Charter) -> tuple[str, ...] | None:
         return None
     if channel.proposal_id != proposal.id:
         return ("superseded",)
-    if channel.state_enum is ChannelState.DECOMMISSIONED:
+    # Closing (its checklist under way) is closed to the public exactly as decommissioned.
+    if channel.state_enum in (ChannelState.CLOSING, ChannelState.DECOMMISSIONED):
         if channel.decommissioned_on and channel.decommissioned_on > agency_today():
             # Closed on a date still ahead: the daily job was run as if that day had come
             # (``remind --today``), or a record from before closures could be scheduled. The
@@ -439,6 +440,89 @@ def charter_statuses_match(client: Any) -> list[Violation]:
             found.append(
                 Violation("charter-status", f"{number} says {shown!r}; the channel is {wanted}.")
             )
+    return found
+
+
+# --- closing a channel ---------------------------------------------------------------------
+
+# The order a channel moves through; it never moves back (a change re-approving an active
+# channel leaves it active).
+_STATE_ORDER = {"approved": 0, "active": 1, "closing": 2, "decommissioned": 3}
+
+
+def channel_states() -> dict[int, str]:
+    db.session.expire_all()
+    return dict(db.session.execute(sa.select(Channel.id, Channel.state)).all())
+
+
+def lifecycle_moves_forward(previous: dict[int, str], now: dict[int, str]) -> list[Violation]:
+    """Nothing un-decommissions, nor reopens a closing channel: states only move forward."""
+    return [
+        Violation("moves-forward", f"C-{cid:04d} went from {was} back to {now[cid]}.")
+        for cid, was in previous.items()
+        if cid in now and _STATE_ORDER[now[cid]] < _STATE_ORDER[was]
+    ]
+
+
+def closing_checklists_hold() -> list[Violation]:
+    """A channel that started closing has every checklist item; a decommissioned one has every
+    item ticked by someone (a person, or the registry for its automatic item) with a time, or
+    was decommissioned before the checklist existed (no "channel-closing" entry, no items).
+    Each was decommissioned exactly once, and a closing or decommissioned channel is never on
+    the public register (``register_matches`` reads it) nor official in the lookup."""
+    from registry.inventory.checklist import ITEMS
+    from registry.inventory.models import ClosureItem
+
+    found: list[Violation] = []
+    keys = {kind.key for kind in ITEMS}
+    started = set(
+        db.session.scalars(
+            sa.select(AuditEntry.object_id).where(AuditEntry.action == "channel-closing")
+        )
+    )
+    decommissioned_entries = Counter(
+        db.session.scalars(
+            sa.select(AuditEntry.object_id).where(AuditEntry.action == "channel-decommissioned")
+        )
+    )
+    for channel in db.session.scalars(
+        sa.select(Channel).where(Channel.state.in_(("closing", "decommissioned")))
+    ).unique():
+        items = list(
+            db.session.scalars(sa.select(ClosureItem).where(ClosureItem.channel_id == channel.id))
+        )
+        if str(channel.id) not in started and not items:
+            continue  # closed before the checklist existed
+        if {item.item for item in items} != keys:
+            found.append(
+                Violation(
+                    "checklist", f"{channel.reference} has items {sorted(i.item for i in items)}."
+                )
+            )
+        if channel.decommissioned_on is None:
+            found.append(Violation("checklist", f"{channel.reference} has no closing date."))
+        if channel.state == "decommissioned":
+            unticked = [
+                i.item
+                for i in items
+                if i.ticked_at is None or (i.ticked_by_id is None and not i.ticked_by_label)
+            ]
+            if unticked:
+                found.append(
+                    Violation(
+                        "checklist",
+                        f"{channel.reference} is decommissioned with {unticked} not ticked by "
+                        "anyone.",
+                    )
+                )
+            if decommissioned_entries[str(channel.id)] != 1:
+                found.append(
+                    Violation(
+                        "checklist",
+                        f"{channel.reference} was decommissioned "
+                        f"{decommissioned_entries[str(channel.id)]} times.",
+                    )
+                )
     return found
 
 
@@ -517,6 +601,7 @@ def check_all(
             *open_data_matches(client, Violation),
             *ours_come_first(Violation),
             *charter_statuses_match(client),
+            *closing_checklists_hold(),
             *audit_chain_intact(),
             *inactive_cannot_authenticate(sessions or {}, tokens or {}, deactivated_since_issue),
         ],

@@ -117,7 +117,11 @@ class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
             sa.select(sa.func.count()).select_from(Proposal).where(Proposal.state == "approved")
         )
         OUTCOMES["lifecycle reached approval"] += approved
-        for state, label in (("active", "went live"), ("decommissioned", "closed")):
+        for state, label in (
+            ("active", "went live"),
+            ("closing", "closing"),
+            ("decommissioned", "decommissioned"),
+        ):
             count = db.session.scalar(
                 sa.select(sa.func.count())
                 .select_from(Channel)
@@ -206,6 +210,7 @@ class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
     def cast(self) -> None:
         self.world = world.build_world()
         self.observer = self.app.test_client()
+        self.states: dict[int, str] = {}
         OUTCOMES["lifecycles"] += 1
 
     @rule(
@@ -431,6 +436,55 @@ class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
         if reason:
             self.kept_typing(response, reason, what="decommission")
 
+    def closing(self) -> bool:
+        return self.world is not None and bool(
+            db.session.scalar(sa.select(sa.func.count()).where(Channel.state == "closing"))
+        )
+
+    @precondition(lambda self: self.closing())
+    @rule(which=index, order=st.permutations(world.CLOSING_ITEMS[:-1]))
+    def work_through_checklist(self, which, order) -> None:  # noqa: ANN001
+        """The team ticks every item left through the pages, in any order."""
+        cid = self.pick(Channel, which, ("closing",))
+        for key in order:
+            data = dict(world.CLOSING_INPUTS[key]["right"])
+            if key == "profile":
+                data = {"confirmed": "y"}
+            self.post("comms", f"/channels/{cid}/closing/{key}", data)
+
+    @precondition(lambda self: self.closing())
+    @rule(
+        which=index,
+        key=st.sampled_from(world.CLOSING_ITEMS),
+        who=st.sampled_from(["comms", "comms", "manager", "staff_community"]),
+        right=st.sampled_from([True, True, True, False]),
+    )
+    def tick_closing_item(self, which, key, who, right) -> None:  # noqa: ANN001
+        cid = self.pick(Channel, which, ("closing",))
+        data = dict(world.CLOSING_INPUTS[key]["right" if right else "wrong"])
+        if key == "profile":
+            data = {"confirmed": "y"} if data["confirmed"] else {}
+        has_checklist = db.session.get(Channel, cid).state in ("closing", "decommissioned")
+        response = self.post(who, f"/channels/{cid}/closing/{key}", data)
+        if has_checklist and key != "register":
+            typed = [value for value in data.values() if value.strip() and value != "y"]
+            door_open = self.holds_any(who, (Office.COMMUNICATIONS_TEAM,))
+            self.kept_typing(response, *typed, what=f"tick {key}", door_open=door_open)
+
+    @precondition(lambda self: self.closing())
+    @rule(
+        which=index,
+        key=st.sampled_from(world.CLOSING_ITEMS),
+        reason=st.one_of(st.just(""), typed),
+    )
+    def untick_closing_item(self, which, key, reason) -> None:  # noqa: ANN001
+        cid = self.pick(Channel, which, ("closing", "decommissioned"))
+        has_checklist = db.session.get(Channel, cid).state in ("closing", "decommissioned")
+        response = self.post("comms", f"/channels/{cid}/closing/{key}/untick", {"reason": reason})
+        if has_checklist and reason.strip() and key != "register":
+            door_open = self.holds_any("comms", (Office.COMMUNICATIONS_TEAM,))
+            self.kept_typing(response, reason, what=f"untick {key}", door_open=door_open)
+
     @precondition(lambda self: self.has(Channel))
     @rule(which=index, who=st.sampled_from(["comms", "manager", "staff_community"]))
     def start_change(self, which, who) -> None:  # noqa: ANN001
@@ -452,6 +506,8 @@ class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
                 "/inventory/",
                 "/channels/{channel}",
                 "/channels/{channel}/review",
+                "/channels/{channel}/closing",
+                "/channels/{channel}/closing/handle",
                 "/admin/appointments",
                 "/register/?account=facebook.com/MECAsia",
             ]
@@ -478,6 +534,9 @@ class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
             self.world.tokens,
             self.world.deactivated_since_issue,
         )
+        states = invariants.channel_states()
+        violations += invariants.failing(invariants.lifecycle_moves_forward(self.states, states))
+        self.states = states
         assert not violations, "\n".join(str(v) for v in violations)
 
 

@@ -32,7 +32,7 @@ from registry.auth.models import Appointment, BusinessUnit, Office, User
 from registry.channels.models import Channel
 from registry.errors import RegistryError
 from registry.extensions import db
-from registry.inventory import lifecycle
+from registry.inventory import checklist, lifecycle
 from registry.inventory.importing import import_channels
 from registry.inventory.models import ImportBatch
 from registry.jobs import run_due
@@ -147,6 +147,7 @@ class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
     def cast(self) -> None:
         self.world = world.build_world()
         self.observer = self.app.test_client()
+        self.states: dict[int, str] = {}
         OUTCOMES["lifecycles"] += 1
 
     @rule(
@@ -429,16 +430,77 @@ class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
         # -4000: before any channel started (refused); 10: a closure scheduled for later.
         on=st.sampled_from([None, -4000, -3, 0, 0, 10, 10]),
         reason=st.sampled_from(["", "Merged into the main page."]),
+        then_work=st.sampled_from([None, None, ("comms", "manager", "comms", "manager")]),
     )
-    def decommission(self, which, on, reason) -> None:  # noqa: ANN001
+    def decommission(self, which, on, reason, then_work) -> None:  # noqa: ANN001
         cid = self.pick(Channel, which)
         day = world.day_offset(on) if on is not None else None
         closed = self.attempt(
             "decommission",
             lambda: lifecycle.decommission(cid, self.user("comms"), day, reason),
         )
-        if closed is not None and closed.state == "decommissioned":
+        if closed is not None and closed.state == "closing":
             OUTCOMES["lifecycle closed"] += 1
+            if then_work:  # and the team gets on with its checklist
+                self._work_through(cid, list(world.CLOSING_ITEMS[:-1]), list(then_work))
+
+    def closing(self) -> bool:
+        return self.world is not None and bool(
+            db.session.scalar(sa.select(sa.func.count()).where(Channel.state == "closing"))
+        )
+
+    @precondition(lambda self: self.closing())
+    @rule(
+        which=index,
+        order=st.permutations(world.CLOSING_ITEMS[:-1]),
+        who=st.lists(st.sampled_from(["comms", "manager"]), min_size=4, max_size=4),
+    )
+    def work_through_checklist(self, which, order, who) -> None:  # noqa: ANN001
+        """The team ticks every item left, in any order: the last one decommissions it."""
+        self._work_through(self.pick(Channel, which, ("closing",)), order, who)
+
+    def _work_through(self, cid: int, order: list[str], who: list[str]) -> None:
+        for key, person in zip(order, who, strict=True):
+            details = world.CLOSING_INPUTS[key]["right"]
+            actor = self.user(person)
+            self.attempt(
+                "tick closing item",
+                lambda k=key, a=actor, d=details: checklist.tick(cid, k, a, d),
+            )
+        db.session.expire_all()
+        channel = db.session.get(Channel, cid)
+        if all(item.done for item in checklist.checklist_of(channel)):
+            assert channel.state == "decommissioned", f"{channel.reference} is {channel.state}"
+            OUTCOMES["lifecycle decommissioned by its checklist"] += 1
+
+    @precondition(lambda self: self.closing())
+    @rule(
+        which=index,
+        key=st.sampled_from(world.CLOSING_ITEMS),
+        who=st.sampled_from(["comms", "comms", "manager", "staff_policy"]),
+        right=st.sampled_from([True, True, True, False]),
+    )
+    def tick_closing_item(self, which, key, who, right) -> None:  # noqa: ANN001
+        cid = self.pick(Channel, which, ("closing",))
+        details = world.CLOSING_INPUTS[key]["right" if right else "wrong"]
+        done = self.attempt(
+            "tick closing item", lambda: checklist.tick(cid, key, self.user(who), details)
+        )
+        if done is not None and done.state == "decommissioned":
+            OUTCOMES["lifecycle decommissioned by its checklist"] += 1
+
+    @precondition(lambda self: self.closing())
+    @rule(
+        which=index,
+        key=st.sampled_from(world.CLOSING_ITEMS),
+        who=st.sampled_from(["comms", "manager", "staff_policy"]),
+        reason=st.sampled_from(["", "Wrong file reference."]),
+    )
+    def untick_closing_item(self, which, key, who, reason) -> None:  # noqa: ANN001
+        cid = self.pick(Channel, which, ("closing", "decommissioned"))
+        self.attempt(
+            "untick closing item", lambda: checklist.untick(cid, key, self.user(who), reason)
+        )
 
     @precondition(lambda self: self.has(Channel))
     @rule(which=index, all_yes=st.booleans())
@@ -479,6 +541,9 @@ class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
             self.world.tokens,
             self.world.deactivated_since_issue,
         )
+        states = invariants.channel_states()
+        violations += invariants.failing(invariants.lifecycle_moves_forward(self.states, states))
+        self.states = states
         assert not violations, "\n".join(str(v) for v in violations)
 
 

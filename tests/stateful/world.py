@@ -19,7 +19,7 @@ from registry.auth.offices import agency_today
 from registry.channels.models import Channel
 from registry.charters.models import Charter
 from registry.extensions import db
-from registry.inventory.models import ImportBatch, SecurityRiskAcceptance
+from registry.inventory.models import ClosureItem, ImportBatch, SecurityRiskAcceptance
 from registry.inventory.security_models import AccountSecurity
 from registry.proposals.models import Proposal, ProposalRevision
 from registry.signoffs.models import ChangeReply, Signoff
@@ -175,6 +175,26 @@ def import_csv(world: World, handle: str, url_kind: str, liaison_email: str) -> 
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+# What each closing checklist item takes, and ways to get it wrong (refused, nothing changes).
+CLOSING_ITEMS = ("final-post", "profile", "handle", "records", "register")
+CLOSING_INPUTS: dict[str, dict[str, dict[str, str]]] = {
+    "final-post": {
+        "right": {"post_url": "https://www.facebook.com/x/posts/1", "points_to": "Our website"},
+        "wrong": {"post_url": "http://www.facebook.com/x", "points_to": "Our website"},
+    },
+    "profile": {"right": {"confirmed": "yes"}, "wrong": {"confirmed": ""}},
+    "handle": {
+        "right": {"outcome": "dormant"},
+        "wrong": {"outcome": "released", "release_reason": "  "},
+    },
+    "records": {
+        "right": {"disposal_authority": "DA 1234", "export_location": "File 2026/17"},
+        "wrong": {"disposal_authority": "DA 1234", "export_location": ""},
+    },
+    "register": {"right": {}, "wrong": {}},
+}
+
+
 def day_offset(days: int) -> date:
     return agency_today() + timedelta(days=days)
 
@@ -225,6 +245,13 @@ def snapshot() -> dict[str, Any]:
         ),
         "account_security": rows(AccountSecurity, AccountSecurity.id),
         "import_batches": rows(ImportBatch, ImportBatch.id, ImportBatch.status),
+        "closure_items": rows(
+            ClosureItem,
+            ClosureItem.id,
+            ClosureItem.ticked_at,
+            ClosureItem.ticked_by_id,
+            ClosureItem.details_json,
+        ),
         "users": rows(User, User.id, User.is_active_account, User.session_generation),
         "charters": rows(Charter, Charter.id, Charter.pdf_sha256),
         "audit": db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)),

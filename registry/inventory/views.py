@@ -140,9 +140,25 @@ def _channel_page(  # noqa: ANN202
     shown: dict = {}
     for part in values_from(channel_page_shown, channel, actor=viewer, today=today):
         shown.update(part)
+    from registry.inventory import attestations
+
+    review_cycle, viewer_standing = [], None
+    if channel.state_enum is ChannelState.ACTIVE and channel.review_due is not None:
+        viewer_standing = attestations.standing(viewer, channel)
+        attested = {a.attester_id for a in viewer_standing.given.values()}
+        review_cycle = [
+            (
+                role,
+                viewer_standing.given.get(role),
+                attestations.names(attestations.who_can(channel, role, attested)),
+            )
+            for role in (attestations.OWNER, attestations.LIAISON)
+        ]
     return render_template(
         "inventory/channel.html",
         channel=channel,
+        review_cycle=review_cycle,
+        viewer_standing=viewer_standing,
         charter=queries.current_charter(channel),
         people=queries.channel_people(channel),
         reviews=queries.reviews_of(channel),
@@ -252,17 +268,6 @@ def _review_outcome(
 ) -> Response | None:
     """Carry out the review's outcome: a redirect when done, None to show the page again."""
     answers = _answers(form)
-    if outcome == "recertify":
-        lifecycle.recertify(channel.id, current_actor(), answers)
-        flash(
-            _(
-                "%(name)s is recertified. Next review due %(day)s.",
-                name=channel.name,
-                day=format(channel.review_due, "%-d %B %Y"),
-            ),
-            "success",
-        )
-        return redirect(url_for("inventory.show", channel_id=channel.id))
     if outcome == "change":
         proposal = lifecycle.start_change(channel.id, current_actor(), answers)
         flash(
@@ -274,7 +279,12 @@ def _review_outcome(
         )
         return redirect(url_for("proposals.edit", proposal_id=proposal.id))
     if outcome != "decommission":
-        form.form_errors.append(_("Choose Recertify, Start a change or Decommission."))
+        form.form_errors.append(
+            _(
+                "Choose Start a change or Decommission. To recertify, the owner and the "
+                "liaison each attest (Attest)."
+            )
+        )
         return None
     if not decommission_form.validate():
         return None
@@ -380,4 +390,4 @@ def import_template():
 
 
 # Registers the routes kept in their own module (they use this module's helpers).
-from registry.inventory import import_views, safeguard_views  # noqa: E402, F401
+from registry.inventory import attest_views, import_views, safeguard_views  # noqa: E402, F401

@@ -3,8 +3,6 @@ as chartered; the second of the two recertifies it."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -40,11 +38,10 @@ def _people_now(channel: Channel) -> str:
     return "; ".join(parts)
 
 
-def _cycle(form: AttestationForm) -> date | None:
-    try:
-        return date.fromisoformat(form.cycle.data or "")
-    except ValueError:
-        return None
+def _cycle(form: AttestationForm) -> int | None:
+    """The review cycle the form was opened in (None if the form did not say)."""
+    text = (form.cycle.data or "").strip()
+    return int(text) if text.isdigit() and len(text) < 9 else None
 
 
 @blueprint.route("/channels/<int:channel_id>/attest", methods=["GET", "POST"])
@@ -53,9 +50,7 @@ def attest(channel_id: int):
     actor = current_actor()
     channel = access.load_channel(channel_id, actor)
     position = attestations.standing(actor, channel)
-    form = AttestationForm(
-        data={"cycle": channel.review_due.isoformat() if channel.review_due else ""}
-    )
+    form = AttestationForm(data={"cycle": str(channel.review_cycle)})
     form.role.choices = [(c.role.value, c.title) for c in position.open]
     if len(position.open) == 1 and not form.role.data:
         form.role.data = position.open[0].role.value
@@ -66,9 +61,8 @@ def attest(channel_id: int):
             done = _outcome(channel, form)
         if done is not None and not refusal:
             return done
-        status = refusal.status if refusal else 400
-    elif request.method == "POST":
-        status = 400
+        # As elsewhere: 200 when what was typed needs correcting, the refusal's own otherwise.
+        status = refusal.status
     return render_template(
         "inventory/attest.html",
         channel=channel,

@@ -1,7 +1,8 @@
 """A channel's yearly review as two attestations, and the reminders sent about it.
 
-A review cycle is named by the ``review_due`` date the channel had when it began: the
-attestations and reminders of one cycle share that date, and recertifying starts the next.
+A review cycle is the channel's ``review_cycle`` number (with the ``review_due`` it had,
+kept for the record): the attestations and reminders of one cycle share it, and recertifying
+starts the next.
 """
 
 from __future__ import annotations
@@ -39,14 +40,13 @@ class ReviewAttestation(db.Model):
 
     __tablename__ = "review_attestation"
     __table_args__ = (
-        UniqueConstraint("channel_id", "cycle_due", "role", name="uq_review_attestation_role"),
-        UniqueConstraint(
-            "channel_id", "cycle_due", "attester_id", name="uq_review_attestation_person"
-        ),
+        UniqueConstraint("channel_id", "cycle", "role", name="uq_review_attestation_role"),
+        UniqueConstraint("channel_id", "cycle", "attester_id", name="uq_review_attestation_person"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"), index=True)
+    cycle: Mapped[int] = mapped_column(Integer)
     cycle_due: Mapped[date] = mapped_column(Date)
     role: Mapped[str] = mapped_column(String(10))
     attester_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
@@ -75,12 +75,20 @@ class ReviewReminder(db.Model):
     __tablename__ = "review_reminder"
     __table_args__ = (
         UniqueConstraint(
-            "channel_id", "cycle_due", "audience", "threshold", name="uq_review_reminder_once"
+            "channel_id",
+            "cycle",
+            "cycle_due",
+            "audience",
+            "threshold",
+            name="uq_review_reminder_once",
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"), index=True)
+    cycle: Mapped[int] = mapped_column(Integer)
+    # The review_due the reminder counted to: if a change's approval moves it, the reminders
+    # count to the new date.
     cycle_due: Mapped[date] = mapped_column(Date)
     audience: Mapped[str] = mapped_column(String(20))  # owner | liaison | manager
     threshold: Mapped[int] = mapped_column(Integer)  # 30, 14, 0; ESCALATED for the manager

@@ -16,7 +16,6 @@ One person never gives both (separation of duties, as with sign-offs).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -131,7 +130,7 @@ def cycle_attestations(channel: Channel) -> dict[AttestationRole, ReviewAttestat
     rows = db.session.scalars(
         select(ReviewAttestation).where(
             ReviewAttestation.channel_id == channel.id,
-            ReviewAttestation.cycle_due == channel.review_due,
+            ReviewAttestation.cycle == channel.review_cycle,
         )
     ).unique()
     return {row.role_enum: row for row in rows}
@@ -231,7 +230,7 @@ def attest(
     channel_id: int,
     actor: User,
     role: str | None,
-    cycle_due: date | None,
+    cycle: int | None,
     answers: ReviewAnswers,
     signed_name: str,
 ) -> tuple[Channel, bool]:
@@ -247,8 +246,8 @@ def attest(
         raise RegistryError(_("That channel does not exist."))
     if (
         channel.state_enum is ChannelState.ACTIVE
-        and cycle_due is not None
-        and channel.review_due != cycle_due
+        and cycle is not None
+        and channel.review_cycle != cycle
     ):
         raise ConflictError(
             _(
@@ -296,6 +295,7 @@ def attest(
     now = utcnow()
     attestation = ReviewAttestation(
         channel_id=channel.id,
+        cycle=channel.review_cycle,
         cycle_due=channel.review_due,
         role=capacity.role.value,
         attester_id=actor.id,
@@ -314,7 +314,8 @@ def attest(
         actor=actor,
         role=capacity.role.value,
         capacity=capacity.title,
-        cycle=channel.review_due.isoformat(),
+        cycle=channel.review_cycle,
+        cycle_due=channel.review_due.isoformat(),
         notes=answers.notes[:500],
     )
     if other is not None:
@@ -364,6 +365,7 @@ def _recertify(
     )
     before = channel.review_due.isoformat()
     channel.review_due = next_due
+    channel.review_cycle += 1
     channel.last_reviewed_at = now
     channel.updated_at = now
     record(

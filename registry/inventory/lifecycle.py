@@ -60,7 +60,9 @@ def on_approval(proposal: Proposal) -> Channel:
     channel.no_charter = False
     channel.approved_at = proposal.approved_at
     if channel.state == ChannelState.ACTIVE.value:
+        # A change approved is a new review due: the next cycle, with no attestations yet.
         channel.review_due = review_due_after(proposal.approved_at)
+        channel.review_cycle = (channel.review_cycle or 0) + 1
     channel.updated_at = utcnow()
     db.session.flush()
     if proposal.channel_id is None:

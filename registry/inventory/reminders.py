@@ -51,8 +51,8 @@ def _given(channels: list[Channel]) -> dict[int, dict[AttestationRole, ReviewAtt
         return {}
     rows = db.session.scalars(
         select(ReviewAttestation).where(
-            tuple_(ReviewAttestation.channel_id, ReviewAttestation.cycle_due).in_(
-                [(c.id, c.review_due) for c in channels]
+            tuple_(ReviewAttestation.channel_id, ReviewAttestation.cycle).in_(
+                [(c.id, c.review_cycle) for c in channels]
             )
         )
     ).unique()
@@ -150,6 +150,7 @@ def send_review_reminders(today: date | None = None) -> list[str]:
             db.session.execute(
                 select(
                     ReviewReminder.channel_id,
+                    ReviewReminder.cycle,
                     ReviewReminder.cycle_due,
                     ReviewReminder.audience,
                     ReviewReminder.threshold,
@@ -161,19 +162,19 @@ def send_review_reminders(today: date | None = None) -> list[str]:
     )
     lines = []
     for channel in channels:
-        cycle = channel.review_due
-        threshold = _threshold((cycle - today).days)
+        cycle, due = channel.review_cycle, channel.review_due
+        threshold = _threshold((due - today).days)
         done = given[channel.id]
         attested = {a.attester_id for a in done.values()}
         link = notifications.link(f"/channels/{channel.id}/attest")
         for role in (OWNER, LIAISON):
-            if role in done or (channel.id, cycle, role.value, threshold) in sent:
+            if role in done or (channel.id, cycle, due, role.value, threshold) in sent:
                 continue
             people = who_can(channel, role, exclude=attested)
             _remember(channel, role.value, threshold, people)
             notifications.send(
                 people,
-                f"Channel review {'overdue' if cycle < today else 'due'}: {channel.name}",
+                f"Channel review {'overdue' if due < today else 'due'}: {channel.name}",
                 f"The yearly review of {channel.name} ({channel.reference}) {_when(channel, today)}"
                 f". Under the Social Media Policy {role.label} attests that it is still needed, "
                 "the terms of use are accurate, the monitoring hours are kept and the people "
@@ -183,7 +184,7 @@ def send_review_reminders(today: date | None = None) -> list[str]:
                 f"{channel.name}: {role.value} reminder ({threshold} days) to "
                 + (", ".join(p.display_name for p in people) or "nobody who can attest")
             )
-        if cycle < today and (channel.id, cycle, "manager", ESCALATED) not in sent:
+        if due < today and (channel.id, cycle, due, "manager", ESCALATED) not in sent:
             managers = [a.user for a in holders(Office.MANAGER_COMMUNICATIONS)]
             _remember(channel, "manager", ESCALATED, managers)
             awaited = " and ".join(r.label for r in (OWNER, LIAISON) if r not in done)
@@ -191,7 +192,7 @@ def send_review_reminders(today: date | None = None) -> list[str]:
                 managers,
                 f"Channel review overdue: {channel.name}",
                 f"The yearly review of {channel.name} ({channel.reference}) was due "
-                f"{cycle:%-d %B %Y} and the channel is not recertified: still awaiting "
+                f"{due:%-d %B %Y} and the channel is not recertified: still awaiting "
                 f"{awaited}'s attestation. Overdue reviews come to the Manager Communications."
                 f"\n\n{notifications.link(f'/channels/{channel.id}')}\n",
             )
@@ -210,6 +211,7 @@ def _remember(channel: Channel, audience: str, threshold: int, people: list[User
     db.session.add(
         ReviewReminder(
             channel_id=channel.id,
+            cycle=channel.review_cycle,
             cycle_due=channel.review_due,
             audience=audience,
             threshold=threshold,

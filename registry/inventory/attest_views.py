@@ -63,8 +63,14 @@ def attest(channel_id: int):
             return done
         # As elsewhere: 200 when what was typed needs correcting, the refusal's own otherwise.
         status = refusal.status
+    if request.method == "POST" and position.refusal:
+        # Refused before or by the service: said on the form, with what was typed kept.
+        if position.refusal not in form.form_errors:
+            form.form_errors.insert(0, position.refusal)
+        status = position.status
     return render_template(
         "inventory/attest.html",
+        posted=request.method == "POST",
         channel=channel,
         form=form,
         position=position,

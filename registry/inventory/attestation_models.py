@@ -32,6 +32,16 @@ class AttestationRole(enum.StrEnum):
             }[self]
         )
 
+    @property
+    def heading(self) -> str:
+        """The label to start a sentence or a table row with."""
+        return str(
+            {
+                AttestationRole.OWNER: _l("The business unit's owner"),
+                AttestationRole.LIAISON: _l("The Communications liaison"),
+            }[self]
+        )
+
 
 class ReviewAttestation(db.Model):
     """One person's statement, in one capacity, that the channel is still needed and run as

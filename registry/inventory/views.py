@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from flask import (
@@ -39,6 +39,7 @@ from registry.inventory.forms import (
     ReviewForm,
     RiskAcceptanceForm,
 )
+from registry.inventory.queries import DUE_SOON_DAYS
 from registry.policy.platforms import PLATFORMS
 from registry.proposals.stash import stash
 from registry.signals import channel_page as channel_page_shown
@@ -145,6 +146,10 @@ def _channel_page(  # noqa: ANN202
     review_cycle, viewer_standing = [], None
     if channel.state_enum is ChannelState.ACTIVE and channel.review_due is not None:
         viewer_standing = attestations.standing(viewer, channel)
+    # The cycle's attestations show once the review comes due (or someone has attested).
+    if viewer_standing is not None and (
+        viewer_standing.given or channel.review_due <= today + timedelta(days=DUE_SOON_DAYS)
+    ):
         attested = {a.attester_id for a in viewer_standing.given.values()}
         review_cycle = [
             (

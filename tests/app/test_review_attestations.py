@@ -115,9 +115,11 @@ def test_the_owner_then_the_liaison_recertify_it(client_as, people, db):
         )
     )
     assert actions == ["channel-review-attested", "channel-review-attested", "channel-recertified"]
-    # The new cycle starts empty: the channel page awaits both again.
+    # The new cycle starts empty, and shows on the page when it comes due.
     page = liaison.get(f"/channels/{channel.id}").get_data(as_text=True)
     assert "recertified, attested by Tama Rāwiri (owner) and Mere Tane (liaison)" in page
+    assert "Awaited, from" not in page
+    page = liaison.get(f"/channels/{due_in(channel, 20).id}").get_data(as_text=True)
     assert page.count("Awaited, from") == 2
 
 

@@ -446,7 +446,7 @@ class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
         # Mostly the owner (the proposer, a DCE) and the liaison (the team), now and then
         # anyone; each may try either role, or none.
         who=st.sampled_from(
-            ["proposer", "dce_policy", "dce_community", "comms", "manager", *world.ROLES]
+            ["proposer", "proposer", "liaison", "liaison", "dce_policy", "comms", *world.ROLES]
         ),
         role=st.sampled_from([None, "owner", "liaison", "owner", "liaison"]),
         all_yes=st.sampled_from([True, True, True, False]),
@@ -461,6 +461,8 @@ class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
         if who == "proposer":
             proposal = db.session.get(Proposal, channel.proposal_id or 0)
             person = proposal.proposer if proposal else self.user("staff_policy")
+        elif who == "liaison":
+            person = channel.liaison or self.user("comms")
         else:
             person = self.user(who)
         if secure_first:

@@ -133,6 +133,7 @@ def _register_models() -> None:
     from registry.charters import models as _charters  # noqa: F401
     from registry.elections import models as _elections  # noqa: F401
     from registry.federation import models as _federation  # noqa: F401
+    from registry.inventory import attestation_models as _attestations  # noqa: F401
     from registry.inventory import models as _inventory  # noqa: F401
     from registry.inventory import security_models as _security  # noqa: F401
     from registry.jobs import models as _jobs  # noqa: F401

@@ -282,10 +282,8 @@ def remind(after_working_days: int | None, today_text: str | None) -> None:
     click.echo(f"Channels whose people rules no longer hold: {len(flagged)}")
     for channel in flagged:
         click.echo(f"  {channel.name}: {channel.people_problem.splitlines()[0]}")
-    reviews = send_review_reminders()
-    click.echo(
-        f"Liaisons reminded about channel reviews due within 30 days or overdue: {len(reviews)}"
-    )
+    reviews = send_review_reminders(today)
+    click.echo(f"Channel review reminders (30, 14 and 0 days) and escalations: {len(reviews)}")
     for line in reviews:
         click.echo(f"  {line}")
     closed = close_scheduled_channels(today)

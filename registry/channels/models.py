@@ -7,7 +7,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from registry.auth.models import BusinessUnit, User
@@ -110,6 +110,11 @@ class Channel(db.Model):
     went_live_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     review_due: Mapped[date | None] = mapped_column(Date, index=True)
     last_reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Which review cycle the channel is in: each recertification (and each approval of a
+    # change, which sets a new review_due) starts the next. Attestations and reminders
+    # belong to one cycle; a date alone cannot name it (recertifying on the day a change was
+    # approved gives the same review_due twice).
+    review_cycle: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The closing date: official until then; set when the channel starts closing.
     decommissioned_on: Mapped[date | None] = mapped_column(Date)
     decommission_reason: Mapped[str] = mapped_column(Text, default="")

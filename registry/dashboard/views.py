@@ -2,11 +2,13 @@ from flask import Blueprint, render_template
 from flask_login import login_required
 from sqlalchemy import select
 
-from registry.auth.offices import offices_held
+from registry.auth.models import Office
+from registry.auth.offices import agency_today, holds, offices_held
 from registry.auth.permissions import current_actor
 from registry.extensions import db
 from registry.inventory import access as inventory_access
 from registry.inventory import checklist, import_batches
+from registry.inventory import reminders as review_reminders
 from registry.inventory.summary import inventory_summary
 from registry.proposals.access import proposals_of
 from registry.proposals.models import Proposal, ProposalState
@@ -50,6 +52,12 @@ def home():
         my_open=[p for p in proposals_of(user) if p.state_enum in OPEN_STATES],
         awaiting=[(p, signoff_waiting.describe_wait(p.submitted_at)) for p, _ in awaiting],
         imports_waiting=import_batches.waiting_for(user),
+        today=agency_today(),
+        attestations_waiting=review_reminders.waiting_for(user),
+        # Overdue reviews escalate to whoever holds the office today, acting included.
+        reviews_escalated=review_reminders.overdue_reviews()
+        if holds(user, Office.MANAGER_COMMUNICATIONS)
+        else [],
         summary=inventory_summary(scope) if scope != [] else None,
         waiting_longest=_waiting_longest(scope) if scope != [] else [],
         # Closing a channel is the Communications team's work: they see what is left.

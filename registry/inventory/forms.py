@@ -70,6 +70,38 @@ class ReviewForm(RegistryForm):
     )
 
 
+class AttestationForm(RegistryForm):
+    """One attester's answers, in their own words, signed with their name and capacity."""
+
+    cycle = HiddenField()
+    still_needed = _question(
+        _l("Is the channel still needed?"), _l("Say whether the channel is still needed.")
+    )
+    terms_accurate = _question(
+        _l("Are the terms of use still accurate?"),
+        _l("Say whether the terms of use are still accurate."),
+    )
+    hours_kept = _question(
+        _l("Are the hours of monitoring being kept?"),
+        _l("Say whether the hours of monitoring are being kept."),
+    )
+    spokespeople_right = _question(
+        _l("Are the people named still right?"),
+        _l("Say whether the people named are still right."),
+    )
+    notes = TextAreaField(
+        _l("Notes"),
+        description=_l("In your own words: anything the next review should know."),
+        validators=[Length(max=5000, message=_l("Keep the notes under 5,000 characters."))],
+    )
+    role = RadioField(_l("You attest as"), validate_choice=False)
+    signed_name = StringField(
+        _l("Your full name"),
+        description=_l("Typing your name signs the attestation."),
+        validators=[Length(max=200, message=_l("Keep your name under 200 characters."))],
+    )
+
+
 class DecommissionForm(RegistryForm):
     decommissioned_on = DateField(
         _l("Date closed"),

@@ -1,4 +1,6 @@
-"""A channel's lifecycle after approval: approval, go-live, recertify, decommission, change."""
+"""A channel's lifecycle after approval: approval, go-live, decommission, change.
+
+Recertifying is two attestations: see ``attestations``."""
 
 from __future__ import annotations
 
@@ -58,7 +60,9 @@ def on_approval(proposal: Proposal) -> Channel:
     channel.no_charter = False
     channel.approved_at = proposal.approved_at
     if channel.state == ChannelState.ACTIVE.value:
+        # A change approved is a new review due: the next cycle, with no attestations yet.
         channel.review_due = review_due_after(proposal.approved_at)
+        channel.review_cycle = (channel.review_cycle or 0) + 1
     channel.updated_at = utcnow()
     db.session.flush()
     if proposal.channel_id is None:
@@ -149,58 +153,6 @@ def _active(channel: Channel) -> None:
                 state=channel.state_enum.label.lower(),
             )
         )
-
-
-def recertify(channel_id: int, actor: User, answers: ReviewAnswers) -> Channel:
-    begin_write()
-    channel = _locked_channel(channel_id)
-    _active(channel)
-    if not all(
-        (
-            answers.still_needed,
-            answers.terms_accurate,
-            answers.hours_kept,
-            answers.spokespeople_right,
-        )
-    ):
-        raise RegistryError(
-            _(
-                "Recertify only when every answer is yes. Otherwise start a change (a new "
-                "revision goes through sign-off) or decommission the channel."
-            ),
-            "still_needed",
-        )
-    from registry.inventory.risk import require_secure_or_accepted
-
-    accepted = require_secure_or_accepted(channel, actor, "recertify")
-    now = utcnow()
-    next_due = add_months(agency_today(), current_app.config["REVIEW_INTERVAL_MONTHS"])
-    db.session.add(
-        ChannelReview(
-            channel_id=channel.id,
-            reviewer=actor,
-            reviewed_at=now,
-            outcome="recertified",
-            next_review_due=next_due,
-            **_answers(answers),
-        )
-    )
-    before = channel.review_due.isoformat() if channel.review_due else None
-    channel.review_due = next_due
-    channel.last_reviewed_at = now
-    channel.updated_at = now
-    record(
-        "channel-recertified",
-        "channel",
-        channel.id,
-        actor=actor,
-        before={"review_due": before},
-        after={"review_due": next_due.isoformat()},
-        notes=answers.notes[:500],
-        security_risk_accepted_by=accepted.capacity if accepted else None,
-    )
-    db.session.commit()
-    return channel
 
 
 def _answers(answers: ReviewAnswers) -> dict[str, Any]:

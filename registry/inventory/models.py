@@ -15,7 +15,8 @@ from registry.timeutil import UTCDateTime, utcnow
 
 
 class ChannelReview(db.Model):
-    """An annual review by the Communications team, and what came of it."""
+    """A yearly review and what came of it. A recertification names both attesters (the
+    owner and the liaison, see ``attestation_models``); ``reviewer`` gave the second."""
 
     __tablename__ = "channel_review"
 
@@ -30,10 +31,18 @@ class ChannelReview(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     outcome: Mapped[str] = mapped_column(
         String(30)
-    )  # recertified | change-started | decommissioned
+    )  # recertified | change-started | decommissioned | closure-scheduled | closure-asked
     next_review_due: Mapped[date | None] = mapped_column(Date)
+    owner_attester_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    liaison_attester_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
-    reviewer: Mapped[User] = relationship(lazy="joined")
+    reviewer: Mapped[User] = relationship(lazy="joined", foreign_keys=[reviewer_id])
+    owner_attester: Mapped[User | None] = relationship(
+        lazy="joined", foreign_keys=[owner_attester_id]
+    )
+    liaison_attester: Mapped[User | None] = relationship(
+        lazy="joined", foreign_keys=[liaison_attester_id]
+    )
 
 
 class ClosureItem(db.Model):

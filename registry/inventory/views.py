@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from flask import (
@@ -41,6 +41,7 @@ from registry.inventory.forms import (
     ReviewForm,
     RiskAcceptanceForm,
 )
+from registry.inventory.queries import DUE_SOON_DAYS
 from registry.policy.platforms import PLATFORMS
 from registry.proposals.stash import stash
 from registry.signals import channel_page as channel_page_shown
@@ -145,9 +146,29 @@ def _channel_page(  # noqa: ANN202
     shown: dict = {}
     for part in values_from(channel_page_shown, channel, actor=viewer, today=today):
         shown.update(part)
+    from registry.inventory import attestations
+
+    review_cycle, viewer_standing = [], None
+    if channel.state_enum is ChannelState.ACTIVE and channel.review_due is not None:
+        viewer_standing = attestations.standing(viewer, channel)
+    # The cycle's attestations show once the review comes due (or someone has attested).
+    if viewer_standing is not None and (
+        viewer_standing.given or channel.review_due <= today + timedelta(days=DUE_SOON_DAYS)
+    ):
+        attested = {a.attester_id for a in viewer_standing.given.values()}
+        review_cycle = [
+            (
+                role,
+                viewer_standing.given.get(role),
+                attestations.names(attestations.who_can(channel, role, attested)),
+            )
+            for role in (attestations.OWNER, attestations.LIAISON)
+        ]
     return render_template(
         "inventory/channel.html",
         channel=channel,
+        review_cycle=review_cycle,
+        viewer_standing=viewer_standing,
         charter=queries.current_charter(channel),
         people=queries.channel_people(channel),
         reviews=queries.reviews_of(channel),
@@ -258,17 +279,6 @@ def _review_outcome(
 ) -> Response | None:
     """Carry out the review's outcome: a redirect when done, None to show the page again."""
     answers = _answers(form)
-    if outcome == "recertify":
-        lifecycle.recertify(channel.id, current_actor(), answers)
-        flash(
-            _(
-                "%(name)s is recertified. Next review due %(day)s.",
-                name=channel.name,
-                day=format(channel.review_due, "%-d %B %Y"),
-            ),
-            "success",
-        )
-        return redirect(url_for("inventory.show", channel_id=channel.id))
     if outcome == "change":
         proposal = lifecycle.start_change(channel.id, current_actor(), answers)
         flash(
@@ -280,7 +290,12 @@ def _review_outcome(
         )
         return redirect(url_for("proposals.edit", proposal_id=proposal.id))
     if outcome != "decommission":
-        form.form_errors.append(_("Choose Recertify, Start a change or Decommission."))
+        form.form_errors.append(
+            _(
+                "Choose Start a change or Decommission. To recertify, the owner and the "
+                "liaison each attest (Attest)."
+            )
+        )
         return None
     if not decommission_form.validate():
         return None
@@ -397,4 +412,9 @@ def import_template():
 
 
 # Registers the routes kept in their own module (they use this module's helpers).
-from registry.inventory import closure_views, import_views, safeguard_views  # noqa: E402, F401
+from registry.inventory import (  # noqa: E402, F401
+    attest_views,
+    closure_views,
+    import_views,
+    safeguard_views,
+)

@@ -341,3 +341,46 @@ def test_0018_leaves_every_channel_as_it_was(fresh_database_url):
         assert states == {"Old": "decommissioned", "Live": "decommissioned", "Later": "active"}
         upgrade()
         db.engine.dispose()
+
+
+def test_0019_keeps_channels_and_reviews_and_starts_every_channel_in_cycle_0(fresh_database_url):
+    app = build_app(make_config(fresh_database_url))
+    with app.app_context():
+        from registry.extensions import db
+
+        upgrade(revision="0016")
+        with db.engine.begin() as conn:
+            unit = _insert(conn, "business_unit", code="POL", name="Policy")
+            person = _insert(conn, "user_account", email="a@example.govt.nz", display_name="A")
+            channel = _insert(
+                conn,
+                "channel",
+                name="MEC NZ",
+                platform="facebook",
+                handle="MECNZ",
+                handle_key="mecnz",
+                business_unit_id=unit,
+                state="active",
+            )
+            _insert(
+                conn,
+                "channel_review",
+                channel_id=channel,
+                reviewer_id=person,
+                outcome="recertified",
+                notes="Reviewed by one person, before attestations.",
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.scalar(sa.text("SELECT review_cycle FROM channel")) == 0
+            review = conn.execute(
+                sa.text("SELECT notes, owner_attester_id, liaison_attester_id FROM channel_review")
+            ).one()
+            assert tuple(review) == ("Reviewed by one person, before attestations.", None, None)
+            assert conn.scalar(sa.text("SELECT count(*) FROM review_attestation")) == 0
+        downgrade(revision="0016")
+        with db.engine.connect() as conn:
+            assert conn.scalar(sa.text("SELECT name FROM channel")) == "MEC NZ"
+            assert conn.scalar(sa.text("SELECT count(*) FROM channel_review")) == 1
+        upgrade()
+        db.engine.dispose()

@@ -165,7 +165,7 @@ def test_query_count_is_the_same_at_100_and_10000_channels(client_as, people, db
     assert len(large) <= 12
 
 
-def test_review_recertify_then_decommission_frees_the_handle(client_as, people, db):
+def test_attestations_recertify_then_decommission_frees_the_handle(client_as, people, db):
     channel = live_channel(client_as, people, db)
     comms = client_as("comms")
     answers = {
@@ -175,11 +175,16 @@ def test_review_recertify_then_decommission_frees_the_handle(client_as, people, 
         "spokespeople_right": "yes",
         "notes": "Weekend hours slipped.",
     }
-    refused = comms.post(f"/channels/{channel.id}/review", data={**answers, "outcome": "recertify"})
-    assert "Recertify only when every answer is yes" in refused.get_data(as_text=True)
-    missing = comms.post(f"/channels/{channel.id}/review", data={"outcome": "recertify"})
+    attest = {**answers, "cycle": str(channel.review_cycle), "outcome": "attest"}
+    refused = comms.post(
+        f"/channels/{channel.id}/attest", data={**attest, "signed_name": "Mere Tane"}
+    )
+    assert "Not every answer is yes, so this is not an attestation" in refused.get_data(
+        as_text=True
+    )
+    missing = comms.post(f"/channels/{channel.id}/attest", data={"outcome": "attest"})
     assert "Say whether the channel is still needed." in missing.get_data(as_text=True)
-    answers["hours_kept"] = "yes"
+    attest["hours_kept"] = "yes"
     from sqlalchemy import update
 
     from registry.auth.offices import agency_today
@@ -191,9 +196,17 @@ def test_review_recertify_then_decommission_frees_the_handle(client_as, people, 
     )
     db.session.commit()
     accept_security_risk(client_as, channel.id)
+    # Recertified by two attestations: the owner's (the proposer), then the liaison's.
+    owner = client_as("staff_policy")
+    assert (
+        owner.post(
+            f"/channels/{channel.id}/attest", data={**attest, "signed_name": "Tama Rāwiri"}
+        ).status_code
+        == 302
+    )
     assert (
         comms.post(
-            f"/channels/{channel.id}/review", data={**answers, "outcome": "recertify"}
+            f"/channels/{channel.id}/attest", data={**attest, "signed_name": "Mere Tane"}
         ).status_code
         == 302
     )
@@ -371,9 +384,10 @@ def test_remind_tells_liaisons_about_reviews(app, client_as, people, db, mailbox
     db.session.commit()
     result = run_isolated(app.test_cli_runner().invoke, args=["registry", "remind"])
     assert result.exit_code == 0, result.output
-    assert "Mere Tane: MEC Pasifika Communities" in result.output
-    [message] = [m for m in mailbox.to(people.comms.email) if "reviews due" in m["Subject"]]
-    assert "overdue since" in message.get_content()
+    assert "MEC Pasifika Communities: liaison reminder (0 days) to Mere Tane" in result.output
+    assert "MEC Pasifika Communities: overdue, escalated to Hemi Walker" in result.output
+    [message] = [m for m in mailbox.to(people.comms.email) if "review overdue" in m["Subject"]]
+    assert "is overdue" in message.get_content()
 
 
 def test_channel_page_shows_people_and_history(client_as, people, db):

@@ -1,4 +1,5 @@
-"""The Communications team finds overdue reviews, recertifies a channel, decommissions one."""
+"""The Communications team finds overdue reviews, attests to one as its liaison (the owner
+has attested: it is recertified), decommissions another."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from tests.browser.conftest import sign_in
 from tests.workflow import accept_security_risk, approved_proposal
 
 
-def test_review_recertify_and_decommission(page, client_as, people, db, artifacts_dir):
+def test_attest_and_decommission(page, client_as, people, db, artifacts_dir):
     for handle, name in (("MECPasifika", "MEC Pasifika Communities"), ("MECOld", "MEC Old Page")):
         proposal = approved_proposal(client_as, people, handle=handle, channel_name=name)
         channel = db.session.scalar(select(Channel).where(Channel.proposal_id == proposal.id))
@@ -26,6 +27,19 @@ def test_review_recertify_and_decommission(page, client_as, people, db, artifact
         )
         if handle == "MECPasifika":
             accept_security_risk(client_as, channel.id)  # for the recertification below
+            owner = client_as("staff_policy").post(
+                f"/channels/{channel.id}/attest",
+                data={
+                    "still_needed": "yes",
+                    "terms_accurate": "yes",
+                    "hours_kept": "yes",
+                    "spokespeople_right": "yes",
+                    "signed_name": "Tama Rāwiri",
+                    "cycle": "0",
+                    "outcome": "attest",
+                },
+            )
+            assert owner.status_code == 302, owner.get_data(as_text=True)[:2000]
     db.session.execute(update(Channel).values(review_due=agency_today() - timedelta(days=10)))
     db.session.commit()
 
@@ -40,16 +54,17 @@ def test_review_recertify_and_decommission(page, client_as, people, db, artifact
     page.screenshot(path=str(artifacts_dir / "inventory-overdue.png"), full_page=True)
 
     page.get_by_role("link", name="MEC Pasifika Communities").click()
-    page.get_by_role("link", name="Review", exact=True).click()
+    page.get_by_role("link", name="Attest", exact=True).click()
     for question in (
         "Is the channel still needed?",
         "Are the terms of use still accurate?",
-        "Are the monitoring hours still being kept?",
-        "Are the authorised spokespeople and peer reviewers still right?",
+        "Are the hours of monitoring being kept?",
+        "Are the people named still right?",
     ):
         page.get_by_role("group", name=question).get_by_label("Yes").check()
-    page.get_by_label("Review notes").fill("All good; weekend cover confirmed.")
-    page.get_by_role("button", name="Recertify").click()
+    page.get_by_label("Notes").fill("All good; weekend cover confirmed.")
+    page.get_by_label("Your full name").fill("Mere Tane")
+    page.get_by_role("button", name="Attest").click()
     expect(page.locator(".notice-success")).to_contain_text("is recertified")
     expect(page.get_by_text("Reviewed and recertified")).to_be_visible()
 

@@ -204,7 +204,7 @@ def test_approve_with_the_keyboard_only(page, people, client_as):
     )
 
 
-def test_review_a_channel_with_radio_buttons(page, people, client_as, db):
+def test_attest_to_a_review_with_radio_buttons(page, people, client_as, db):
     proposal = approved_proposal(client_as, people)
     channel = db.session.scalar(select(Channel).where(Channel.proposal_id == proposal.id))
     accept_security_risk(client_as, channel.id)
@@ -214,6 +214,20 @@ def test_review_a_channel_with_radio_buttons(page, people, client_as, db):
     accept_security_risk(client_as, channel.id)  # for the recertification below
     db.session.execute(update(Channel).values(review_due=agency_today() - timedelta(days=3)))
     db.session.commit()
+    # The owner (the proposer) has attested: the liaison's attestation recertifies it.
+    owner = client_as("staff_policy").post(
+        f"/channels/{channel.id}/attest",
+        data={
+            "still_needed": "yes",
+            "terms_accurate": "yes",
+            "hours_kept": "yes",
+            "spokespeople_right": "yes",
+            "signed_name": "Tama Rāwiri",
+            "cycle": "0",
+            "outcome": "attest",
+        },
+    )
+    assert owner.status_code == 302, owner.get_data(as_text=True)[:2000]
 
     keys = Keyboard(page)
     keys.sign_in(people.comms.email, factories.PASSWORD)
@@ -221,12 +235,14 @@ def test_review_a_channel_with_radio_buttons(page, people, client_as, db):
     keys.activate()
     keys.tab_to(link(channel.name))
     keys.activate()
-    keys.tab_to(link("Review"))
+    keys.tab_to(link("Attest"))
     keys.activate()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Review {channel.name}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Attest to the review of {channel.name}"
+    )
 
-    # Recertify without answering: the summary takes focus and links to each question.
-    keys.tab_to(button("Recertify"))
+    # Attest without answering: the summary takes focus and links to each question.
+    keys.tab_to(button("Attest"))
     keys.activate()
     f = keys.focused()
     keys.assert_focus_visible(f)
@@ -248,8 +264,10 @@ def test_review_a_channel_with_radio_buttons(page, people, client_as, db):
         assert f["label"] == "No" and f["checked"]
         f = keys.press("ArrowUp")
         assert f["label"] == "Yes" and f["checked"]
-    keys.tab_to(labelled("Review notes"))
+    keys.tab_to(labelled("Notes"))
     keys.type("All good.")
-    keys.tab_to(button("Recertify"))
+    keys.tab_to(labelled("Your full name"))
+    keys.type("Mere Tane")
+    keys.tab_to(button("Attest"))
     keys.activate()
     expect(page.locator(".notice-success")).to_contain_text("is recertified")

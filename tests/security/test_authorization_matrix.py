@@ -96,6 +96,9 @@ MATRIX: dict[str, str] = {
     "/channels/<int:channel_id>/closure/cancel":    "302 403 403 409 409 403 403 403 403 403",
     "/channels/<int:channel_id>/security-risk":     "302 403 404 403 200 403 404 403 403 403",
     "/channels/<int:channel_id>/review":            "302 403 403 200 200 403 403 403 403 403",
+    # The review's attestations: the owner (Tama, the proposer, or the Policy DCE) and the
+    # liaison (Mere); the others who see the channel hold no capacity to attest.
+    "/channels/<int:channel_id>/attest":            "302 200 404 200 403 200 404 403 403 403",
     "/channels/<int:channel_id>/decommission":      "302 403 403 200 200 403 403 403 403 403",
     "/channels/<int:channel_id>/change":            "302 403 403 409 409 403 403 403 403 403",
     # The closing checklist (its records item here): the Communications team's alone. The

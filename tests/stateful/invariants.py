@@ -187,6 +187,94 @@ def approvals_hold() -> list[Violation]:
     return found
 
 
+def _held_on(user_id: int, office: Office, day: date, unit_id: int | None = None) -> bool:
+    """An appointment confirmed by someone other than ``user_id`` put them in ``office`` on
+    ``day`` (the DCE of ``unit_id``)."""
+    query = sa.select(Appointment).where(
+        Appointment.user_id == user_id,
+        Appointment.office == office.value,
+        Appointment.confirmed_at.is_not(None),
+        Appointment.starts_on <= day,
+        sa.or_(Appointment.ends_on.is_(None), Appointment.ends_on >= day),
+    )
+    if unit_id is not None:
+        query = query.where(Appointment.business_unit_id == unit_id)
+    return db.session.scalars(query).first() is not None
+
+
+def recertifications_attested() -> list[Violation]:
+    """A channel's review_due moves on by recertification only after two different people
+    attested in that cycle, one as the business unit's owner and one as the liaison, each in
+    a capacity they held that day; each cycle recertifies at most once.
+
+    Counted three ways that must agree, per channel: the "channel-recertified" audit entries,
+    the recertified reviews naming both attesters, and the cycles with both attestations (all
+    of them before the channel's current cycle)."""
+    from registry.inventory.attestation_models import ReviewAttestation
+    from registry.inventory.models import ChannelReview
+
+    found: list[Violation] = []
+    by_cycle: dict[tuple[int, int], list[ReviewAttestation]] = {}
+    for row in db.session.scalars(sa.select(ReviewAttestation)).unique():
+        by_cycle.setdefault((row.channel_id, row.cycle), []).append(row)
+    complete: Counter[int] = Counter()
+    for (channel_id, cycle), rows in by_cycle.items():
+        channel = db.session.get(Channel, channel_id)
+        where = f"{channel.reference} cycle {cycle}"
+        roles = sorted(r.role for r in rows)
+        people = [r.attester_id for r in rows]
+        if len(set(people)) != len(people) or len(set(roles)) != len(roles):
+            found.append(Violation("two-attesters", f"{where}: attestations {roles} by {people}."))
+        if roles == ["liaison", "owner"]:
+            complete[channel_id] += 1
+            if cycle >= channel.review_cycle:
+                found.append(
+                    Violation("two-attesters", f"{where}: both attested, yet not recertified.")
+                )
+        for row in rows:
+            day = local_date(row.attested_at, _tz())
+            who = f"{where}: {row.attester_id} attesting as {row.capacity}"
+            if row.capacity.startswith("Proposer of "):
+                proposal = db.session.get(Proposal, channel.proposal_id or 0)
+                held = row.role == "owner" and proposal and proposal.proposer_id == row.attester_id
+            elif row.capacity == "Communications liaison":
+                # The channel's liaison then; a change approved since may name another.
+                held = row.role == "liaison"
+            elif row.role == "owner":
+                held = _held_on(row.attester_id, Office.DCE, day, channel.business_unit_id)
+            else:
+                held = _held_on(row.attester_id, Office.COMMUNICATIONS_TEAM, day)
+            if not held:
+                found.append(Violation("attester-capacity", f"{who}, a capacity not held."))
+    reviews = Counter(
+        db.session.scalars(
+            sa.select(ChannelReview.channel_id).where(
+                ChannelReview.outcome == "recertified",
+                ChannelReview.owner_attester_id.is_not(None),
+                ChannelReview.liaison_attester_id.is_not(None),
+                ChannelReview.owner_attester_id != ChannelReview.liaison_attester_id,
+            )
+        )
+    )
+    audited = Counter(
+        int(object_id)
+        for object_id in db.session.scalars(
+            sa.select(AuditEntry.object_id).where(AuditEntry.action == "channel-recertified")
+        )
+    )
+    for channel_id in set(complete) | set(reviews) | set(audited):
+        counts = (audited[channel_id], reviews[channel_id], complete[channel_id])
+        if len(set(counts)) != 1:
+            found.append(
+                Violation(
+                    "two-attesters",
+                    f"channel {channel_id}: recertified {counts[0]} times (audit), "
+                    f"{counts[1]} reviews naming two attesters, {counts[2]} attested cycles.",
+                )
+            )
+    return found
+
+
 def no_self_appointments() -> list[Violation]:
     """Nobody changes their own offices: no appointment was requested, confirmed or recorded
     in force by its holder, and none that needs a second administrator was confirmed by the
@@ -596,6 +684,7 @@ def check_all(
         [
             *approvals_hold(),
             *no_self_appointments(),
+            *recertifications_attested(),
             *register_matches(client),
             *lookup_vouches_only_for_ours(),
             *open_data_matches(client, Violation),

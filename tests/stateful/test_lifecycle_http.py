@@ -486,6 +486,38 @@ class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
             self.kept_typing(response, reason, what=f"untick {key}", door_open=door_open)
 
     @precondition(lambda self: self.has(Channel))
+    @rule(
+        which=index,
+        who=st.sampled_from(["proposer", "dce_policy", "comms", "manager", *world.ROLES]),
+        role=st.sampled_from(["", "owner", "liaison"]),
+        all_yes=st.sampled_from([True, True, True, False]),
+        signed=st.sampled_from([True, True, True, False]),
+        notes=typed,
+    )
+    def attest(self, which, who, role, all_yes, signed, notes) -> None:  # noqa: ANN001, PLR0913
+        """The owner or the liaison attests on the page; the second, by someone else,
+        recertifies. Whatever the answer, what was typed stays on a refused form."""
+        channel = db.session.get(Channel, self.pick(Channel, which, ("active",)))
+        if who == "proposer":
+            proposal = db.session.get(Proposal, channel.proposal_id or 0)
+            who = self.role_of(proposal.proposer_id) if proposal else "staff_policy"
+        person = db.session.get(User, self.world.people[who])
+        data = {
+            "still_needed": "yes",
+            "terms_accurate": "yes" if all_yes else "no",
+            "hours_kept": "yes",
+            "spokespeople_right": "yes",
+            "notes": notes,
+            "role": role,
+            "signed_name": person.display_name if signed else "Someone Else",
+            "cycle": str(channel.review_cycle),
+            "outcome": "attest",
+        }
+        response = self.post(who, f"/channels/{channel.id}/attest", data)
+        if notes.strip():
+            self.kept_typing(response, notes, what="attest")
+
+    @precondition(lambda self: self.has(Channel))
     @rule(which=index, who=st.sampled_from(["comms", "manager", "staff_community"]))
     def start_change(self, which, who) -> None:  # noqa: ANN001
         self.post(who, f"/channels/{self.pick(Channel, which)}/change", {})
@@ -508,6 +540,7 @@ class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
                 "/channels/{channel}/review",
                 "/channels/{channel}/closing",
                 "/channels/{channel}/closing/handle",
+                "/channels/{channel}/attest",
                 "/admin/appointments",
                 "/register/?account=facebook.com/MECAsia",
             ]

@@ -32,7 +32,7 @@ from registry.auth.models import Appointment, BusinessUnit, Office, User
 from registry.channels.models import Channel
 from registry.errors import RegistryError
 from registry.extensions import db
-from registry.inventory import checklist, lifecycle
+from registry.inventory import attestations, checklist, lifecycle
 from registry.inventory.importing import import_channels
 from registry.inventory.models import ImportBatch
 from registry.jobs import run_due
@@ -503,11 +503,41 @@ class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
         )
 
     @precondition(lambda self: self.has(Channel))
-    @rule(which=index, all_yes=st.booleans())
-    def recertify(self, which, all_yes) -> None:  # noqa: ANN001
-        cid = self.pick(Channel, which)
+    @rule(
+        which=index,
+        # Mostly the owner (the proposer, a DCE) and the liaison (the team), now and then
+        # anyone; each may try either role, or none.
+        who=st.sampled_from(
+            ["proposer", "proposer", "liaison", "liaison", "dce_policy", "comms", *world.ROLES]
+        ),
+        role=st.sampled_from([None, "owner", "liaison", "owner", "liaison"]),
+        all_yes=st.sampled_from([True, True, True, False]),
+        signed=st.sampled_from([True, True, True, False]),
+        stale=rarely,
+        secure_first=rarely,
+    )
+    def attest(self, which, who, role, all_yes, signed, stale, secure_first) -> None:  # noqa: ANN001, PLR0913
+        """One attestation for the channel's review: the second, by someone else, recertifies."""
+        cid = self.pick(Channel, which, ("active",))
+        channel = db.session.get(Channel, cid)
+        if who == "proposer":
+            proposal = db.session.get(Proposal, channel.proposal_id or 0)
+            person = proposal.proposer if proposal else self.user("staff_policy")
+        elif who == "liaison":
+            person = channel.liaison or self.user("comms")
+        else:
+            person = self.user(who)
+        if secure_first:
+            self._secure(cid, passing=True)
         answers = lifecycle.ReviewAnswers(True, all_yes, True, True, "Checked.")
-        self.attempt("recertify", lambda: lifecycle.recertify(cid, self.user("comms"), answers))
+        cycle = channel.review_cycle - 1 if stale else channel.review_cycle
+        name = person.display_name if signed else "Someone Else"
+        done = self.attempt(
+            "attest",
+            lambda: attestations.attest(cid, person, role, cycle, answers, name),
+        )
+        if done is not None and done[1]:
+            OUTCOMES["lifecycle recertified"] += 1
 
     @precondition(lambda self: self.has(Channel))
     @rule(which=index, who=st.sampled_from(["comms", "manager", "admin"]))

@@ -19,6 +19,7 @@ from registry.auth.offices import agency_today
 from registry.channels.models import Channel
 from registry.charters.models import Charter
 from registry.extensions import db
+from registry.inventory.attestation_models import ReviewAttestation
 from registry.inventory.models import ClosureItem, ImportBatch, SecurityRiskAcceptance
 from registry.inventory.security_models import AccountSecurity
 from registry.proposals.models import Proposal, ProposalRevision
@@ -229,6 +230,15 @@ def snapshot() -> dict[str, Any]:
             Channel.proposal_id,
             Channel.decommissioned_on,
             Channel.closure_scheduled_on,
+            Channel.review_due,
+            Channel.review_cycle,
+        ),
+        "attestations": rows(
+            ReviewAttestation,
+            ReviewAttestation.id,
+            ReviewAttestation.cycle,
+            ReviewAttestation.role,
+            ReviewAttestation.attester_id,
         ),
         "appointments": rows(
             Appointment,

@@ -41,6 +41,9 @@ def home():
     from registry.oia import services as oia
 
     requests = oia.requests_needing_attention(user)
+    from registry.checks import services as checks
+
+    flagged = checks.open_flags(None) if inventory_access.is_comms(user) else []
     return render_template(
         "dashboard/home.html",
         election_period=current_election_period(),
@@ -52,4 +55,5 @@ def home():
         imports_waiting=import_batches.waiting_for(user),
         summary=inventory_summary(scope) if scope != [] else None,
         waiting_longest=_waiting_longest(scope) if scope != [] else [],
+        channel_flags=[(f, checks.finding_sentence(f.kind, f.seen)) for f in flagged],
     )

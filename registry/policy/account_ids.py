@@ -39,7 +39,10 @@ _DIGITS = r"[0-9]{1,25}"
 ACCOUNT_ID_SHAPES: dict[str, AccountIdShape] = {
     "facebook": AccountIdShape(
         r"[0-9]{5,25}",
-        N_("A Facebook page id is 5 to 25 digits (About → Page transparency), e.g. 100064123456789."),
+        N_(
+            "A Facebook page id is 5 to 25 digits (About → Page transparency), e.g."
+            " 100064123456789."
+        ),
         (r"fb://(?:page|profile)/(?:\?id=)?([0-9]{5,25})", r'"pageID":"([0-9]{5,25})"'),
     ),
     "instagram": AccountIdShape(
@@ -117,9 +120,7 @@ def account_id_message(platform: str, account_id: str) -> Message | None:
     if shape is None:
         if _OTHER_ID.fullmatch(value):
             return None
-        return Message.of(
-            N_("A platform account id is at most 200 characters with no spaces.")
-        )
+        return Message.of(N_("A platform account id is at most 200 characters with no spaces."))
     if re.fullmatch(shape.pattern, value):
         return None
     shown = value if len(value) <= 60 else value[:59] + "…"

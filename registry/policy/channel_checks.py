@@ -313,18 +313,23 @@ def judge(
             seen={"location": final_url[:300], "handle": seen_handle},
         )
     reading = read_page(platform, fetched.markup)
-    if recorded_account_id and reading.account_ids and recorded_account_id not in reading.account_ids:
+    if (
+        recorded_account_id
+        and reading.account_ids
+        and recorded_account_id not in reading.account_ids
+    ):
         return Verdict(
             CheckOutcome.ACCOUNT_CHANGED,
             reading,
             {"account_ids": ",".join(sorted(reading.account_ids))[:200]},
         )
-    named = handle_in_address(platform, urljoin(final_url, reading.address)) if reading.address else None
+    named = (
+        handle_in_address(platform, urljoin(final_url, reading.address))
+        if reading.address
+        else None
+    )
     if named is not None and named.lower() != handle.strip().lstrip("@").lower():
         return Verdict(CheckOutcome.RENAMED, reading, {"handle": named[:100]})
     if known_name and reading.title and name_key(reading.title) != name_key(known_name):
-        return Verdict(
-            CheckOutcome.RENAMED, reading, {"name": reading.title, "was": known_name}
-        )
+        return Verdict(CheckOutcome.RENAMED, reading, {"name": reading.title, "was": known_name})
     return Verdict(CheckOutcome.FINE, reading)
-

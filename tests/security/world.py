@@ -24,6 +24,7 @@ from registry.api import services as api_services
 from registry.auth.models import Appointment, Office
 from registry.auth.offices import agency_today
 from registry.channels.models import Channel
+from registry.checks.models import ChannelFlag
 from registry.charters.services import charter_for
 from registry.extensions import db
 from registry.jobs.models import Job
@@ -78,6 +79,7 @@ class World:
     request_id: int
     batch_id: int
     job_id: int
+    flag_id: int = 0
     _clients: dict[str, FlaskClient] = field(default_factory=dict)
 
     def client(self, role: str) -> FlaskClient:
@@ -113,6 +115,7 @@ class World:
             "request_id": self.request_id,
             "batch_id": self.batch_id,
             "job_id": self.job_id,
+            "flag_id": self.flag_id,
             "rest": "no-such-thing",
             "section": "people",
             "filename": "css/registry.css",
@@ -198,6 +201,12 @@ def build_world(app: Flask) -> World:
         for role in SIGNED_IN_ROLES
     }
     revoke_target, _ = api_services.create_token(people.staff_policy, "revoke target")
+    from registry.checks.services import record_check
+    from registry.policy.channel_checks import CheckOutcome, Verdict
+
+    # A flag the daily check raised: its page is the channel's, to whoever sees the channel.
+    record_check(channel.id, Verdict(CheckOutcome.GONE, seen={"status": 404}), 404, "", {})
+    flag_id = db.session.scalar(select(ChannelFlag.id).where(ChannelFlag.channel_id == channel.id))
     db.session.expire_all()
     return World(
         app=app,
@@ -214,6 +223,7 @@ def build_world(app: Flask) -> World:
         batch_id=batch_id,
         # An email sent already: only a failed job can be retried (409).
         job_id=db.session.scalar(select(Job.id).where(Job.kind == "email").limit(1)),
+        flag_id=flag_id,
     )
 
 

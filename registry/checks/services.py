@@ -353,11 +353,13 @@ def resolve_flag(flag_id: int, actor: User, note: str) -> ChannelFlag:
         raise RegistryError(
             _("Say what was found and done: the note is kept with the record."), "note"
         )
+    # Locking the channel reads every row afresh: lock it before changing the flag.
+    channel = locked_row(Channel, flag.channel_id)
+    flag = db.session.get(ChannelFlag, flag_id)
     now = utcnow()
     flag.closed_at = now
     flag.closed_by_id = actor.id
     flag.resolution_note = note[:5000]
-    channel = locked_row(Channel, flag.channel_id)
     accepted_name = None
     if flag.kind == CheckOutcome.RENAMED.value and flag.seen.get("name"):
         accepted_name = str(flag.seen["name"])[:300]

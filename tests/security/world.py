@@ -24,8 +24,8 @@ from registry.api import services as api_services
 from registry.auth.models import Appointment, Office
 from registry.auth.offices import agency_today
 from registry.channels.models import Channel
-from registry.checks.models import ChannelFlag
 from registry.charters.services import charter_for
+from registry.checks.models import ChannelFlag
 from registry.extensions import db
 from registry.jobs.models import Job
 from registry.proposals.models import Proposal

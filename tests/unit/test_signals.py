@@ -21,7 +21,7 @@ EXPECTED = {
     signals.proposal_page: {"registry.signoffs.receivers", "registry.charters.receivers"},
     signals.proposal_editing: {"registry.signoffs.receivers"},
     signals.proposals_listed: {"registry.charters.receivers"},
-    signals.channel_page: {"registry.oia.receivers"},
+    signals.channel_page: {"registry.oia.receivers", "registry.checks.receivers"},
 }
 
 

@@ -8,20 +8,20 @@ from typing import Any
 
 from registry.auth.models import User
 from registry.channels.models import Channel
-from registry.checks import services
+from registry.checks import flags, services
 from registry.policy.channel_checks import checkable
 
 
 def channel_page(channel: Channel, actor: User, today: date, **_: Any) -> dict[str, Any]:
     """The channel's open and past flags with what each saw, and its last check. Read only."""
-    flags = services.flags_of(channel.id)
+    shown = flags.flags_of(channel.id)
     return {
         "channel_checks": {
             "enabled": services.checks_enabled(),
             "checkable": checkable(channel.platform),
-            "open_flags": [f for f in flags if f.is_open],
-            "closed_flags": [f for f in flags if not f.is_open],
+            "open_flags": [f for f in shown if f.is_open],
+            "closed_flags": [f for f in shown if not f.is_open],
             "latest": services.latest_check(channel.id),
-            "sentence": services.finding_sentence,
+            "sentence": flags.finding_sentence,
         }
     }

@@ -8,7 +8,7 @@ from flask_login import login_required
 
 from registry.auth.models import Office
 from registry.auth.permissions import current_actor, office_required
-from registry.checks import services
+from registry.checks import flags, services
 from registry.checks.forms import AccountIdForm, ResolveFlagForm
 from registry.errors import ForbiddenError
 from registry.forms import redisplay_on_refusal
@@ -39,7 +39,7 @@ def account_id(channel_id: int):
 @login_required
 def flag(channel_id: int, flag_id: int):
     channel = load_channel(channel_id, current_actor())
-    flag = services.load_flag(channel, flag_id)
+    flag = flags.load_flag(channel, flag_id)
     may_resolve = is_comms(current_actor())
     form = ResolveFlagForm()
     status = 200
@@ -48,7 +48,7 @@ def flag(channel_id: int, flag_id: int):
             raise ForbiddenError(_("Only the Communications team resolves a channel's flags."))
         if form.validate():
             with redisplay_on_refusal(form) as refusal:
-                services.resolve_flag(flag.id, current_actor(), form.note.data or "")
+                flags.resolve_flag(flag.id, current_actor(), form.note.data or "")
             if not refusal:
                 flash(_("The flag is resolved; your note is kept with the record."), "success")
                 return redirect(url_for("inventory.show", channel_id=channel.id))
@@ -59,5 +59,5 @@ def flag(channel_id: int, flag_id: int):
         flag=flag,
         form=form,
         may_resolve=may_resolve and flag.is_open,
-        sentence=services.finding_sentence(flag.kind, flag.seen),
+        sentence=flags.finding_sentence(flag.kind, flag.seen),
     ), status

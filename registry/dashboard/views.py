@@ -41,7 +41,7 @@ def home():
     from registry.oia import services as oia
 
     requests = oia.requests_needing_attention(user)
-    from registry.checks import services as checks
+    from registry.checks import flags as checks
 
     flagged = checks.open_flags(None) if inventory_access.is_comms(user) else []
     return render_template(

@@ -114,3 +114,23 @@ def test_any_location_followed_is_https_on_the_platform(current: str, location: 
         assert hop.url.startswith("https://")
         host = hop.url.split("/")[2]
         assert host in FACEBOOK_HOSTS or host.removesuffix(":443") in FACEBOOK_HOSTS
+
+
+def test_a_host_resolving_to_a_private_address_is_not_connected_to() -> None:
+    """Outside the test setting the checker resolves the host itself and refuses anything but
+    public addresses (localhost resolves through the hosts file, so no network is needed)."""
+    from registry.checks.fetch import FetchRefused, _public_address
+
+    with pytest.raises(FetchRefused):
+        _public_address("localhost")
+
+
+def test_the_test_setting_is_refused_at_fetch_time_outside_testing() -> None:
+    """Even if production's configuration were changed after it started, the fetcher reads the
+    setting again on every connection and refuses it."""
+    from registry.checks.fetch import TestOriginsRefused, test_origins
+
+    setting = "www.facebook.com=http://127.0.0.1:8765"
+    assert test_origins(setting, "testing") == {"www.facebook.com": ("127.0.0.1", 8765)}
+    with pytest.raises(TestOriginsRefused):
+        test_origins(setting, "production")

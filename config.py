@@ -162,6 +162,24 @@ class Config:
         self.FEEDS_TIMEOUT_SECONDS = float(env("FEEDS_TIMEOUT_SECONDS", "10"))
         # Feeds are fetched over https only; plain http is for a test on one machine.
         self.FEEDS_ALLOW_HTTP = env_bool("FEEDS_ALLOW_HTTP", False)
+        # The daily channel check (README "Channels that stay ours"): off until configured.
+        self.CHANNEL_CHECKS_ENABLED = env_bool("CHANNEL_CHECKS_ENABLED", False)
+        # The page the checker's user agent points to, saying what it is and who runs it.
+        self.CHANNEL_CHECK_INFO_URL = env(
+            "CHANNEL_CHECK_INFO_URL", f"https://{self.AGENCY_DOMAIN}/channel-checker"
+        )
+        # Connecting, and each read, may take this long; the whole fetch at most DEADLINE.
+        self.CHANNEL_CHECK_TIMEOUT_SECONDS = float(env("CHANNEL_CHECK_TIMEOUT_SECONDS", "5"))
+        self.CHANNEL_CHECK_DEADLINE_SECONDS = float(env("CHANNEL_CHECK_DEADLINE_SECONDS", "20"))
+        self.CHANNEL_CHECK_MAX_BYTES = env_int("CHANNEL_CHECK_MAX_BYTES", 1024 * 1024)
+        self.CHANNEL_CHECK_MAX_REDIRECTS = env_int("CHANNEL_CHECK_MAX_REDIRECTS", 3)
+        # A check the platform does not answer (timeouts, 5xx, 429) is tried this often, a
+        # few minutes apart; a flag is raised only after this many days of them in a row.
+        self.CHANNEL_CHECK_ATTEMPTS = env_int("CHANNEL_CHECK_ATTEMPTS", 4)
+        self.CHANNEL_CHECK_UNREACHABLE_DAYS = env_int("CHANNEL_CHECK_UNREACHABLE_DAYS", 3)
+        # Testing and development only: "www.facebook.com=http://127.0.0.1:8765, ...", the
+        # loopback server that plays that platform host. Production refuses to start with it.
+        self.CHANNEL_CHECK_TEST_ORIGINS = env("CHANNEL_CHECK_TEST_ORIGINS", "")
 
 
 class DevelopmentConfig(Config):

@@ -77,6 +77,18 @@ def _refuse_unusable_signing_key(app: Flask) -> None:
     raise SystemExit(1)
 
 
+def _refuse_check_test_origins(app: Flask) -> None:
+    """Only testing and development may point a platform's host at a loopback server that
+    plays it; in production nothing can make the channel checker fetch another address."""
+    from registry.checks.fetch import TestOriginsRefused, test_origins
+
+    try:
+        test_origins(app.config.get("CHANNEL_CHECK_TEST_ORIGINS", ""), app.config["ENV_NAME"])
+    except TestOriginsRefused as error:
+        print(f"Refusing to start: {error}", file=sys.stderr)
+        raise SystemExit(1) from error
+
+
 def create_app(config_name_or_object: str | Config | type | None = None) -> Flask:
     app = Flask(
         __name__,
@@ -90,6 +102,7 @@ def create_app(config_name_or_object: str | Config | type | None = None) -> Flas
     _refuse_weak_secret(app)
     _refuse_missing_base_url(app)
     _refuse_unusable_signing_key(app)
+    _refuse_check_test_origins(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
@@ -131,6 +144,7 @@ def _register_models() -> None:
     from registry.auth import models as _auth  # noqa: F401
     from registry.channels import models as _channels  # noqa: F401
     from registry.charters import models as _charters  # noqa: F401
+    from registry.checks import models as _checks  # noqa: F401
     from registry.elections import models as _elections  # noqa: F401
     from registry.federation import models as _federation  # noqa: F401
     from registry.inventory import attestation_models as _attestations  # noqa: F401
@@ -149,6 +163,7 @@ def connect_receivers() -> None:
     from registry import signals
     from registry.api import receivers as api
     from registry.charters import receivers as charters
+    from registry.checks import receivers as checks
     from registry.inventory import receivers as inventory
     from registry.oia import receivers as oia
     from registry.signoffs import receivers as signoffs
@@ -167,6 +182,7 @@ def connect_receivers() -> None:
     signals.proposal_editing.connect(signoffs.approvals_at_stake)
     signals.proposals_listed.connect(charters.proposals_listed)
     signals.channel_page.connect(oia.channel_page)
+    signals.channel_page.connect(checks.channel_page)
 
 
 def _register_jobs(app: Flask) -> None:
@@ -174,12 +190,14 @@ def _register_jobs(app: Flask) -> None:
     the packages whose work it runs."""
     from registry import notifications
     from registry.charters import jobs as charter_jobs
+    from registry.checks import services as check_services
     from registry.federation import services as federation
     from registry.jobs import inline, register
 
     register(notifications.EMAIL_JOB, notifications.deliver, notifications.describe)
     register(charter_jobs.CHARTER_JOB, charter_jobs.issue, charter_jobs.describe)
     register(federation.FETCH_JOB, federation.fetch_job, federation.describe_fetch)
+    register(check_services.CHECK_JOB, check_services.run_check, check_services.describe_job)
     inline.init_app(app)
 
 
@@ -192,6 +210,7 @@ def _register_blueprints(app: Flask) -> None:
     from registry.auth.oidc_views import blueprint as oidc_bp
     from registry.auth.views import blueprint as auth_bp
     from registry.charters.views import blueprint as charters_bp
+    from registry.checks.views import blueprint as checks_bp
     from registry.dashboard.views import blueprint as dashboard_bp
     from registry.elections.views import blueprint as elections_bp
     from registry.federation.views import blueprint as federation_bp
@@ -215,6 +234,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(inventory_bp)
     app.register_blueprint(register_bp)
     app.register_blueprint(oia_bp)
+    app.register_blueprint(checks_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(public_api_bp)
     app.register_blueprint(open_data_bp)

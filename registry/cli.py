@@ -249,8 +249,9 @@ def demo(if_empty: bool) -> None:
     help="Close scheduled closures as if today were this date (development and testing only).",
 )
 def remind(after_working_days: int | None, today_text: str | None) -> None:
-    """Email signatories about proposals waiting too long for their sign-off, and close the
-    channels whose scheduled closing day has come (for cron, daily)."""
+    """Email signatories about proposals waiting too long for their sign-off, close the
+    channels whose scheduled closing day has come, and queue the daily channel checks (for
+    cron, daily)."""
     from registry.inventory.closing import close_scheduled_channels
     from registry.signoffs.waiting import send_signoff_reminders
 
@@ -290,6 +291,9 @@ def remind(after_working_days: int | None, today_text: str | None) -> None:
     click.echo(f"Channels closed on their scheduled day: {len(closed)}")
     for line in closed:
         click.echo(f"  {line}")
+    from registry.checks.cli import queue_and_say
+
+    queue_and_say()
 
 
 @registry_cli.command("backup")
@@ -378,10 +382,12 @@ def import_channels_command(path: str) -> None:
 def register_cli(app: Flask) -> None:
     from registry.api.keys import keys_command
     from registry.charters.cli import charter_command
+    from registry.checks.cli import check_channels_command
     from registry.federation.cli import fetch_feeds_command
     from registry.jobs.cli import worker_command
 
     registry_cli.add_command(charter_command)
+    registry_cli.add_command(check_channels_command)
     registry_cli.add_command(fetch_feeds_command)
     registry_cli.add_command(worker_command)
     registry_cli.add_command(keys_command)

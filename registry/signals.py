@@ -126,8 +126,9 @@ channel_page = _signals.signal(
 
     Sender: the ``Channel``. Keywords ``actor`` (the signed-in ``User``) and ``today`` (the
     agency's date). Read only: receivers must not write. Each receiver returns a dict of names
-    for the page's template (the channel's information requests), so the page shows what the
-    packages above the inventory know without the inventory importing them.""",
+    for the page's template (the channel's information requests, the daily check's flags), so
+    the page shows what the packages above the inventory know without the inventory importing
+    them.""",
 )
 
 channel_closed = _signals.signal(

@@ -98,6 +98,12 @@ class Channel(db.Model):
     handle: Mapped[str] = mapped_column(String(200))
     handle_key: Mapped[str] = mapped_column(String(200), index=True)
     channel_url: Mapped[str] = mapped_column(String(500), default="")
+    # The platform's own id for the account (typed by the Communications team from the
+    # platform's page): a handle can be renamed or taken over, the id stays with the account.
+    platform_account_id: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # The name the channel's page showed when the daily check last found it fine (or the
+    # Communications team accepted a new one): "" until the first check.
+    platform_page_name: Mapped[str] = mapped_column(String(300), default="", server_default="")
     business_unit_id: Mapped[int] = mapped_column(ForeignKey("business_unit.id"), index=True)
     liaison_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     state: Mapped[str] = mapped_column(String(20), index=True)

@@ -43,6 +43,9 @@ def home():
     from registry.oia import services as oia
 
     requests = oia.requests_needing_attention(user)
+    from registry.checks import flags as checks
+
+    flagged = checks.open_flags(None) if inventory_access.is_comms(user) else []
     return render_template(
         "dashboard/home.html",
         election_period=current_election_period(),
@@ -63,4 +66,5 @@ def home():
         # Closing a channel is the Communications team's work: they see what is left.
         still_closing=checklist.still_closing() if inventory_access.is_comms(user) else [],
         closing_total=len(checklist.ITEMS),
+        channel_flags=[(f, checks.finding_sentence(f.kind, f.seen)) for f in flagged],
     )

@@ -31,6 +31,16 @@ class GoLiveForm(RegistryForm):
             "The address of the live account, e.g. https://www.facebook.com/MECPasifika."
         ),
     )
+    platform_account_id = StringField(
+        _l("Platform account id (optional)"),
+        filters=[clean_identifier],
+        validators=[Length(max=200, message=_l("Keep the account id under 200 characters."))],
+        description=_l(
+            "The platform's own id for the account, copied from its page (for a Facebook page, "
+            "About → Page transparency). It stays the same when the handle is renamed, so the "
+            "daily check notices if the handle passes to another account."
+        ),
+    )
 
 
 class RiskAcceptanceForm(RegistryForm):

@@ -98,6 +98,11 @@ _SENTENCES: dict[str, Callable[[Any], str]] = {
     "release_reason": lambda v: _("Why released: %(text)s", text=_text(v)),
     "disposal_authority": lambda v: _("Disposal authority: %(reference)s", reference=_text(v)),
     "export_location": lambda v: _("Export kept at %(where)s", where=_text(v)),
+    "note": lambda v: _("Note: %(text)s", text=_text(v)),
+    "kind": lambda v: _("Finding: %(kind)s", kind=_text(v)),
+    "accepted_name": lambda v: _("Name accepted: %(name)s", name=_text(v)),
+    "name": lambda v: _("Name: %(name)s", name=_text(v)),
+    "platform_account_id": lambda v: _("Platform account id: %(id)s", id=_text(v)),
     "failing": lambda v: _(
         "Checks not met: %(checks)s",
         checks=_text("; ".join(v) if isinstance(v, list) else v),
@@ -127,6 +132,14 @@ def describe(entry: AuditEntry, started_on: date | None = None) -> list[str]:
         )
     if entry.action == "channels-imported" and started_on:
         lines.append(_("Started on %(date)s", date=format_date(started_on)))
+    if entry.action == "channel-account-id-set":
+        lines.append(
+            _(
+                "Platform account id: %(before)s → %(after)s",
+                before=_text(before.get("platform_account_id") or "—"),
+                after=_text(after.get("platform_account_id") or "—"),
+            )
+        )
     if entry.object_type == "charter":
         lines.append(_("Charter %(number)s", number=_text(entry.object_id)))
     for key, sentence in _SENTENCES.items():

@@ -20,6 +20,7 @@ from registry.database import begin_write, locked_row
 from registry.errors import ConflictError, RegistryError
 from registry.extensions import db
 from registry.inventory.models import ChannelReview
+from registry.policy.account_ids import account_id_message, normalise_account_id
 from registry.policy.platforms import channel_url_problem, normalise_handle
 from registry.proposals.models import Proposal, ProposalState
 from registry.timeutil import add_months, local_date, utcnow
@@ -85,7 +86,7 @@ def _locked_channel(channel_id: int) -> Channel:
     return channel
 
 
-def go_live(channel_id: int, actor: User, channel_url: str) -> Channel:
+def go_live(channel_id: int, actor: User, channel_url: str, account_id: str = "") -> Channel:
     begin_write()
     channel = _locked_channel(channel_id)
     if channel.state_enum is ChannelState.ACTIVE:
@@ -113,11 +114,16 @@ def go_live(channel_id: int, actor: User, channel_url: str) -> Channel:
     problem = channel_url_problem(channel.platform, channel.handle, channel_url)
     if problem:
         raise RegistryError(problem, "channel_url")
+    account_id = normalise_account_id(channel.platform, account_id or "")
+    id_problem = account_id_message(channel.platform, account_id)
+    if id_problem:
+        raise RegistryError(_(id_problem.template, **id_problem.values), "platform_account_id")
     from registry.inventory.risk import require_secure_or_accepted
 
     accepted = require_secure_or_accepted(channel, actor, "go-live")
     now = utcnow()
     channel.channel_url = channel_url[:500]
+    channel.platform_account_id = account_id
     channel.state = ChannelState.ACTIVE.value
     channel.went_live_at = now
     channel.review_due = review_due_after(channel.approved_at or now)
@@ -128,6 +134,7 @@ def go_live(channel_id: int, actor: User, channel_url: str) -> Channel:
         channel.id,
         actor=actor,
         url=channel.channel_url,
+        platform_account_id=account_id or None,
         review_due=channel.review_due.isoformat(),
         security_risk_accepted_by=accepted.capacity if accepted else None,
     )

@@ -293,6 +293,11 @@ TIMELINE_LABELS = {
     "information-request-responded": _l("Information request answered"),
     "account-security-saved": _l("Account security record updated"),
     "channel-people-flagged": _l("People left: reassignment needed"),
+    "channel-flagged": _l("Flagged by the daily check"),
+    "channel-flag-resolved": _l("Check flag resolved"),
+    "channel-flag-closed-by-check": _l("Check flag closed: a later check found the channel fine"),
+    "channel-account-id-set": _l("Platform account id changed"),
+    "channel-page-name-read": _l("Name on the platform first read by the daily check"),
 }
 
 

@@ -210,7 +210,12 @@ def go_live(channel_id: int):
     form = GoLiveForm()
     if form.validate_on_submit():
         with redisplay_on_refusal(form) as refusal:
-            lifecycle.go_live(channel.id, current_actor(), form.channel_url.data)
+            lifecycle.go_live(
+                channel.id,
+                current_actor(),
+                form.channel_url.data,
+                form.platform_account_id.data or "",
+            )
         if refusal.status == 409:
             # The channel page again, with the address as typed beside the reason.
             return _channel_page(channel, form, refusal.status, refused_live=True)

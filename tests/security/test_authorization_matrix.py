@@ -114,6 +114,11 @@ MATRIX: dict[str, str] = {
     "/channels/<int:channel_id>/closing/<key>/untick @closing":
                                                     "302 403 403 200 200 403 403 403 403 403",
     "/channels/<int:channel_id>/security":          "302 403 403 200 200 403 403 403 403 403",
+    # The platform account id: the Communications team's to record. A flag the daily check
+    # raised: shown to whoever sees the channel; only the Communications team resolves it.
+    "/channels/<int:channel_id>/account-id":        "302 403 403 200 200 403 403 403 403 403",
+    "/channels/<int:channel_id>/flags/<int:flag_id>":
+                                                    "302 200 404 200 200 200 404 200 200 200",
     "/inventory/people-changes":                    "302 403 403 200 200 403 403 403 403 403",
     # Information requests on that channel: logged by the Communications team or anyone the
     # channel names (Tama: spokesperson and contact; the Policy DCE: peer reviewer); seen by

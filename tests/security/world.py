@@ -25,6 +25,7 @@ from registry.auth.models import Appointment, Office
 from registry.auth.offices import agency_today
 from registry.channels.models import Channel
 from registry.charters.services import charter_for
+from registry.checks.models import ChannelFlag
 from registry.extensions import db
 from registry.jobs.models import Job
 from registry.proposals.models import Proposal
@@ -82,6 +83,7 @@ class World:
     subscription_id: int
     # An imported channel closed today: closing, its checklist to work through.
     closing_channel_id: int = 0
+    flag_id: int = 0
     _clients: dict[str, FlaskClient] = field(default_factory=dict)
 
     def client(self, role: str) -> FlaskClient:
@@ -118,6 +120,7 @@ class World:
             "batch_id": self.batch_id,
             "job_id": self.job_id,
             "subscription_id": self.subscription_id,
+            "flag_id": self.flag_id,
             "rest": "no-such-thing",
             "section": "people",
             "key": "records",
@@ -206,6 +209,12 @@ def build_world(app: Flask) -> World:
         for role in SIGNED_IN_ROLES
     }
     revoke_target, _ = api_services.create_token(people.staff_policy, "revoke target")
+    from registry.checks.services import record_check
+    from registry.policy.channel_checks import CheckOutcome, Verdict
+
+    # A flag the daily check raised: its page is the channel's, to whoever sees the channel.
+    record_check(channel.id, Verdict(CheckOutcome.GONE, seen={"status": 404}), 404, "", {})
+    flag_id = db.session.scalar(select(ChannelFlag.id).where(ChannelFlag.channel_id == channel.id))
     db.session.expire_all()
     return World(
         app=app,
@@ -224,6 +233,7 @@ def build_world(app: Flask) -> World:
         job_id=db.session.scalar(select(Job.id).where(Job.kind == "email").limit(1)),
         subscription_id=_subscription(),
         closing_channel_id=closing_channel_id,
+        flag_id=flag_id,
     )
 
 

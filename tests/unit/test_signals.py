@@ -21,9 +21,9 @@ EXPECTED = {
     signals.proposal_page: {"registry.signoffs.receivers", "registry.charters.receivers"},
     signals.proposal_editing: {"registry.signoffs.receivers"},
     signals.proposals_listed: {"registry.charters.receivers"},
-    signals.channel_page: {"registry.oia.receivers"},
     # For the transparency statement, which listens from its own package once it lands.
     signals.channel_closed: set(),
+    signals.channel_page: {"registry.oia.receivers", "registry.checks.receivers"},
 }
 
 

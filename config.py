@@ -129,6 +129,10 @@ class Config:
         self.SIGNOFF_REMINDER_WORKING_DAYS = env_int("SIGNOFF_REMINDER_WORKING_DAYS", 3)
         # The public register of official channels is off until the agency decides to publish.
         self.PUBLIC_REGISTER_ENABLED = env_bool("PUBLIC_REGISTER_ENABLED", False)
+        # The agency's privacy statement, linked from the social media transparency statement.
+        self.PRIVACY_STATEMENT_URL = env(
+            "PRIVACY_STATEMENT_URL", f"https://www.{self.AGENCY_DOMAIN}/privacy"
+        )
         # A charter render running longer than this is killed; its job tries again later.
         self.CHARTER_RENDER_TIMEOUT_SECONDS = float(env("CHARTER_RENDER_TIMEOUT_SECONDS", "30"))
         # A render that fails this often is left "failed" for the Communications team.

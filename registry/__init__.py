@@ -127,6 +127,7 @@ def _register_models() -> None:
     from registry.oia import models as _oia  # noqa: F401
     from registry.proposals import models as _proposals  # noqa: F401
     from registry.signoffs import models as _signoffs  # noqa: F401
+    from registry.transparency import models as _transparency  # noqa: F401
 
 
 def connect_receivers() -> None:
@@ -139,6 +140,7 @@ def connect_receivers() -> None:
     from registry.inventory import receivers as inventory
     from registry.oia import receivers as oia
     from registry.signoffs import receivers as signoffs
+    from registry.transparency import receivers as transparency
 
     signals.person_deactivated.connect(inventory.flag_channels_of)
     signals.person_deactivated.connect(api.revoke_tokens_of)
@@ -154,6 +156,8 @@ def connect_receivers() -> None:
     signals.proposal_editing.connect(signoffs.approvals_at_stake)
     signals.proposals_listed.connect(charters.proposals_listed)
     signals.channel_page.connect(oia.channel_page)
+    for signal in transparency.STATEMENT_CHANGES:
+        signal.connect(transparency.record_new_version)
 
 
 def _register_jobs(app: Flask) -> None:
@@ -162,9 +166,11 @@ def _register_jobs(app: Flask) -> None:
     from registry import notifications
     from registry.charters import jobs as charter_jobs
     from registry.jobs import inline, register
+    from registry.transparency import pdf as statement_pdf
 
     register(notifications.EMAIL_JOB, notifications.deliver, notifications.describe)
     register(charter_jobs.CHARTER_JOB, charter_jobs.issue, charter_jobs.describe)
+    register(statement_pdf.STATEMENT_PDF_JOB, statement_pdf.render, statement_pdf.describe)
     inline.init_app(app)
 
 
@@ -183,6 +189,7 @@ def _register_blueprints(app: Flask) -> None:
     from registry.proposals.people_views import blueprint as people_bp
     from registry.proposals.views import blueprint as proposals_bp
     from registry.signoffs.views import blueprint as signoffs_bp
+    from registry.transparency.views import blueprint as transparency_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(oidc_bp)
@@ -196,6 +203,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(inventory_bp)
     app.register_blueprint(register_bp)
     app.register_blueprint(oia_bp)
+    app.register_blueprint(transparency_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(account_bp)
 

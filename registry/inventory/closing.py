@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from registry import signals
 from registry.audit.log import record
 from registry.auth.models import User
 from registry.auth.offices import agency_today
@@ -73,6 +74,7 @@ def close_now(
         reason=reason[:500],
     )
     _withdraw_open_changes(channel, actor, actor_label, on_date)
+    signals.channel_decommissioned.send(channel, actor=actor, on_date=on_date)
 
 
 # A change still open when its channel closes could otherwise be signed off and issue a

@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from registry import signals
 from registry.audit.log import record
 from registry.auth.models import User
 from registry.auth.offices import agency_today
@@ -71,6 +72,7 @@ def on_approval(proposal: Proposal) -> Channel:
         proposal=proposal.reference,
         state=channel.state,
     )
+    signals.channel_approved.send(channel, proposal=proposal)
     return channel
 
 
@@ -127,6 +129,7 @@ def go_live(channel_id: int, actor: User, channel_url: str) -> Channel:
         review_due=channel.review_due.isoformat(),
         security_risk_accepted_by=accepted.capacity if accepted else None,
     )
+    signals.channel_went_live.send(channel, actor=actor)
     db.session.commit()
     return channel
 

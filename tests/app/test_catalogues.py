@@ -29,6 +29,9 @@ PUBLIC_TEMPLATES = {
     "charters/lookup.html",
     "charters/verify.html",
     "errors/error.html",
+    "transparency/statement.html",
+    "transparency/statement_pdf.html",
+    "transparency/pdf_preparing.html",
 }
 PUBLIC_PYTHON = {
     "registry/__init__.py",  # the error pages' titles and advice
@@ -38,6 +41,8 @@ PUBLIC_PYTHON = {
     "registry/charters/views.py",
     "registry/inventory/register_forms.py",
     "registry/inventory/register_views.py",
+    "registry/transparency/services.py",
+    "registry/transparency/views.py",
 }
 
 
@@ -133,6 +138,9 @@ def test_the_public_templates_listed_are_all_the_public_pages_render(
             f"/charters/{charter_number}/verify",
             "/charters/NO-SUCH-0001/verify",
             "/no-such-page",
+            "/transparency",
+            "/transparency/versions/1",
+            "/transparency/versions/1/statement-mi.pdf",
         ]:
             client.get(url)
     assert set(rendered) <= PUBLIC_TEMPLATES, sorted(set(rendered) - PUBLIC_TEMPLATES)

@@ -132,7 +132,8 @@ channel_page = _signals.signal(
 
 channel_went_live = _signals.signal(
     "channel-went-live",
-    doc="""The Communications team marked an approved channel live (``inventory.lifecycle.go_live``).
+    doc="""The Communications team marked an approved channel live
+    (``inventory.lifecycle.go_live``).
 
     Sender: the ``Channel``, now active. Keyword ``actor``: who marked it live.
     Inside the transaction, after the audit entry: what receivers write (the transparency

@@ -21,9 +21,7 @@ class IntroductionForm(RegistryForm):
                 message=_l("Keep the introduction under 5,000 characters."),
             ),
         ],
-        description=_l(
-            "Shown at the top of the statement. Blank lines start new paragraphs."
-        ),
+        description=_l("Shown at the top of the statement. Blank lines start new paragraphs."),
     )
     te_reo = TextAreaField(
         _l("Introduction in te reo Māori (optional)"),

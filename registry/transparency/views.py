@@ -51,21 +51,22 @@ def statement():
     return _page(current, current)
 
 
-@blueprint.route("/transparency/versions/<int:number>")
+@blueprint.route("/transparency/versions/<int:version_number>")
 @public_page
-def earlier_version(number: int):
+def earlier_version(version_number: int):
     """A version exactly as it was published, at its own address."""
     _published()
-    return _page(services.version(number), services.current())
+    current = services.current()
+    return _page(services.version(version_number), current)
 
 
-@blueprint.route("/transparency/versions/<int:number>/statement-<any(en, mi):language>.pdf")
+@blueprint.route("/transparency/versions/<int:version_number>/statement-<any(en, mi):language>.pdf")
 @public_page
-def statement_pdf(number: int, language: str):
+def statement_pdf(version_number: int, language: str):
     """A version as PDF: the stored one, or (the first time anyone asks) a page saying it is
     being prepared while the job queue renders it."""
     _published()
-    version = services.version(number)
+    version = services.version(version_number)
     stored = pdf.stored_pdf(version, language)
     if stored is not None:
         return Response(

@@ -33,9 +33,17 @@ def page(client, url: str = "/transparency") -> str:  # noqa: ANN001
 
 
 def last_updated(text: str) -> str:
-    match = re.search(r"(?:Last updated|I whakahōuhia whakamutunga): ([^<]+)</strong> \(([^)]+)\)", text)
+    match = re.search(
+        r"(?:Last updated|I whakahōuhia whakamutunga): ([^<]+)</strong> \(([^)]+)\)", text
+    )
     assert match, text[:3000]
     return f"{match.group(1)} {match.group(2)}"
+
+
+def statement_part(text: str) -> str:
+    """What the statement says, without the page around it (the notice, the version list)."""
+    start = text.index('<p class="statement-updated">')
+    return text[start : text.index('<section aria-labelledby="download-heading">')]
 
 
 def change_channel(client_as, people, db, channel, **form):  # noqa: ANN001, ANN003, ANN201
@@ -53,7 +61,9 @@ def change_channel(client_as, people, db, channel, **form):  # noqa: ANN001, ANN
         assert decide(client_as(role), change, capacity=office).status_code == 302
 
 
-def test_a_channel_going_live_appears_with_its_details_and_a_new_date(client, client_as, people, db):
+def test_a_channel_going_live_appears_with_its_details_and_a_new_date(
+    client, client_as, people, db
+):
     before = page(client)
     assert "We have no official social media channels at present" in before
     assert "version 1" in before
@@ -95,9 +105,9 @@ def test_closing_a_channel_takes_it_off_in_a_new_version_and_the_old_one_still_l
     # The earlier version reads exactly as before, and says it is an earlier version.
     again = page(client, f"/transparency/versions/{number}")
     assert "MEC Pasifika Communities" in again
-    assert "This is an earlier version (version %d)" % number in again
-    strip = lambda text: re.sub(r"<section aria-labelledby=\"download-heading\">.*", "", text, flags=re.S)  # noqa: E731
-    assert strip(again).split("<h1>")[1].split("</p></div>", 1)[1] == strip(old).split("<h1>")[1].split("</h1>", 1)[1] or "MEC Pasifika Communities" in again
+    assert f"This is an earlier version (version {number})" in again
+    # Word for word: what the statement says is drawn from the stored version alone.
+    assert statement_part(again) == statement_part(old)
     assert "MEC Pasifika Communities" in with_it
 
 
@@ -123,7 +133,9 @@ def test_the_statement_in_te_reo(client, client_as, people, db):
     assert '<html lang="mi">' in text
     assert "Tauākī pūataata pāpāho pāpori" in text
     assert "Mane, " in text  # Monday
-    assert "Social media transparency statement" not in text.split("<main", 1)[1].split("</main>")[0]
+    assert (
+        "Social media transparency statement" not in text.split("<main", 1)[1].split("</main>")[0]
+    )
     assert 'lang="en" hreflang="en">English</a>' in text
 
 
@@ -172,7 +184,9 @@ def test_each_version_as_pdf_reads_back_and_renders_the_same_bytes(client, clien
     db.session.expire_all()
     version = db.session.scalar(select(StatementVersion).where(StatementVersion.number == number))
     stored = db.session.scalar(
-        select(StatementPdf).where(StatementPdf.version_id == version.id, StatementPdf.language == "en")
+        select(StatementPdf).where(
+            StatementPdf.version_id == version.id, StatementPdf.language == "en"
+        )
     )
     assert statement_pdf.render_pdf(version, "en") == stored.pdf == english.data
 
@@ -190,14 +204,20 @@ def test_the_communications_team_writes_the_introduction_in_a_new_version(
     based_on = re.search(r'name="based_on" type="hidden" value="(\d+)"', form).group(1)
     response = comms.post(
         "/transparency/introduction",
-        data={"english": "We use social media to reach every community.", "te_reo": "", "based_on": based_on},
+        data={
+            "english": "We use social media to reach every community.",
+            "te_reo": "",
+            "based_on": based_on,
+        },
     )
     assert response.status_code == 302
     assert versions(db) == 2
     text = page(client)
     assert "We use social media to reach every community." in text
     # On the te reo page, the English introduction is marked as English.
-    assert '<div class="statement-introduction" lang="en-NZ">' in page(client, "/transparency?lang=mi")
+    assert '<div class="statement-introduction" lang="en-NZ">' in page(
+        client, "/transparency?lang=mi"
+    )
     assert "We use social media" not in page(client, "/transparency/versions/1")
 
 
@@ -216,10 +236,19 @@ def test_the_introduction_form_keeps_what_was_typed_on_error(client_as, people, 
     assert versions(db) == 0
 
 
-def test_an_introduction_saved_over_someone_elses_is_refused_with_the_text_kept(client_as, people, db):
+def test_an_introduction_saved_over_someone_elses_is_refused_with_the_text_kept(
+    client_as, people, db
+):
     comms = client_as("comms")
-    assert comms.post("/transparency/introduction", data={"english": "First.", "based_on": "0"}).status_code == 302
-    response = comms.post("/transparency/introduction", data={"english": "Second.", "based_on": "0"})
+    assert (
+        comms.post(
+            "/transparency/introduction", data={"english": "First.", "based_on": "0"}
+        ).status_code
+        == 302
+    )
+    response = comms.post(
+        "/transparency/introduction", data={"english": "Second.", "based_on": "0"}
+    )
     assert response.status_code == 409
     text = response.get_data(as_text=True)
     assert "Someone else saved a new introduction" in text and "Second." in text
@@ -229,14 +258,21 @@ def test_the_introduction_is_the_communications_teams_alone(client, client_as, p
     assert client.get("/transparency/introduction").status_code == 302  # to sign in
     for role in ("staff_policy", "admin", "ce"):
         assert client_as(role).get("/transparency/introduction").status_code == 403
-        assert client_as(role).post("/transparency/introduction", data={"english": "x", "based_on": "0"}).status_code == 403
+        assert (
+            client_as(role)
+            .post("/transparency/introduction", data={"english": "x", "based_on": "0"})
+            .status_code
+            == 403
+        )
     assert versions(db) == 0
 
 
 def test_saving_the_introduction_is_audited(client_as, people, db):
     from registry.audit.models import AuditEntry
 
-    client_as("comms").post("/transparency/introduction", data={"english": "Hello.", "based_on": "0"})
+    client_as("comms").post(
+        "/transparency/introduction", data={"english": "Hello.", "based_on": "0"}
+    )
     actions = set(db.session.scalars(select(AuditEntry.action)))
     assert {"statement-introduction-saved", "statement-version-recorded"} <= actions
 
@@ -249,7 +285,9 @@ def test_remind_records_a_scheduled_closure_in_a_new_version(app, client, client
     tomorrow = agency_today() + timedelta(days=1)
     close(client_as, channel, tomorrow)  # scheduled: still official today
     assert versions(db) == number
-    result = app.test_cli_runner().invoke(args=["registry", "remind", "--today", tomorrow.isoformat()])
+    result = app.test_cli_runner().invoke(
+        args=["registry", "remind", "--today", tomorrow.isoformat()]
+    )
     assert result.exit_code == 0, result.output
     assert versions(db) == number + 1
     assert "MEC Pasifika Communities" not in page(client)

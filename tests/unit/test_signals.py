@@ -22,6 +22,10 @@ EXPECTED = {
     signals.proposal_editing: {"registry.signoffs.receivers"},
     signals.proposals_listed: {"registry.charters.receivers"},
     signals.channel_page: {"registry.oia.receivers"},
+    signals.channel_went_live: {"registry.transparency.receivers"},
+    signals.channel_approved: {"registry.transparency.receivers"},
+    signals.channel_decommissioned: {"registry.transparency.receivers"},
+    signals.channels_imported: {"registry.transparency.receivers"},
 }
 
 

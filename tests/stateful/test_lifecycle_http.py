@@ -477,6 +477,7 @@ class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
             self.world.sessions,
             self.world.tokens,
             self.world.deactivated_since_issue,
+            statement_versions=self.world.statement_versions,
         )
         assert not violations, "\n".join(str(v) for v in violations)
 

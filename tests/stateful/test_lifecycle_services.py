@@ -478,6 +478,7 @@ class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
             self.world.sessions,
             self.world.tokens,
             self.world.deactivated_since_issue,
+            statement_versions=self.world.statement_versions,
         )
         assert not violations, "\n".join(str(v) for v in violations)
 

@@ -285,9 +285,11 @@ def test_0021_from_0016_with_channels_the_first_statement_lists_them(fresh_datab
         assert listed == {"MECNZ": "News for communities.", "Imported": ""}
         assert statement.current().number == 1  # nothing changed: no second version
         if db.engine.dialect.name == "postgresql":
-            with pytest.raises(sa.exc.DBAPIError, match="never changes"):
-                with db.engine.begin() as conn:
-                    conn.execute(sa.text("UPDATE statement_version SET snapshot_json = '{}'"))
+            with (
+                pytest.raises(sa.exc.DBAPIError, match="never changes"),
+                db.engine.begin() as conn,
+            ):
+                conn.execute(sa.text("UPDATE statement_version SET snapshot_json = '{}'"))
         db.session.remove()
         downgrade(revision="0016")
         assert "statement_version" not in _tables(app)

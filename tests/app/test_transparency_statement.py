@@ -81,7 +81,7 @@ def test_a_channel_going_live_appears_with_its_details_and_a_new_date(
     assert "Monday, 8:30am to 5:00pm" in after
     assert "https://www.facebook.com/MECPasifika" in after
     # How comments are moderated: the channel's terms of use.
-    assert "Terms of use: MEC Pasifika Communities" in after
+    assert "Terms of use: <bdi>MEC Pasifika Communities</bdi>" in after
     # Information requests: the Official Information Act's 20 working days.
     assert "no later than 20 working days after the day we receive your request" in after
     # The privacy statement setting.

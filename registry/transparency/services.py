@@ -12,19 +12,15 @@ read (``current``) or by ``flask registry remind``, whichever comes first.
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select, text
+from sqlalchemy import select
 
-from registry.audit.log import record
+from registry.audit.log import hold_chain_lock, record
 from registry.auth.models import User
 from registry.database import begin_write
 from registry.errors import ConflictError, NotFoundError
 from registry.extensions import db
 from registry.transparency.models import StatementVersion
 from registry.transparency.snapshot import canonical, live_snapshot
-
-# One writer of versions at a time on PostgreSQL (SQLite's BEGIN IMMEDIATE already is one):
-# two go-lives committing together must not both become version N+1, nor one miss the other.
-_VERSION_LOCK_KEY = 7_260_021
 
 
 def latest() -> StatementVersion | None:
@@ -48,8 +44,12 @@ def versions() -> list[StatementVersion]:
 
 
 def hold_version_lock() -> None:
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _VERSION_LOCK_KEY})
+    """One writer of versions at a time: two go-lives committing together must not both
+    become version N+1, nor one miss the other. The audit log's lock: every decision that
+    records a version holds it already (its audit entry came first), and a version's own audit
+    entry needs it anyway, so there is no second lock to take in another order. (SQLite's
+    BEGIN IMMEDIATE already makes one writer at a time.)"""
+    hold_chain_lock()
 
 
 def record_if_changed(

@@ -110,6 +110,9 @@ def introduction():
                 "success",
             )
             return redirect(url_for("transparency.introduction"))
+        # Saving again keeps the text typed here over the introduction saved meanwhile.
+        latest = services.latest()
+        form.based_on.data = str(latest.number) if latest else "0"
         return render_template("transparency/introduction.html", form=form, latest=latest), (
             refusal.status
         )

@@ -252,6 +252,11 @@ def test_an_introduction_saved_over_someone_elses_is_refused_with_the_text_kept(
     assert response.status_code == 409
     text = response.get_data(as_text=True)
     assert "Someone else saved a new introduction" in text and "Second." in text
+    # Saving again from that page keeps the text typed there.
+    based_on = re.search(r'name="based_on" type="hidden" value="(\d+)"', text).group(1)
+    again = {"english": "Second.", "based_on": based_on}
+    assert comms.post("/transparency/introduction", data=again).status_code == 302
+    assert "Second." in comms.get("/transparency/introduction").get_data(as_text=True)
 
 
 def test_the_introduction_is_the_communications_teams_alone(client, client_as, people, db):

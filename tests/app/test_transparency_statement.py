@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from datetime import timedelta
 
 import pytest
@@ -297,3 +298,59 @@ def test_remind_records_a_scheduled_closure_in_a_new_version(app, client, client
     assert versions(db) == number + 1
     assert "MEC Pasifika Communities" not in page(client)
     assert comms
+
+
+def test_decisions_and_readers_at_once_number_versions_one_after_another(client_as, people, db):
+    """Two go-lives, an introduction and readers of the statement at once, on real
+    connections: no error, versions numbered one after another, the last lists both."""
+    from registry.policy.platforms import expected_channel_url
+    from tests.workflow import secure_account
+
+    channels = []
+    for name, handle in (("MEC Race One", "MECRaceOne"), ("MEC Race Two", "MECRaceTwo")):
+        channel = channel_of(
+            db, approved_proposal(client_as, people, channel_name=name, handle=handle)
+        )
+        secure_account(channel.id, people)
+        channels.append(channel)
+    statuses: list[int] = []
+    barrier = threading.Barrier(6)
+
+    def act(client, method, url, data=None) -> None:  # noqa: ANN001
+        barrier.wait()
+        response = client.post(url, data=data) if method == "POST" else client.get(url)
+        statuses.append(response.status_code)
+
+    comms = [client_as("comms") for _ in range(3)]
+    readers = [client_as("staff_policy") for _ in range(3)]
+    jobs = [
+        (
+            comms[0],
+            "POST",
+            f"/channels/{channels[0].id}/live",
+            {"channel_url": expected_channel_url("facebook", "MECRaceOne")},
+        ),
+        (
+            comms[1],
+            "POST",
+            f"/channels/{channels[1].id}/live",
+            {"channel_url": expected_channel_url("facebook", "MECRaceTwo")},
+        ),
+        (comms[2], "POST", "/transparency/introduction", {"english": "Hello.", "based_on": "1"}),
+        *((reader, "GET", "/transparency", None) for reader in readers),
+    ]
+    threads = [threading.Thread(target=act, args=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    db.session.rollback()
+    assert len(statuses) == 6 and 500 not in statuses, statuses
+    numbers = list(
+        db.session.scalars(select(StatementVersion.number).order_by(StatementVersion.number))
+    )
+    assert numbers == list(range(1, len(numbers) + 1))
+    last = db.session.scalar(
+        select(StatementVersion).order_by(StatementVersion.number.desc()).limit(1)
+    )
+    assert {c["name"] for c in last.snapshot["channels"]} == {"MEC Race One", "MEC Race Two"}

@@ -354,3 +354,21 @@ def test_decisions_and_readers_at_once_number_versions_one_after_another(client_
         select(StatementVersion).order_by(StatementVersion.number.desc()).limit(1)
     )
     assert {c["name"] for c in last.snapshot["channels"]} == {"MEC Race One", "MEC Race Two"}
+
+
+def test_a_confirmed_import_adds_its_channels_in_a_new_version(client, client_as, people, db):
+    from tests.workflow import confirm_import, submit_import
+
+    page(client)
+    number = versions(db)
+    batch_id = submit_import(
+        client_as("comms"),
+        "Name,Platform,Handle,URL,Business unit,Liaison email,Date started\r\n"
+        f"MEC Old Page,Facebook,MECOldPage,,POL,{people.comms.email},2019-07-01\r\n",
+    )
+    assert versions(db) == number  # waiting for the Manager Communications: not official yet
+    assert confirm_import(client_as("manager"), batch_id).status_code == 302
+    assert versions(db) == number + 1
+    text = page(client)
+    assert '<h3 id="channel-1" dir="auto">MEC Old Page</h3>' in text
+    assert "Not on record: this channel existed before the registry." in text

@@ -137,6 +137,10 @@ class Config:
         self.OPEN_DATA_PREVIOUS_KEY_FILE = env("OPEN_DATA_PREVIOUS_KEY_FILE", "")
         self.OPEN_DATA_RATE_LIMIT = env("OPEN_DATA_RATE_LIMIT", "60 per minute;1000 per hour")
         self.OPEN_DATA_MAX_AGE_SECONDS = env_int("OPEN_DATA_MAX_AGE_SECONDS", 300)
+        # The agency's privacy statement, linked from the social media transparency statement.
+        self.PRIVACY_STATEMENT_URL = env(
+            "PRIVACY_STATEMENT_URL", f"https://www.{self.AGENCY_DOMAIN}/privacy"
+        )
         # A charter render running longer than this is killed; its job tries again later.
         self.CHARTER_RENDER_TIMEOUT_SECONDS = float(env("CHARTER_RENDER_TIMEOUT_SECONDS", "30"))
         # A render that fails this often is left "failed" for the Communications team.

@@ -154,6 +154,7 @@ def _register_models() -> None:
     from registry.oia import models as _oia  # noqa: F401
     from registry.proposals import models as _proposals  # noqa: F401
     from registry.signoffs import models as _signoffs  # noqa: F401
+    from registry.transparency import models as _transparency  # noqa: F401
 
 
 def connect_receivers() -> None:
@@ -167,6 +168,7 @@ def connect_receivers() -> None:
     from registry.inventory import receivers as inventory
     from registry.oia import receivers as oia
     from registry.signoffs import receivers as signoffs
+    from registry.transparency import receivers as transparency
 
     signals.person_deactivated.connect(inventory.flag_channels_of)
     signals.person_deactivated.connect(api.revoke_tokens_of)
@@ -183,6 +185,8 @@ def connect_receivers() -> None:
     signals.proposals_listed.connect(charters.proposals_listed)
     signals.channel_page.connect(oia.channel_page)
     signals.channel_page.connect(checks.channel_page)
+    for signal in transparency.STATEMENT_CHANGES:
+        signal.connect(transparency.record_new_version)
 
 
 def _register_jobs(app: Flask) -> None:
@@ -193,11 +197,13 @@ def _register_jobs(app: Flask) -> None:
     from registry.checks import services as check_services
     from registry.federation import services as federation
     from registry.jobs import inline, register
+    from registry.transparency import pdf as statement_pdf
 
     register(notifications.EMAIL_JOB, notifications.deliver, notifications.describe)
     register(charter_jobs.CHARTER_JOB, charter_jobs.issue, charter_jobs.describe)
     register(federation.FETCH_JOB, federation.fetch_job, federation.describe_fetch)
     register(check_services.CHECK_JOB, check_services.run_check, check_services.describe_job)
+    register(statement_pdf.STATEMENT_PDF_JOB, statement_pdf.render, statement_pdf.describe)
     inline.init_app(app)
 
 
@@ -220,6 +226,7 @@ def _register_blueprints(app: Flask) -> None:
     from registry.proposals.people_views import blueprint as people_bp
     from registry.proposals.views import blueprint as proposals_bp
     from registry.signoffs.views import blueprint as signoffs_bp
+    from registry.transparency.views import blueprint as transparency_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(oidc_bp)
@@ -235,6 +242,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(register_bp)
     app.register_blueprint(oia_bp)
     app.register_blueprint(checks_bp)
+    app.register_blueprint(transparency_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(public_api_bp)
     app.register_blueprint(open_data_bp)

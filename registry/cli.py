@@ -294,6 +294,7 @@ def remind(after_working_days: int | None, today_text: str | None) -> None:
     from registry.checks.cli import queue_and_say
 
     queue_and_say()
+    _bring_statement_up_to_date()
 
 
 @registry_cli.command("backup")
@@ -377,6 +378,17 @@ def import_channels_command(path: str) -> None:
     if result.unchanged:
         line += f"; {result.unchanged} unchanged"
     click.echo(line + ".")
+    _bring_statement_up_to_date()
+
+
+def _bring_statement_up_to_date() -> None:
+    """The transparency statement lists the official channels: after an import or the
+    day's closures, a new version if it now reads differently."""
+    from registry.transparency.services import refresh
+
+    new = refresh()
+    if new is not None:
+        click.echo(f"Transparency statement: version {new.number} recorded.")
 
 
 def register_cli(app: Flask) -> None:

@@ -145,6 +145,49 @@ channel_closed = _signals.signal(
     raising ``RegistryError``. The return value is ignored.""",
 )
 
+channel_went_live = _signals.signal(
+    "channel-went-live",
+    doc="""The Communications team marked an approved channel live
+    (``inventory.lifecycle.go_live``).
+
+    Sender: the ``Channel``, now active. Keyword ``actor``: who marked it live.
+    Inside the transaction, after the audit entry: what receivers write (the transparency
+    statement's new version) commits or rolls back with the go-live. Return value ignored.""",
+)
+
+channel_approved = _signals.signal(
+    "channel-approved",
+    doc="""A channel's approved content was set: a new channel approved, or a change to an
+    existing one signed off (``inventory.lifecycle.on_approval``).
+
+    Sender: the ``Channel``. Keyword ``proposal``: the approved ``Proposal``.
+    Inside the final sign-off's transaction, after the channel is updated and audited.
+    Receivers compare what they publish with what they published before (a change that leaves
+    the public statement the same changes nothing there). Return value ignored.""",
+)
+
+channel_decommissioned = _signals.signal(
+    "channel-decommissioned",
+    doc="""A channel closed: it is ``closing`` from now, or from its scheduled day by ``flask
+    registry remind`` (``inventory.closing.close_now``), and is no longer official; its closing
+    checklist then ends in ``channel_closed``.
+
+    Sender: the ``Channel``, now closing. Keywords ``actor`` (a ``User``, or None for
+    the daily command) and ``on_date`` (the closing day).
+    Inside the transaction, after the audit entry. Return value ignored.""",
+)
+
+channels_imported = _signals.signal(
+    "channels-imported",
+    doc="""The Manager Communications confirmed an import: the channels that existed before
+    the registry were added (active) or changed (``inventory.import_batches.confirm_batch``).
+    The operator's command-line import, which streams files of any size, sends nothing: its
+    command brings the transparency statement up to date after it commits.
+
+    Sender: the confirmed ``ImportBatch``. Keyword ``actor``: who confirmed it.
+    Inside the transaction, after the audit entry. Return value ignored.""",
+)
+
 ALL: tuple[Signal, ...] = (
     person_deactivated,
     office_ended,
@@ -158,6 +201,10 @@ ALL: tuple[Signal, ...] = (
     proposals_listed,
     channel_page,
     channel_closed,
+    channel_went_live,
+    channel_approved,
+    channel_decommissioned,
+    channels_imported,
 )
 
 

@@ -57,6 +57,15 @@ def entry_digest(entry: AuditEntry) -> str:
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
+def hold_chain_lock() -> None:
+    """Hold the lock that orders appends to the log, until the transaction ends (PostgreSQL;
+    on SQLite a writer already holds the database's write lock). Every audited decision takes
+    it, so whatever else must be ordered with those decisions takes it first, before its own
+    reads, and two locks are never taken in opposite orders."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
+
+
 def record(
     action: str,
     object_type: str,
@@ -69,8 +78,7 @@ def record(
 
     ``actor`` is a User or None (the system); ``summary`` holds before/after and details.
     """
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
+    hold_chain_lock()
     last = db.session.execute(
         select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
     ).first()

@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from registry import signals
 from registry.audit.log import record
 from registry.auth.models import User
 from registry.auth.offices import agency_today
@@ -80,6 +81,7 @@ def close_now(
     start_checklist(channel)
     # Closed from this date: nothing may still change it through a change proposal.
     _withdraw_open_changes(channel, actor, actor_label, on_date)
+    signals.channel_decommissioned.send(channel, actor=actor, on_date=on_date)
 
 
 # A change still open when its channel closes could otherwise be signed off and issue a

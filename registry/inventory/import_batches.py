@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from registry import signals
 from registry.audit.log import record
 from registry.auth.models import Office, User
 from registry.auth.offices import holds
@@ -251,6 +252,7 @@ def confirm_batch(actor: User, batch_id: int, sha256: str) -> ImportBatch:
             no_charter=True,
             **_summary(batch),
         )
+        signals.channels_imported.send(batch, actor=actor)
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()

@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from registry import signals
 from registry.audit.log import record
 from registry.auth.models import User
 from registry.auth.offices import agency_today
@@ -76,6 +77,7 @@ def on_approval(proposal: Proposal) -> Channel:
         proposal=proposal.reference,
         state=channel.state,
     )
+    signals.channel_approved.send(channel, proposal=proposal)
     return channel
 
 
@@ -138,6 +140,7 @@ def go_live(channel_id: int, actor: User, channel_url: str, account_id: str = ""
         review_due=channel.review_due.isoformat(),
         security_risk_accepted_by=accepted.capacity if accepted else None,
     )
+    signals.channel_went_live.send(channel, actor=actor)
     db.session.commit()
     return channel
 

@@ -30,6 +30,9 @@ PUBLIC_TEMPLATES = {
     "charters/verify.html",
     "errors/error.html",
     "api/open_data.html",
+    "transparency/statement.html",
+    "transparency/statement_pdf.html",
+    "transparency/pdf_preparing.html",
 }
 PUBLIC_PYTHON = {
     "registry/__init__.py",  # the error pages' titles and advice
@@ -40,6 +43,8 @@ PUBLIC_PYTHON = {
     "registry/inventory/register_forms.py",
     "registry/inventory/register_views.py",
     "registry/api/public_views.py",
+    "registry/transparency/services.py",
+    "registry/transparency/views.py",
 }
 
 
@@ -136,6 +141,9 @@ def test_the_public_templates_listed_are_all_the_public_pages_render(
             "/charters/NO-SUCH-0001/verify",
             "/no-such-page",
             "/register/open-data",
+            "/transparency",
+            "/transparency/versions/1",
+            "/transparency/versions/1/statement-mi.pdf",
         ]:
             client.get(url)
     assert set(rendered) <= PUBLIC_TEMPLATES, sorted(set(rendered) - PUBLIC_TEMPLATES)

@@ -384,3 +384,62 @@ def test_0019_keeps_channels_and_reviews_and_starts_every_channel_in_cycle_0(fre
             assert conn.scalar(sa.text("SELECT count(*) FROM channel_review")) == 1
         upgrade()
         db.engine.dispose()
+
+
+def test_0021_from_0016_with_channels_the_first_statement_lists_them(fresh_database_url):
+    """Upgrading a registry that has channels: the first read of the transparency statement
+    records version 1 from them; the tables come and go with the migration, and on PostgreSQL
+    a version can be neither changed nor deleted."""
+    app = build_app(make_config(fresh_database_url))
+    with app.app_context():
+        from registry.extensions import db
+        from registry.transparency import services as statement
+
+        upgrade(revision="0016")
+        with db.engine.begin() as conn:
+            unit = _insert(conn, "business_unit", code="POL", name="Policy")
+            person = _insert(conn, "user_account", email="a@example.govt.nz", display_name="A")
+            proposal = _insert(
+                conn, "proposal", business_unit_id=unit, proposer_id=person, state="approved"
+            )
+            _insert(
+                conn,
+                "proposal_revision",
+                proposal_id=proposal,
+                number=1,
+                content_json=json.dumps({"purpose": "News for communities.", "languages": []}),
+                created_by_id=person,
+            )
+            for handle, proposal_id, state in (
+                ("MECNZ", proposal, "active"),
+                ("Imported", None, "active"),
+                ("Closed", None, "decommissioned"),
+            ):
+                _insert(
+                    conn,
+                    "channel",
+                    name=handle,
+                    platform="facebook",
+                    handle=handle,
+                    handle_key=handle.lower(),
+                    business_unit_id=unit,
+                    state=state,
+                    proposal_id=proposal_id,
+                )
+        upgrade()
+        first = statement.current()
+        assert first.number == 1
+        listed = {c["handle"]: c["purpose"] for c in first.snapshot["channels"]}
+        assert listed == {"MECNZ": "News for communities.", "Imported": ""}
+        assert statement.current().number == 1  # nothing changed: no second version
+        if db.engine.dialect.name == "postgresql":
+            with (
+                pytest.raises(sa.exc.DBAPIError, match="never changes"),
+                db.engine.begin() as conn,
+            ):
+                conn.execute(sa.text("UPDATE statement_version SET snapshot_json = '{}'"))
+        db.session.remove()
+        downgrade(revision="0016")
+        assert "statement_version" not in _tables(app)
+        upgrade()
+        db.engine.dispose()

@@ -148,6 +148,19 @@ MATRIX: dict[str, str] = {
     "/api/public/v1/feed.atom.sig @enabled":        "404 404 404 404 404 404 404 404 404 404",
     "/api/public/v1/verify":                        "404 404 404 404 404 404 404 404 404 404",
     "/api/public/v1/verify @enabled":               "400 400 400 400 400 400 400 400 400 400",
+    # The social media transparency statement: public, with the register (off until then).
+    "/transparency":                                "404 404 404 404 404 404 404 404 404 404",
+    "/transparency @enabled":                       "200 200 200 200 200 200 200 200 200 200",
+    "/transparency/versions/<int:version_number>":  "404 404 404 404 404 404 404 404 404 404",
+    "/transparency/versions/<int:version_number> @enabled":
+                                                    "200 200 200 200 200 200 200 200 200 200",
+    "/transparency/versions/<int:version_number>/statement-<any(en, mi):language>.pdf":
+                                                    "404 404 404 404 404 404 404 404 404 404",
+    "/transparency/versions/<int:version_number>/statement-<any(en, mi):language>.pdf @enabled":
+                                                    "200 200 200 200 200 200 200 200 200 200",
+    # Its introduction: the Communications team's (the Manager Communications is one of them
+    # in this cast).
+    "/transparency/introduction":                   "302 403 403 200 200 403 403 403 403 403",
     # Administration: the admin office only.
     "/admin/":                                      "302 403 403 403 403 403 403 403 403 302",
     "/admin/users":                                 "302 403 403 403 403 403 403 403 403 200",

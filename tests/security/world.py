@@ -27,9 +27,12 @@ from registry.channels.models import Channel
 from registry.charters.services import charter_for
 from registry.checks.models import ChannelFlag
 from registry.extensions import db
+from registry.jobs import run_due
 from registry.jobs.models import Job
 from registry.proposals.models import Proposal
 from registry.timeutil import utcnow
+from registry.transparency import pdf as statement_pdf
+from registry.transparency import services as statement
 from tests import factories
 from tests.conftest import _wipe
 from tests.proposal_data import good_form
@@ -125,6 +128,9 @@ class World:
             "section": "people",
             "key": "records",
             "filename": "css/registry.css",
+            # The transparency statement's first version (the approval below made it).
+            "version_number": 1,
+            "language": "en",
         }
 
     def url(self, rule, variant: str = "") -> str:  # noqa: ANN001
@@ -175,6 +181,10 @@ def build_world(app: Flask) -> World:
         data={"channel_url": "https://www.facebook.com/MatrixApproved"},
     )
     assert live.status_code == 302, live.get_data(as_text=True)[:2000]
+    # The approval made the transparency statement's first version (no channel yet), the
+    # go-live its second; the first one's English PDF is ready.
+    statement_pdf.ask_for_pdf(statement.version(1), "en")
+    run_due()
     # A change already open: "start a change" is then refused (409), never repeated.
     assert comms.post(f"/channels/{channel.id}/change").status_code == 302
     logged = comms.post(

@@ -487,6 +487,70 @@ def register_matches(client: Any) -> list[Violation]:
     return found
 
 
+_STATEMENT_CHANNEL = re.compile(r'<h3 id="channel-\d+" dir="auto">(.*?)</h3>', re.S)
+_STATEMENT_VERSION = re.compile(r"\(version (\d+)\)</p>")
+
+
+def statement_matches(client: Any, seen: dict[int, str]) -> list[Violation]:
+    """The transparency statement lists exactly the official channels, as its latest version,
+    and no version's stored snapshot ever changes (``seen``: number to snapshot, as first read,
+    kept by the caller across steps).
+
+    The register must be switched on (PUBLIC_REGISTER_ENABLED) in the app under test.
+    """
+    from registry.transparency.models import StatementVersion
+    from registry.transparency.snapshot import canonical
+
+    response = client.get("/transparency?lang=en")
+    if response.status_code != 200:
+        return [Violation("statement", f"/transparency answered {response.status_code}.")]
+    page = response.get_data(as_text=True)
+    listed = sorted(_text(name) for name in _STATEMENT_CHANNEL.findall(page))
+    db.session.expire_all()
+    today = agency_today()
+    official = sorted(
+        " ".join(c.name.split())
+        for c in db.session.scalars(
+            sa.select(Channel).where(Channel.state == ChannelState.ACTIVE.value)
+        ).unique()
+        if _official_on(c, today)
+    )
+    found = []
+    if listed != official:
+        found.append(
+            Violation("statement", f"The statement lists {listed}; the official are {official}.")
+        )
+    versions = list(
+        db.session.scalars(sa.select(StatementVersion).order_by(StatementVersion.number))
+    )
+    shown = _STATEMENT_VERSION.search(page)
+    if not versions or shown is None or int(shown.group(1)) != versions[-1].number:
+        found.append(Violation("statement", "The statement page does not show the latest version."))
+    for number, version in enumerate(versions, start=1):
+        if version.number != number:
+            found.append(Violation("statement-history", f"Version {number} is missing."))
+            break
+        if canonical(json.loads(version.snapshot_json)) != (
+            version.snapshot_json,
+            version.snapshot_sha256,
+        ):
+            found.append(
+                Violation("statement-history", f"Version {number}'s SHA-256 is not its snapshot's.")
+            )
+        first = seen.setdefault(number, version.snapshot_json)
+        if first != version.snapshot_json:
+            found.append(Violation("statement-history", f"Version {number}'s snapshot changed."))
+    for earlier, later in zip(versions, versions[1:], strict=False):
+        if earlier.snapshot_sha256 == later.snapshot_sha256:
+            found.append(
+                Violation(
+                    "statement-history",
+                    f"Versions {earlier.number} and {later.number} say the same thing.",
+                )
+            )
+    return found
+
+
 _STATUS = re.compile(r"<dt>Status</dt>\s*<dd>(.*?)</dd>", re.S)
 
 
@@ -674,6 +738,7 @@ def check_all(
     tokens: dict[int, str] | None = None,
     deactivated_since_issue: Iterable[int] = (),
     include_pending: bool = False,
+    statement_versions: dict[int, str] | None = None,
 ) -> list[Violation]:
     """Every invariant; skipped ones (PENDING_FIXES...) left out unless ``include_pending``."""
     # Its own module (this one is long); imported here, since it takes Violation from here.
@@ -686,6 +751,7 @@ def check_all(
             *no_self_appointments(),
             *recertifications_attested(),
             *register_matches(client),
+            *statement_matches(client, {} if statement_versions is None else statement_versions),
             *lookup_vouches_only_for_ours(),
             *open_data_matches(client, Violation),
             *ours_come_first(Violation),

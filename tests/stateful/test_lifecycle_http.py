@@ -566,6 +566,7 @@ class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
             self.world.sessions,
             self.world.tokens,
             self.world.deactivated_since_issue,
+            statement_versions=self.world.statement_versions,
         )
         states = invariants.channel_states()
         violations += invariants.failing(invariants.lifecycle_moves_forward(self.states, states))

@@ -570,6 +570,7 @@ class ServiceLifecycle(ServiceDoorRules, RuleBasedStateMachine):
             self.world.sessions,
             self.world.tokens,
             self.world.deactivated_since_issue,
+            statement_versions=self.world.statement_versions,
         )
         states = invariants.channel_states()
         violations += invariants.failing(invariants.lifecycle_moves_forward(self.states, states))

@@ -82,6 +82,8 @@ class World:
     tokens: dict[int, str] = field(default_factory=dict)
     # Users who were deactivated at some point after their session/token was issued.
     deactivated_since_issue: set[int] = field(default_factory=set)
+    # Each transparency statement version's snapshot as first seen: it must never change.
+    statement_versions: dict[int, str] = field(default_factory=dict)
 
     def user(self, role: str) -> User:
         return db.session.get(User, self.people[role])

@@ -21,9 +21,12 @@ EXPECTED = {
     signals.proposal_page: {"registry.signoffs.receivers", "registry.charters.receivers"},
     signals.proposal_editing: {"registry.signoffs.receivers"},
     signals.proposals_listed: {"registry.charters.receivers"},
-    # For the transparency statement, which listens from its own package once it lands.
-    signals.channel_closed: set(),
     signals.channel_page: {"registry.oia.receivers", "registry.checks.receivers"},
+    signals.channel_closed: {"registry.transparency.receivers"},
+    signals.channel_went_live: {"registry.transparency.receivers"},
+    signals.channel_approved: {"registry.transparency.receivers"},
+    signals.channel_decommissioned: {"registry.transparency.receivers"},
+    signals.channels_imported: {"registry.transparency.receivers"},
 }
 
 

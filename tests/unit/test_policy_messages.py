@@ -20,6 +20,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from registry.policy import RULES, Agency, MonitoringWindow, Person, RelatedChannel, SignoffFact
+from registry.policy.account_ids import ACCOUNT_ID_SHAPES, account_id_message
 from registry.policy.messages import Message
 from registry.policy.platforms import channel_url_message
 from registry.policy.rules import check
@@ -136,6 +137,19 @@ def _channel_url_messages() -> list[Message]:
     return [blank, elsewhere]
 
 
+def _account_id_templates() -> set[str]:
+    """The platform account id's messages: a wrong id for each platform with its shape (whose
+    description is marked for translation too), and a wrong one for any other platform."""
+    templates = set()
+    for platform, shape in ACCOUNT_ID_SHAPES.items():
+        message = account_id_message(platform, "not an id")
+        assert message is not None, platform
+        templates |= {message.template, shape.description}
+    other = account_id_message("other", "two words")
+    assert other is not None
+    return templates | {other.template}
+
+
 @pytest.fixture(scope="module")
 def catalogue(tmp_path_factory) -> set[str]:
     """What `pybabel extract` (default keywords, which include ``N_``) finds in registry/policy."""
@@ -183,6 +197,7 @@ def test_every_marked_finding_template_is_produced_above(catalogue) -> None:
     """The proposals above reach every message the policy marks, so a new message (or a new
     way of building one) is checked by the tests above as soon as it is added."""
     produced = {f.template for f in _findings()} | {m.template for m in _channel_url_messages()}
+    produced |= _account_id_templates()
     titles = {rule.title for rule in RULES}
     assert sorted(catalogue - titles - produced) == []
 

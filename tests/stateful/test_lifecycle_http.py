@@ -34,6 +34,7 @@ from tests import factories
 from tests.conftest import _wipe, run_isolated
 from tests.stateful import invariants, world
 from tests.stateful.conftest import machine_settings
+from tests.stateful.http_channel_rules import HttpChannelRules
 from tests.stateful.http_rules import HttpDoorRules
 from tests.workflow import SECTIONS
 
@@ -90,7 +91,7 @@ def shows(page: str, text: str) -> bool:
     return html.escape(text) in page or html.escape(text, quote=False) in page
 
 
-class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
+class HttpLifecycle(HttpDoorRules, HttpChannelRules, RuleBasedStateMachine):
     def __init__(self, app: Flask) -> None:
         super().__init__()
         self.app = app
@@ -435,87 +436,6 @@ class HttpLifecycle(HttpDoorRules, RuleBasedStateMachine):
         response = self.post("comms", f"/channels/{cid}/decommission", data)
         if reason:
             self.kept_typing(response, reason, what="decommission")
-
-    def closing(self) -> bool:
-        return self.world is not None and bool(
-            db.session.scalar(sa.select(sa.func.count()).where(Channel.state == "closing"))
-        )
-
-    @precondition(lambda self: self.closing())
-    @rule(which=index, order=st.permutations(world.CLOSING_ITEMS[:-1]))
-    def work_through_checklist(self, which, order) -> None:  # noqa: ANN001
-        """The team ticks every item left through the pages, in any order."""
-        cid = self.pick(Channel, which, ("closing",))
-        for key in order:
-            data = dict(world.CLOSING_INPUTS[key]["right"])
-            if key == "profile":
-                data = {"confirmed": "y"}
-            self.post("comms", f"/channels/{cid}/closing/{key}", data)
-
-    @precondition(lambda self: self.closing())
-    @rule(
-        which=index,
-        key=st.sampled_from(world.CLOSING_ITEMS),
-        who=st.sampled_from(["comms", "comms", "manager", "staff_community"]),
-        right=st.sampled_from([True, True, True, False]),
-    )
-    def tick_closing_item(self, which, key, who, right) -> None:  # noqa: ANN001
-        cid = self.pick(Channel, which, ("closing",))
-        data = dict(world.CLOSING_INPUTS[key]["right" if right else "wrong"])
-        if key == "profile":
-            data = {"confirmed": "y"} if data["confirmed"] else {}
-        has_checklist = db.session.get(Channel, cid).state in ("closing", "decommissioned")
-        response = self.post(who, f"/channels/{cid}/closing/{key}", data)
-        if has_checklist and key != "register":
-            typed = [value for value in data.values() if value.strip() and value != "y"]
-            door_open = self.holds_any(who, (Office.COMMUNICATIONS_TEAM,))
-            self.kept_typing(response, *typed, what=f"tick {key}", door_open=door_open)
-
-    @precondition(lambda self: self.closing())
-    @rule(
-        which=index,
-        key=st.sampled_from(world.CLOSING_ITEMS),
-        reason=st.one_of(st.just(""), typed),
-    )
-    def untick_closing_item(self, which, key, reason) -> None:  # noqa: ANN001
-        cid = self.pick(Channel, which, ("closing", "decommissioned"))
-        has_checklist = db.session.get(Channel, cid).state in ("closing", "decommissioned")
-        response = self.post("comms", f"/channels/{cid}/closing/{key}/untick", {"reason": reason})
-        if has_checklist and reason.strip() and key != "register":
-            door_open = self.holds_any("comms", (Office.COMMUNICATIONS_TEAM,))
-            self.kept_typing(response, reason, what=f"untick {key}", door_open=door_open)
-
-    @precondition(lambda self: self.has(Channel))
-    @rule(
-        which=index,
-        who=st.sampled_from(["proposer", "dce_policy", "comms", "manager", *world.ROLES]),
-        role=st.sampled_from(["", "owner", "liaison"]),
-        all_yes=st.sampled_from([True, True, True, False]),
-        signed=st.sampled_from([True, True, True, False]),
-        notes=typed,
-    )
-    def attest(self, which, who, role, all_yes, signed, notes) -> None:  # noqa: ANN001, PLR0913
-        """The owner or the liaison attests on the page; the second, by someone else,
-        recertifies. Whatever the answer, what was typed stays on a refused form."""
-        channel = db.session.get(Channel, self.pick(Channel, which, ("active",)))
-        if who == "proposer":
-            proposal = db.session.get(Proposal, channel.proposal_id or 0)
-            who = self.role_of(proposal.proposer_id) if proposal else "staff_policy"
-        person = db.session.get(User, self.world.people[who])
-        data = {
-            "still_needed": "yes",
-            "terms_accurate": "yes" if all_yes else "no",
-            "hours_kept": "yes",
-            "spokespeople_right": "yes",
-            "notes": notes,
-            "role": role,
-            "signed_name": person.display_name if signed else "Someone Else",
-            "cycle": str(channel.review_cycle),
-            "outcome": "attest",
-        }
-        response = self.post(who, f"/channels/{channel.id}/attest", data)
-        if notes.strip():
-            self.kept_typing(response, notes, what="attest")
 
     @precondition(lambda self: self.has(Channel))
     @rule(which=index, who=st.sampled_from(["comms", "manager", "staff_community"]))

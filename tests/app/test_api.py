@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
+from openapi_spec_validator import OpenAPIV31SpecValidator
 from sqlalchemy import event, select
 
 from registry.api.models import ApiToken
@@ -602,3 +603,15 @@ def test_deactivation_revokes_tokens_and_reactivation_does_not_revive_them(
     row_html = next(r for r in page.split("<tr>") if "<td>Weekly export</td>" in r)
     assert "Revoked" in row_html
     assert api.get("/channels", create_token(client_as("comms"), "New one")).status_code == 200
+
+
+def test_the_openapi_document_is_valid_openapi_3_1(client):
+    """The whole document, token API and open data, against the OpenAPI 3.1 specification's
+    own schema (openapi-spec-validator), not only each schema in it."""
+    doc = client.get(f"{API}/openapi.json").json
+    OpenAPIV31SpecValidator(doc).validate()  # raises OpenAPIValidationError, saying where
+    public = {p for p, item in doc["paths"].items() if "servers" in item}
+    assert {"/channels.json", "/channels.csv", "/verify", "/feed.atom", "/keys.json"} <= public
+    # A document broken the way a careless edit breaks one is refused.
+    broken = {**doc, "paths": {**doc["paths"], "/verify": {"get": {"responses": "none"}}}}
+    assert not OpenAPIV31SpecValidator(broken).is_valid()

@@ -191,7 +191,8 @@ def _channel_page(  # noqa: ANN202
         acceptances=safeguards.acceptances,
         risk_form=risk_form or RiskAcceptanceForm(),
         may_accept_risk=holds(viewer, Office.MANAGER_COMMUNICATIONS),
-        closing_items=checklist_of(channel),
+        # Only a channel past its closing date has a checklist: no query for the others.
+        closing_items=checklist_of(channel) if channel.state_enum.closed else [],
         **shown,
     ), status
 

@@ -128,6 +128,13 @@ def _statements_per_page(clients, places: dict[str, int]) -> dict[str, list[str]
     return sent
 
 
+# A channel's page gathers from every package that knows something of a channel: its people,
+# safeguards, charter, reviews, history, information requests, the daily check's flags and the
+# review's attestations (with its owner, from the proposal). Each is one statement, whatever the
+# size of the registry.
+CEILING = {"channel page": 22}
+
+
 def test_every_page_sends_the_same_statements_at_100_and_3000_channels(
     app, client, client_as, people, db, register_on
 ):
@@ -153,7 +160,7 @@ def test_every_page_sends_the_same_statements_at_100_and_3000_channels(
     large = _statements_per_page(clients, places)
     for name in PAGES:
         assert len(large[name]) == len(small[name]), (name, large[name], small[name])
-        assert len(large[name]) <= 20, (name, large[name])
+        assert len(large[name]) <= CEILING.get(name, 20), (name, large[name])
 
 
 # --- the indexed search ----------------------------------------------------------------------
